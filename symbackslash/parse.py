@@ -1,0 +1,436 @@
+"""Text → SymPy: a safe parser for expressions and straight-line programs.
+
+The first stage of the data flow (text → graph → matrix → solve → derivation → render).
+Text is read with Python's :mod:`ast` (which only parses, never runs) and each syntax node is
+checked against an allow-list before it becomes a SymPy object. User text never reaches
+``eval``, ``exec``, ``sympify`` or ``parse_expr``, and names are never looked up in Python or
+SymPy: every name is a plain :class:`sympy.Symbol` (so ``E``, ``I``, ``S``, ``N``, ``beta``,
+``gamma`` and ``eval`` are ordinary variables), except the names of :data:`FUNCTIONS` (which
+may only be called) and of :data:`CONSTANTS` (``pi``).
+
+Allowed
+    integer and decimal literals (decimals become exact rationals: ``0.1`` is 1/10), names,
+    ``+ - * / **``, unary ``-`` and ``+``, parentheses, calls of :data:`FUNCTIONS` with
+    positional arguments; in programs, assignments ``name = expr`` one per line or separated
+    by ``;``, and ``#`` comments.
+
+Programs
+    The last assignment is the output; names used but never assigned are the inputs. A name
+    may be assigned once, must be assigned before it is used, and may not be the name of a
+    function or constant.
+
+>>> parse("exp(sin(x)**2) / (1 + y**2)")
+exp(sin(x)**2)/(y**2 + 1)
+>>> program = parse("a = x*y; b = sin(a)\\nf = a + b   # output")
+>>> program.assignments
+((a, x*y), (b, sin(a)), (f, a + b))
+>>> program.inputs, program.output
+((x, y), f)
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import dataclasses
+import re
+
+import sympy as sp
+
+from .errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError
+from .functions import relu, sigmoid, softplus
+from .limits import check_limit, get_limits
+
+__all__ = ["FUNCTIONS", "CONSTANTS", "Program", "parse", "parse_expression", "parse_program"]
+
+#: The functions text may call: name → (SymPy function, number of arguments; None = 2 or more).
+FUNCTIONS: dict[str, tuple[object, int | None]] = {
+    "sin": (sp.sin, 1), "cos": (sp.cos, 1), "tan": (sp.tan, 1), "cot": (sp.cot, 1),
+    "sec": (sp.sec, 1), "csc": (sp.csc, 1),
+    "asin": (sp.asin, 1), "acos": (sp.acos, 1), "atan": (sp.atan, 1), "atan2": (sp.atan2, 2),
+    "sinh": (sp.sinh, 1), "cosh": (sp.cosh, 1), "tanh": (sp.tanh, 1),
+    "asinh": (sp.asinh, 1), "acosh": (sp.acosh, 1), "atanh": (sp.atanh, 1),
+    "exp": (sp.exp, 1), "log": (sp.log, 1), "sqrt": (sp.sqrt, 1), "erf": (sp.erf, 1),
+    "abs": (sp.Abs, 1), "sign": (sp.sign, 1),
+    "max": (sp.Max, None), "min": (sp.Min, None),
+    "sigmoid": (sigmoid, 1), "softplus": (softplus, 1), "relu": (relu, 1),
+}
+
+#: Names that denote constants rather than variables.
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi}
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+# Constructs outside the allow-list, named for the error message.
+_NAMES = {
+    ast.Attribute: "attribute access", ast.Subscript: "subscript", ast.Lambda: "lambda",
+    ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
+    ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator expression",
+    ast.JoinedStr: "f-string", ast.NamedExpr: "walrus assignment (:=)",
+    ast.Starred: "starred argument", ast.Import: "import statement",
+    ast.ImportFrom: "import statement", ast.FunctionDef: "function definition (def)",
+    ast.AsyncFunctionDef: "function definition (def)", ast.ClassDef: "class definition",
+    ast.Compare: "comparison", ast.BoolOp: "boolean operator", ast.IfExp: "conditional expression",
+    ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set",
+    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
+    ast.AugAssign: "augmented assignment (+= etc.)", ast.AnnAssign: "annotated assignment",
+    ast.Slice: "slice", ast.Delete: "del statement", ast.Global: "global statement",
+    ast.Nonlocal: "nonlocal statement",
+}
+_HINTS = {
+    ast.BitXor: "'^' is not a power here; write x**2",
+    ast.MatMult: "'@' is not allowed; matrix expressions are given as SymPy objects",
+    ast.Compare: "equations are not expressions; give the expression to differentiate",
+}
+_BUILTINS = frozenset(dir(builtins))  # calling one of these is refused as unsafe
+_DIGITS = re.compile(r"\d{2,}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """A straight-line program: assignments in order, the last one being the output.
+
+    Attributes
+    ----------
+    assignments : tuple of (Symbol, Expr)
+        ``name = expression`` in order; expressions use inputs and earlier names.
+    inputs : tuple of Symbol
+        Names used but never assigned, sorted by name.
+    lines : tuple of int
+        The source line of each assignment (1-based), for messages.
+    """
+
+    assignments: tuple[tuple[sp.Symbol, sp.Expr], ...]
+    inputs: tuple[sp.Symbol, ...]
+    lines: tuple[int, ...] = ()
+
+    @property
+    def output(self) -> sp.Symbol:
+        """The program's output: the name assigned last."""
+        return self.assignments[-1][0]
+
+    @property
+    def names(self) -> tuple[sp.Symbol, ...]:
+        """The assigned names, in order."""
+        return tuple(name for name, _ in self.assignments)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{name} = {expr}" for name, expr in self.assignments)
+
+
+def parse(text: str) -> sp.Expr | Program:
+    """Parse an expression or a program; return a SymPy expression or a :class:`Program`.
+
+    Text containing an assignment is a program; otherwise it must be one expression.
+
+    Raises
+    ------
+    ParseError, UnsafeInputError, GraphError, ResourceLimitError
+    """
+    module = _read(text)
+    if any(not isinstance(s, ast.Expr) for s in module.body) or len(module.body) != 1:
+        return _program(module)
+    return _Converter().expression(module.body[0].value)
+
+
+def parse_expression(text: str) -> sp.Expr:
+    """Parse text that must hold exactly one expression."""
+    result = parse(text)
+    if isinstance(result, Program):
+        raise ParseError("expected one expression, found a program with assignments",
+                         line=result.lines[0], column=1)
+    return result
+
+
+def parse_program(text: str) -> Program:
+    """Parse text as a program; a lone expression becomes the program ``f = expression``."""
+    result = parse(text)
+    if isinstance(result, Program):
+        return result
+    name = sp.Symbol("f")
+    if name in result.free_symbols:
+        raise ParseError("a lone expression that uses the name f cannot become the program "
+                         "'f = ...'; write the assignment yourself", line=1, column=1)
+    return Program(((name, result),), tuple(sorted(result.free_symbols, key=str)), (1,))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read(text: str) -> ast.Module:
+    if not isinstance(text, str):
+        raise ParseError(f"expected text (str), got {type(text).__name__}")
+    check_limit("max_chars", len(text), "input length in characters")
+    limits = get_limits()
+    for match in _DIGITS.finditer(text):
+        if match.end() - match.start() > limits.max_int_digits:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise ResourceLimitError(
+                f"a number literal with {match.end() - match.start()} digits at line {line}, "
+                f"column {column} is longer than {limits.max_int_digits} digits",
+                limit="max_int_digits")
+    try:
+        module = ast.parse(text, mode="exec")
+    except SyntaxError as err:
+        raise ParseError(_syntax_message(err), line=err.lineno, column=err.offset,
+                         construct="syntax") from None
+    except (RecursionError, MemoryError):
+        raise ResourceLimitError(
+            "the text is nested too deeply, or one expression chains too many operators, "
+            "for Python's parser; split it into several assignments", limit="max_depth") from None
+    if not module.body:
+        raise ParseError("empty input: give an expression such as 'x*y' or a program such as "
+                         "'a = x*y\\nf = sin(a)'", line=1, column=1)
+    check_limit("max_statements", len(module.body), "number of statements")
+    return module
+
+
+def _syntax_message(err: SyntaxError) -> str:
+    message = err.msg
+    if "invalid decimal literal" in message or "invalid syntax. Perhaps you forgot a comma" in message:
+        message += "; implicit multiplication is not allowed, write 2*x instead of 2x"
+    elif "was never closed" in message or "unmatched" in message:
+        message += "; check the parentheses"
+    elif "string" in message:
+        message += "; string literals are not allowed"
+    return f"not a valid expression: {message}"
+
+
+def _program(module: ast.Module) -> Program:
+    names = sp.Symbol  # program names are plain symbols, like every other name
+    assigned: dict[str, tuple[int, int]] = {}
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            target = stmt.targets[0]
+            _check_name(target.id, target, assigning=True)
+            if target.id in assigned:
+                raise GraphError(f"'{target.id}' is assigned twice (line {assigned[target.id][0]}, "
+                                 f"column {assigned[target.id][1]} and line {stmt.lineno}, column "
+                                 f"{stmt.col_offset + 1}); a straight-line program assigns each "
+                                 f"name once, so use a new name")
+            assigned[target.id] = (stmt.lineno, stmt.col_offset + 1)
+        elif isinstance(stmt, ast.Assign):
+            raise _unsupported(stmt.targets[0] if len(stmt.targets) == 1 else stmt,
+                               "assignment target (only 'name = expression' is allowed)")
+        elif isinstance(stmt, ast.Expr):
+            raise ParseError("a program line must be an assignment 'name = expression'; the last "
+                             "assignment is the output", line=stmt.lineno, column=stmt.col_offset + 1,
+                             construct="expression statement")
+        else:
+            raise _unsupported(stmt)
+
+    converter = _Converter()
+    defined: set[str] = set()
+    assignments, lines = [], []
+    for stmt in module.body:
+        target = stmt.targets[0]
+        for node in ast.walk(stmt.value):
+            if isinstance(node, ast.Name) and node.id in assigned and node.id not in defined:
+                if node.id == target.id:
+                    raise GraphError(f"'{node.id}' is used in its own definition on line "
+                                     f"{stmt.lineno}, column {node.col_offset + 1}; a straight-line "
+                                     f"program has no cycles, so give the new value a new name")
+                raise GraphError(_before_definition(node, stmt, assigned, module))
+        assignments.append((names(target.id), converter.expression(stmt.value)))
+        lines.append(stmt.lineno)
+        defined.add(target.id)
+    used = set().union(*(expr.free_symbols for _, expr in assignments))
+    inputs = sorted((s for s in used if s.name not in assigned), key=lambda s: s.name)
+    return Program(tuple(assignments), tuple(inputs), tuple(lines))
+
+
+def _before_definition(node: ast.Name, stmt: ast.Assign, assigned: dict[str, tuple[int, int]],
+                       module: ast.Module) -> str:
+    """Message for a name used before its assignment; says 'a cycle' when it is one."""
+    uses = {s.targets[0].id: {n.id for n in ast.walk(s.value) if isinstance(n, ast.Name)}
+            for s in module.body}
+    target, seen, todo = stmt.targets[0].id, set(), [node.id]
+    while todo:  # does the later definition of node.id depend (transitively) on target?
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(uses.get(name, ()))
+    kind = "a cycle" if target in seen else "use before definition"
+    return (f"{kind}: '{node.id}' is used on line {stmt.lineno}, column {node.col_offset + 1}, "
+            f"before its assignment at line {assigned[node.id][0]}, column {assigned[node.id][1]}; "
+            f"assign it first")
+
+
+def _check_name(name: str, node: ast.AST, *, assigning: bool = False) -> None:
+    if name.startswith("__"):
+        raise UnsafeInputError(f"names starting with '__' are not allowed ({name!r})",
+                               line=node.lineno, column=node.col_offset + 1, construct="dunder name")
+    if name in FUNCTIONS or name in CONSTANTS:
+        what = "function" if name in FUNCTIONS else "constant"
+        if assigning:
+            raise GraphError(f"'{name}' is a built-in {what} and cannot be assigned (line "
+                             f"{node.lineno}); choose another name")
+        if name in FUNCTIONS:
+            raise ParseError(f"'{name}' is a function; call it, as in {name}(x)",
+                             line=node.lineno, column=node.col_offset + 1, construct="function name")
+
+
+def _unsupported(node: ast.AST, what: str | None = None) -> ParseError:
+    name = what or _NAMES.get(type(node)) or type(node).__name__
+    hint = _HINTS.get(type(node))
+    message = f"{name} is not allowed" + (f"; {hint}" if hint else "")
+    line, column = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    column = None if column is None else column + 1
+    return UnsafeInputError(message, line=line, column=column, construct=name)
+
+
+# --------------------------------------------------------------------------- converting
+
+
+class _Converter:
+    """Allow-listed ``ast`` → SymPy, iterative (no recursion limits on long chains)."""
+
+    def __init__(self):
+        self.symbols: dict[str, sp.Symbol] = {}
+
+    def expression(self, root: ast.expr) -> sp.Expr:
+        limits = get_limits()
+        # Post-order walk with an explicit stack: (node, depth, children converted?).
+        stack = [(root, 1, False)]
+        values: list[sp.Expr] = []
+        while stack:
+            node, depth, ready = stack.pop()
+            if depth > limits.max_depth:
+                raise ResourceLimitError(
+                    f"expression nesting deeper than {limits.max_depth} at line {node.lineno}",
+                    limit="max_depth")
+            if not ready:
+                _validate(node)
+                children = self._children(node)
+                stack.append((node, depth, True))
+                stack.extend((child, depth + 1, False) for child in reversed(children))
+                continue
+            count = len(self._children(node))
+            args = values[len(values) - count:] if count else []
+            del values[len(values) - count:]
+            values.append(self._build(node, args))
+        return values[0]
+
+    def _children(self, node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.BinOp):
+            return [operand for _, operand in _chain(node)]
+        if isinstance(node, ast.UnaryOp):
+            return [node.operand]
+        if isinstance(node, ast.Call):
+            return list(node.args)
+        return []
+
+    def _build(self, node: ast.AST, args: list[sp.Expr]) -> sp.Expr:
+        where = {"line": node.lineno, "column": node.col_offset + 1}
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                kind = {str: "string literal", bytes: "bytes literal"}.get(type(value), type(value).__name__)
+                raise UnsafeInputError(f"{kind} is not allowed; only numbers", construct=kind, **where)
+            if isinstance(value, float):
+                if value != value or value in (float("inf"), float("-inf")):
+                    raise ParseError("number literal out of range", construct="number", **where)
+                return sp.Rational(repr(value))
+            return sp.Integer(value)
+        if isinstance(node, ast.Name):
+            if node.id in CONSTANTS:
+                return CONSTANTS[node.id]
+            _check_name(node.id, node)
+            return self.symbols.setdefault(node.id, sp.Symbol(node.id))
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return -args[0]
+            if isinstance(node.op, ast.UAdd):
+                return args[0]
+            raise _unsupported(node, f"unary operator {type(node.op).__name__}")
+        if isinstance(node, ast.BinOp):
+            op = type(node.op)
+            if op not in _BINARY:
+                hint = _HINTS.get(op)
+                raise UnsafeInputError(f"operator {type(node.op).__name__} is not allowed"
+                                       + (f"; {hint}" if hint else "; use + - * / **"),
+                                       construct="operator", **where)
+            if op is ast.Pow:
+                return _power(args[0], args[1], where)
+            # A whole chain a + b - c … or a * b / c … at once: SymPy flattens in one go.
+            ops = [kind for kind, _ in _chain(node)]
+            if op in (ast.Add, ast.Sub):
+                return sp.Add(*(-a if kind is ast.Sub else a for kind, a in zip(ops, args)))
+            for kind, a, operand in zip(ops, args, _chain(node)):
+                if kind is ast.Div and a == 0:
+                    raise ParseError("division by zero", construct="division",
+                                     line=operand[1].lineno, column=operand[1].col_offset + 1)
+            return sp.Mul(*(sp.Pow(a, -1) if kind is ast.Div else a for kind, a in zip(ops, args)))
+        if isinstance(node, ast.Call):
+            return self._call(node, args, where)
+        raise _unsupported(node)
+
+    def _call(self, node: ast.Call, args: list[sp.Expr], where: dict) -> sp.Expr:
+        name = node.func.id
+        function, arity = FUNCTIONS[name]
+        if (arity is None and len(args) < 2) or (arity is not None and len(args) != arity):
+            wanted = "2 or more" if arity is None else str(arity)
+            raise ParseError(f"{name} takes {wanted} argument(s), got {len(args)}",
+                             construct="call", **where)
+        return function(*args)
+
+
+def _validate(node: ast.AST) -> None:
+    """Refuse, before looking inside, any syntax node outside the allow-list."""
+    where = {"line": getattr(node, "lineno", None),
+             "column": getattr(node, "col_offset", -1) + 1}
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            raise _unsupported(node.func if isinstance(node.func, ast.Attribute) else node,
+                               "calling anything but a named function")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            kind = UnsafeInputError if name.startswith("_") or name in _BUILTINS else ParseError
+            raise kind(f"unknown function {name!r}; the allowed functions are: {known}",
+                       construct="call", **where)
+        if node.keywords:
+            raise UnsafeInputError(f"keyword arguments are not allowed in {name}(...)",
+                                   construct="keyword argument", **where)
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise _unsupported(arg)
+    elif not isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant)):
+        raise _unsupported(node)
+
+
+def _chain(node: ast.BinOp) -> list[tuple[type, ast.AST]]:
+    """The operands of a left-nested chain of + and − (or of * and /), with their operators.
+
+    ``a - b + c`` gives ``[(Add, a), (Sub, b), (Add, c)]``; a power is a chain of two.
+    """
+    family = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (
+        (ast.Mult, ast.Div) if isinstance(node.op, (ast.Mult, ast.Div)) else None)
+    if family is None:
+        return [(ast.Add, node.left), (type(node.op), node.right)]
+    reversed_chain = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, family):
+        reversed_chain.append((type(node.op), node.right))
+        node = node.left
+    reversed_chain.append((family[0], node))
+    return reversed_chain[::-1]
+
+
+def _power(base: sp.Expr, exponent: sp.Expr, where: dict) -> sp.Expr:
+    limits = get_limits()
+    if exponent.is_Number:
+        if abs(exponent) > limits.max_exponent:
+            raise ResourceLimitError(f"exponent {exponent} at line {where['line']}, column "
+                                     f"{where['column']} is larger than {limits.max_exponent}",
+                                     limit="max_exponent")
+        if base.is_Rational and exponent.is_Integer and base not in (0, 1, -1):
+            digits = abs(int(exponent)) * max(len(str(abs(base.p))), len(str(base.q)))
+            if digits > limits.max_int_digits:
+                raise ResourceLimitError(
+                    f"{base}**{exponent} at line {where['line']}, column {where['column']} would "
+                    f"have about {digits} digits, more than {limits.max_int_digits}",
+                    limit="max_int_digits")
+    if base == 0 and exponent.is_Number and exponent < 0:
+        raise ParseError("division by zero (0 to a negative power)", construct="power", **where)
+    return sp.Pow(base, exponent)

@@ -1,0 +1,226 @@
+"""The gradient as a straight-line program: cheap gradients from one back substitution.
+
+A closed-form gradient can be much larger than the function; the *program* that computes it
+is not (the cheap-gradient principle: a small constant times the function's cost). This
+module runs the same :func:`~symbackslash.solve.back_substitute` on (I − L)ᵀ, with an
+``assign`` hook that gives every adjoint x̄_k its own name, so the solve writes the program:
+
+1. forward assignments: the node values the weights need (dead code removed);
+2. adjoint assignments: x̄_k = Σ_j L[j, k]·x̄_j, one per node on a path to the output;
+3. outputs: the adjoints of the variables.
+
+Products of many factors are split into a chain of binary products first (SymPy flattens
+``a*b*c*d`` into one node whose partials would be quadratic in the number of factors), and a
+weight that repeats its node's value is written with the node's name (∂eᵘ/∂u = v).
+
+>>> import sympy as sp
+>>> x, y = sp.symbols("x y")
+>>> P = gradient_program(sp.exp(x*y) + x, [x, y])
+>>> print(P)
+v1 = x*y
+v2 = exp(v1)
+y_bar = v2*x
+x_bar = v2*y + 1
+return (x_bar, y_bar)
+>>> P.closed_form()
+[y*exp(x*y) + 1, x*exp(x*y)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import networkx as nx
+import sympy as sp
+
+from .errors import InputError
+from .graph import build_graph, node_order, resolve_wrt
+from .matrices import triangular_system
+from .rules import local_partials
+from .solve import back_substitute
+
+__all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
+           "operation_count"]
+
+
+class AdjointSymbol(sp.Symbol):
+    """The adjoint x̄ of a node x: named ``x_bar``, printed \\bar{x}."""
+
+    def __new__(cls, node: sp.Symbol):
+        return super().__new__(cls, f"{node.name}_bar")
+
+    def __getnewargs_ex__(self):
+        return ((sp.Symbol(self.node_name),), {})
+
+    @property
+    def node_name(self) -> str:
+        return self.name[: -len("_bar")]
+
+    def _latex(self, printer):
+        return r"\bar{%s}" % printer._print(sp.Symbol(self.node_name))
+
+    def _pretty(self, printer):
+        return printer._print(sp.Symbol(self.node_name + "bar"))
+
+
+def operation_count(assignments) -> int:
+    """Operations in a list of ``(name, expression)`` assignments (SymPy's ``count_ops``:
+    each +, −, ×, ÷, power and function call counts one)."""
+    return sum(sp.count_ops(expr) for _, expr in assignments)
+
+
+@dataclasses.dataclass
+class GradientProgram:
+    """A straight-line program computing a gradient.
+
+    Attributes
+    ----------
+    inputs : tuple of Symbol
+    forward : list of (Symbol, Expr)
+        Node values the gradient needs, in order.
+    adjoint : list of (AdjointSymbol, Expr)
+        x̄_k = Σ_j L[j, k]·x̄_j, in back-substitution order.
+    outputs : list of Expr
+        The gradient entries (adjoint symbols, or 0), aligned with ``wrt``.
+    wrt : list
+    function_operations : int
+        Operations of the function itself (its graph, shared nodes counted once).
+    graph : networkx.DiGraph
+        The graph of the function (before products were split).
+    """
+
+    inputs: tuple
+    forward: list
+    adjoint: list
+    outputs: list
+    wrt: list
+    function_operations: int
+    graph: nx.DiGraph = dataclasses.field(repr=False)
+
+    @property
+    def assignments(self) -> list:
+        """Forward then adjoint assignments."""
+        return self.forward + self.adjoint
+
+    @property
+    def operations(self) -> int:
+        """Operations of the whole gradient program."""
+        return operation_count(self.assignments)
+
+    @property
+    def ratio(self) -> float:
+        """Gradient-program operations ÷ function operations (the cheap-gradient ratio)."""
+        return self.operations / max(self.function_operations, 1)
+
+    def closed_form(self) -> list:
+        """The gradient in closed form: the program's outputs with every name substituted."""
+        values: dict = {}
+        for name, expr in self.assignments:
+            values[name] = expr.xreplace(values)
+        return [out.xreplace(values) if isinstance(out, sp.Basic) else out for out in self.outputs]
+
+    def lambdify(self, modules="numpy"):
+        """Compile the program into a Python function of the inputs (in ``inputs`` order).
+
+        Every symbol is renamed to a generated identifier first, so no user text reaches
+        the code that :func:`sympy.lambdify` compiles.
+        """
+        names = [name for name, _ in self.assignments]
+        safe = {s: sp.Symbol(f"_t{k}") for k, s in enumerate(list(self.inputs) + names)}
+        replacements = [(safe[name], expr.xreplace(safe)) for name, expr in self.assignments]
+        outputs = [sp.sympify(out).xreplace(safe) for out in self.outputs]
+        args = [safe[s] for s in self.inputs]
+        return sp.lambdify(args, outputs, modules=modules,
+                           cse=lambda exprs: (replacements, list(exprs)), docstring_limit=0)
+
+    def __str__(self) -> str:
+        lines = [f"{name} = {expr}" for name, expr in self.assignments]
+        lines.append(f"return ({', '.join(map(str, self.outputs))})")
+        return "\n".join(lines)
+
+
+def binary_products(G: nx.DiGraph) -> nx.DiGraph:
+    """A copy of ``G`` in which every product of three or more operands is a chain of binary
+    products ``t = a*b, t' = t*c, …`` (new nodes ``name_2, name_3, …``), so its partials cost
+    one multiplication each instead of k − 1."""
+    H = nx.DiGraph()
+    H.graph.update(G.graph)
+    index = 0
+    for v in node_order(G):
+        data = G.nodes[v]
+        expr = data["expr"]
+        if expr is not None and expr.is_Mul and _factor_count(expr) >= 3:
+            coeff, rest = expr.as_coeff_Mul()
+            factors = list(rest.args)
+            partial = factors[0]
+            for k, factor in enumerate(factors[1:-1], start=2):
+                t = sp.Symbol(f"{v}_{k}")
+                while t in G or t in H:
+                    t = sp.Symbol(f"{t.name}_")
+                index += 1
+                _add(H, t, partial * factor, "intermediate", index)
+                partial = t
+            expr = coeff * partial * factors[-1]
+        index += 1
+        _add(H, v, expr, data["kind"], index)
+    return H
+
+
+def _factor_count(expr: sp.Mul) -> int:
+    rest = expr.as_coeff_Mul()[1]
+    return len(rest.args) if rest.is_Mul else 1
+
+
+def _add(H: nx.DiGraph, v, expr, kind: str, index: int) -> None:
+    H.add_node(v, expr=expr, kind=kind, index=index)
+    if expr is not None:
+        for u, w in local_partials(expr).items():
+            H.add_edge(u, v, weight=w)
+
+
+def gradient_program(f, wrt=None) -> GradientProgram:
+    """The gradient of a scalar ``f`` as a :class:`GradientProgram` (reverse mode).
+
+    ``f`` and ``wrt`` are as in :func:`~symbackslash.gradient.gradient`.
+    """
+    G = build_graph(f)
+    variables = resolve_wrt(G, wrt)
+    if len(G.graph["outputs"]) != 1:
+        raise InputError("a gradient program needs one scalar output")
+    H = binary_products(G)
+    S = triangular_system(H)
+    (out,) = H.graph["outputs"]
+    own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
+    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v.
+    upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]}) if i != j else w
+             for (j, i), w in S.upper().items()}
+    adjoint: list = []
+
+    def assign(i, value):
+        if value.is_Atom:
+            return value
+        name = AdjointSymbol(S.nodes[i])
+        adjoint.append((name, value))
+        return name
+
+    solution = back_substitute(upper, S.unit(out), assign=assign)
+    outputs = [solution[S.position(v)] if v in H else sp.S.Zero for v in variables]
+    needed = set().union(*(expr.free_symbols for _, expr in adjoint),
+                         *(sp.sympify(o).free_symbols for o in outputs))
+    forward = _needed_forward(H, needed)
+    function_ops = operation_count((v, G.nodes[v]["expr"]) for v in G if G.nodes[v]["expr"] is not None)
+    return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables,
+                           function_ops, G)
+
+
+def _needed_forward(H: nx.DiGraph, needed: set) -> list:
+    """The forward assignments that the names in ``needed`` depend on, in node order."""
+    keep = set()
+    todo = [v for v in needed if v in H and H.nodes[v]["expr"] is not None]
+    while todo:
+        v = todo.pop()
+        if v not in keep:
+            keep.add(v)
+            todo.extend(u for u in H.predecessors(v) if H.nodes[u]["expr"] is not None)
+    return [(v, H.nodes[v]["expr"]) for v in node_order(H) if v in keep]
+

@@ -1,0 +1,156 @@
+"""Local partial derivatives: the one rule table for scalar nodes.
+
+A node of the graph is one SymPy operation applied to its *operands* (predecessor nodes,
+given as node symbols) and constants. The weight of the edge operand → node is the local
+partial ∂node/∂operand, every other operand held fixed (method.md §1): no chain rule here.
+
+:data:`RULES` maps a SymPy head to a rule; each rule returns ``{operand: weight}``. A head
+that is not in the table falls back to SymPy's own ``fdiff`` (so every SymPy ``Function``
+that knows its derivative works unregistered); register a rule only to get a nicer weight or
+a convention (see ``Abs``).
+
+>>> import sympy as sp
+>>> u, v = sp.symbols("u v")
+>>> local_partials(u * v)
+{u: v, v: u}
+>>> local_partials(u - 3*v)
+{u: 1, v: -3}
+>>> local_partials(sp.sin(u))
+{u: cos(u)}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+
+from .errors import DifferentiationError
+
+__all__ = ["RULES", "local_partials", "children", "operands", "register_rule", "NONSMOOTH"]
+
+Rule = Callable[[sp.Expr], dict[sp.Expr, sp.Expr]]
+
+#: Heads whose derivative does not exist everywhere; their rules follow the documented
+#: convention in their docstring, and results that use them are flagged.
+NONSMOOTH: set[type] = {sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise}
+
+
+def children(expr: sp.Expr) -> list[sp.Expr]:
+    """The sub-expressions of ``expr`` that may be nodes of their own, before constants are
+    dropped.
+
+    An ``Add`` term ``c*t`` with a number ``c`` contributes ``t`` (the coefficient lives in
+    the weight); a ``Mul``'s numeric coefficient stays inside the node. Opaque heads (no rule
+    and no argument-wise ``fdiff``, e.g. ``Piecewise``) depend directly on their free symbols.
+    """
+    if expr.is_Add:
+        return [arg.as_coeff_Mul()[1] for arg in expr.args]
+    if expr.is_Mul:
+        rest = expr.as_coeff_Mul()[1]
+        return list(rest.args) if rest.is_Mul else [rest]
+    if _opaque(expr):
+        return sorted(expr.free_symbols, key=sp.default_sort_key)
+    return list(expr.args)
+
+
+def operands(expr: sp.Expr, is_constant: Callable[[sp.Expr], bool] | None = None) -> list[sp.Expr]:
+    """The :func:`children` of ``expr`` that are not constants, without repeats.
+
+    ``is_constant`` decides what a constant is (default: no free symbols); the graph builder
+    passes its own memo so deep expressions are never walked recursively.
+    """
+    is_constant = is_constant or (lambda t: not t.free_symbols)
+    return list(dict.fromkeys(t for t in children(expr) if not is_constant(t)))
+
+
+def _add(expr: sp.Add) -> dict:
+    """∂(Σ cᵢ tᵢ)/∂tᵢ = cᵢ."""
+    weights: dict = {}
+    for arg in expr.args:
+        coeff, term = arg.as_coeff_Mul()
+        if term.free_symbols:
+            weights[term] = weights.get(term, 0) + coeff
+    return weights
+
+
+def _mul(expr: sp.Mul) -> dict:
+    """∂(c Πᵢ aᵢ)/∂aⱼ = c Π_{i≠j} aᵢ."""
+    coeff, rest = expr.as_coeff_Mul()
+    factors = rest.args if rest.is_Mul else (rest,)
+    return {a: sp.Mul(coeff, *factors[:j], *factors[j + 1:])
+            for j, a in enumerate(factors) if a.free_symbols}
+
+
+def _pow(expr: sp.Pow) -> dict:
+    """∂(bᵉ)/∂b = e·b^(e−1);  ∂(bᵉ)/∂e = bᵉ·log b."""
+    base, exponent = expr.args
+    weights = {}
+    if base.free_symbols:
+        weights[base] = exponent * base ** (exponent - 1)
+    if exponent.free_symbols:
+        weights[exponent] = weights.get(exponent, 0) + expr * sp.log(base)
+    return weights
+
+
+def _exp(expr: sp.exp) -> dict:
+    """∂exp(u)/∂u = exp(u)."""
+    return {expr.args[0]: expr}
+
+
+def _abs(expr: sp.Abs) -> dict:
+    """∂|u|/∂u = sign(u), for real u; convention: 0 at u = 0 (a subgradient)."""
+    return {expr.args[0]: sp.sign(expr.args[0])}
+
+
+def _sign(expr: sp.sign) -> dict:
+    """∂sign(u)/∂u = 0, for u ≠ 0; convention: 0 at u = 0."""
+    return {expr.args[0]: sp.S.Zero}
+
+
+#: The rule table: SymPy head → rule. Heads not listed use SymPy's ``fdiff``.
+RULES: dict[type, Rule] = {
+    sp.Add: _add,
+    sp.Mul: _mul,
+    sp.Pow: _pow,
+    sp.exp: _exp,
+    sp.Abs: _abs,
+    sp.sign: _sign,
+}
+
+
+def register_rule(head: type, rule: Rule) -> None:
+    """Add or replace the rule for a SymPy head. ``rule(expr)`` returns ``{operand: weight}``."""
+    RULES[head] = rule
+
+
+def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
+    """Return ``{operand: ∂expr/∂operand}`` for one node's expression (in node symbols).
+
+    Raises
+    ------
+    DifferentiationError
+        If SymPy knows no derivative for the head of ``expr``.
+    """
+    rule = RULES.get(expr.func)
+    if rule is not None:
+        return rule(expr)
+    try:
+        if _opaque(expr):
+            return {s: sp.diff(expr, s) for s in operands(expr)}
+        weights: dict = {}
+        for k, arg in enumerate(expr.args, start=1):
+            if arg.free_symbols:
+                weights[arg] = weights.get(arg, 0) + expr.fdiff(k)
+        return weights
+    except (sp.core.function.ArgumentIndexError, NotImplementedError, TypeError, ValueError) as err:
+        reason = str(err) or "SymPy knows no derivative"
+        raise DifferentiationError(
+            f"no derivative rule for {type(expr).__name__} in the node {expr}: {reason}; "
+            f"register one with symbackslash.register_rule") from None
+
+
+def _opaque(expr: sp.Expr) -> bool:
+    """A head we do not look inside: not in the table and without argument-wise ``fdiff``."""
+    return (expr.func not in RULES and not isinstance(expr, sp.Function)) or any(
+        not isinstance(arg, sp.Expr) for arg in expr.args)

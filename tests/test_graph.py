@@ -1,0 +1,118 @@
+"""build_graph: nodes, sharing, attributes, order; check_graph on hand-made graphs."""
+
+import networkx as nx
+import pytest
+import sympy as sp
+
+from symbackslash import GraphError, InputError, build_graph, check_graph, formulas, node_order
+
+x, y, z = sp.symbols("x y z")
+v1, v2, f = sp.symbols("v1 v2 f")
+
+
+def table(G):
+    return [(v, G.nodes[v]["expr"], G.nodes[v]["kind"], G.nodes[v]["index"]) for v in node_order(G)]
+
+
+def test_shared_subexpression_is_one_node():
+    G = build_graph(sp.sin(x*y) + x*y)
+    assert table(G) == [(x, None, "input", 1), (y, None, "input", 2),
+                        (v1, x*y, "intermediate", 3), (v2, sp.sin(v1), "intermediate", 4),
+                        (f, v1 + v2, "output", 5)]
+    assert G.out_degree(v1) == 2
+    assert {(u, v): G.edges[u, v]["weight"] for u, v in G.edges} == {
+        (x, v1): y, (y, v1): x, (v1, v2): sp.cos(v1), (v1, f): 1, (v2, f): 1}
+    assert G.graph["inputs"] == [x, y] and G.graph["outputs"] == [f]
+
+
+def test_program_names_become_node_names():
+    G = build_graph("a = x*y\nb = sin(a)\nf = a + b")
+    assert [str(v) for v in node_order(G)] == ["x", "y", "a", "b", "f"]
+    assert isinstance(G.graph["source"], type(build_graph("f = x").graph["source"]))
+
+
+def test_constants_live_in_weights():
+    G = build_graph(3*x - 2*y + sp.pi)
+    assert len(G) == 3
+    out = G.graph["outputs"][0]
+    assert G.edges[x, out]["weight"] == 3 and G.edges[y, out]["weight"] == -2
+
+
+def test_flattened_products_recover_hidden_sharing():
+    # SymPy flattens sin(x*y)*x*y into one product of three factors; x*y is still one node.
+    G = build_graph(sp.sin(x*y)*x*y)
+    assert len(G) == 5
+    assert G.nodes[f]["expr"] == v1*v2
+    chain = x
+    for _ in range(6):
+        chain = sp.sin(chain)*chain
+    H = build_graph(chain)
+    assert all(len(H.nodes[v]["expr"].args) <= 2 for v in H if H.nodes[v]["expr"] is not None)
+    assert len(H) == 1 + 2*6
+
+
+def test_fresh_names_avoid_user_symbols():
+    a = sp.Symbol("v1")
+    G = build_graph(sp.sin(a*x) + a*x)
+    assert len(set(map(str, G))) == len(G)
+
+
+def test_index_is_topological_with_inputs_first_output_last():
+    G = build_graph("c = z*y\nb = sin(c) + x\nf = b*c")
+    order = node_order(G)
+    assert order[:3] == [x, y, z] and order[-1] == sp.Symbol("f")
+    for u, v in G.edges:
+        assert G.nodes[u]["index"] < G.nodes[v]["index"]
+
+
+def test_formulas():
+    G = build_graph("a = x*y\nb = sin(a)\nf = a + b")
+    assert formulas(G)[sp.Symbol("f")] == x*y + sp.sin(x*y)
+
+
+def test_statement_nodes():
+    G = build_graph("h = tanh(w*x + b)\nf = (h - y)**2", nodes="statements")
+    assert [str(v) for v in node_order(G)] == ["b", "w", "x", "y", "h", "f"]
+    h = sp.Symbol("h")
+    assert G.edges[sp.Symbol("w"), h]["weight"] == sp.diff(sp.tanh(sp.Symbol("w")*x + sp.Symbol("b")), sp.Symbol("w"))
+    with pytest.raises(InputError, match="nodes must be"):
+        build_graph("f = x", nodes="lines")
+
+
+def test_hand_made_graph_is_checked_and_completed():
+    a, b = sp.symbols("a b")
+    G = nx.DiGraph()
+    G.add_edge(1, 3, weight=a)
+    G.add_edge(2, 3, weight=b)
+    check_graph(G)
+    assert [G.nodes[v]["index"] for v in (1, 2, 3)] == [1, 2, 3]
+    assert G.graph["inputs"] == [1, 2] and G.graph["outputs"] == [3]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: nx.Graph([(1, 2)]), "DiGraph"),
+    (lambda: nx.DiGraph([(1, 2, {"weight": 1}), (2, 1, {"weight": 1})]), "cycle"),
+    (lambda: nx.DiGraph([(1, 2)]), "no 'weight'"),
+    (lambda: nx.DiGraph(), "no nodes"),
+])
+def test_bad_graphs(make, message):
+    with pytest.raises(GraphError, match=message):
+        check_graph(make())
+
+
+def test_bad_indices():
+    G = nx.DiGraph()
+    G.add_node(1, index=2)
+    G.add_node(2, index=1)
+    G.add_edge(1, 2, weight=1)
+    with pytest.raises(GraphError, match="topological"):
+        check_graph(G)
+
+
+def test_bad_inputs():
+    with pytest.raises(InputError, match="SymPy expression"):
+        build_graph(object())
+    with pytest.raises(InputError, match="empty list"):
+        build_graph([])
+    with pytest.raises(InputError, match="program"):
+        build_graph(["a = x"])

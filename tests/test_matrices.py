@@ -1,0 +1,65 @@
+"""L, M, L̃, I − L and (I − L)ᵀ; method.md T1, T2, T3."""
+
+import networkx as nx
+import pytest
+import sympy as sp
+
+from symbackslash import InputError, build_graph, triangular_system
+
+a, b, c, d = sp.symbols("a b c d")
+
+
+def t1_graph():
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([(1, 3, a), (2, 3, b), (3, 4, c), (4, 5, d)])
+    return G
+
+
+def test_t1_L_is_strictly_lower_triangular():
+    S = triangular_system(t1_graph())
+    assert S.L == sp.Matrix([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [a, b, 0, 0, 0],
+                             [0, 0, c, 0, 0], [0, 0, 0, d, 0]])
+    assert S.L.is_lower and all(S.L[i, i] == 0 for i in range(5))
+    assert S.I_minus_L == sp.eye(5) - S.L
+    assert S.I_minus_L_T == (sp.eye(5) - S.L).T
+    assert S.n_sources == 2
+    assert S.M == sp.Matrix([[a, b], [0, 0], [0, 0]])
+    assert S.L_tilde == sp.Matrix([[0, 0, 0], [c, 0, 0], [0, d, 0]])
+
+
+def test_t2_complete_dag():
+    a1, b1, b2, c1, c2, c3 = sp.symbols("a1 b1 b2 c1 c2 c3")
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([(1, 2, a1), (1, 3, b1), (2, 3, b2), (1, 4, c1), (2, 4, c2), (3, 4, c3)])
+    S = triangular_system(G)
+    inverse = S.I_minus_L_T.inv()
+    assert inverse.row(0) == sp.Matrix([[1, a1, a1*b2 + b1, a1*b2*c3 + a1*c2 + b1*c3 + c1]])
+
+
+def test_t3_blocks_M_and_L_tilde():
+    G = build_graph("x1 = (w1*1 + b1)**2\nx2 = (w2*x1 + b2)**2", nodes="statements")
+    values = {sp.Symbol(k): v for k, v in dict(w1=2, b1=1, w2=1, b2=-8).items()}
+    S = triangular_system(G, form="inputs")
+    columns = [S.nodes.index(sp.Symbol(n)) for n in ("w1", "b1", "w2", "b2")]
+    M = S.M.xreplace(values)
+    assert M[:, columns] == sp.Matrix([[6, 6, 0, 0], [0, 0, 18, 2]])
+    assert S.L_tilde.xreplace(values) == sp.Matrix([[0, 0], [2, 0]])
+
+
+def test_node_and_input_forms():
+    x, y = sp.symbols("x y")
+    S = triangular_system(build_graph(sp.sin(x*y) + x*y))
+    assert S.L[3, 2] == sp.cos(sp.Symbol("v1"))
+    assert S.substituted().L[3, 2] == sp.cos(x*y)
+    assert triangular_system(S.graph, form="inputs").L == S.substituted().L
+    T = S.substituted()
+    assert T.substituted() is T and T.form == "inputs"
+    with pytest.raises(InputError, match="form"):
+        triangular_system(S.graph, form="values")
+
+
+def test_sparse_storage_has_one_entry_per_edge():
+    G = build_graph("a = x*y\nb = sin(a)\nf = a + b")
+    S = triangular_system(G)
+    assert len(S.entries) == G.number_of_edges()
+    assert set(S.upper()) == {(j, i) for i, j in S.entries} | {(k, k) for k in range(S.n)}

@@ -1,0 +1,56 @@
+"""Path sums: the Neumann series, nilpotency and the list of paths (method.md §2, T1, T2)."""
+
+import networkx as nx
+import sympy as sp
+
+from symbackslash import (build_graph, formulas, neumann_inverse, neumann_terms, nilpotency_index,
+                          path_products, path_sum, triangular_system)
+
+a, b, c, d = sp.symbols("a b c d")
+
+
+def t1():
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([(1, 3, a), (2, 3, b), (3, 4, c), (4, 5, d)])
+    return G
+
+
+def test_t1_inverse_of_I_minus_L_transposed():
+    expected = sp.Matrix([[1, 0, a, a*c, a*c*d], [0, 1, b, b*c, b*c*d], [0, 0, 1, c, c*d],
+                          [0, 0, 0, 1, d], [0, 0, 0, 0, 1]])
+    assert neumann_inverse(t1()).T == expected
+    assert triangular_system(t1()).I_minus_L_T.inv() == expected
+
+
+def test_t1_nilpotency():
+    S = triangular_system(t1())
+    LT = S.L.T
+    assert LT**3 != sp.zeros(5, 5) and LT**4 == sp.zeros(5, 5)
+    assert nilpotency_index(t1()) == 4
+    assert len(neumann_terms(S)) == 4
+
+
+def test_t1_paths():
+    assert path_products(t1(), 1, 5) == [([1, 3, 4, 5], a*c*d)]
+    assert path_products(t1(), 2, 4) == [([2, 3, 4], b*c)]
+    assert path_products(t1(), 1, 2) == []
+    assert path_products(t1(), 3, 3) == [([3], 1)]
+    assert path_sum(t1(), 2, 5) == b*c*d and path_sum(t1(), 1, 2) == 0
+
+
+def test_t2_path_sum_is_row_of_inverse():
+    a1, b1, b2, c1, c2, c3 = sp.symbols("a1 b1 b2 c1 c2 c3")
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([(1, 2, a1), (1, 3, b1), (2, 3, b2), (1, 4, c1), (2, 4, c2), (3, 4, c3)])
+    paths = path_products(G, 1, 4)
+    assert sorted(p for p, _ in paths) == [[1, 2, 3, 4], [1, 2, 4], [1, 3, 4], [1, 4]]
+    assert sp.expand(path_sum(G, 1, 4) - (a1*b2*c3 + a1*c2 + b1*c3 + c1)) == 0
+    assert neumann_inverse(G).T.row(0) == sp.Matrix([[1, a1, a1*b2 + b1, a1*b2*c3 + a1*c2 + b1*c3 + c1]])
+
+
+def test_path_sum_is_the_total_derivative():
+    x, y = sp.symbols("x y")
+    G = build_graph(sp.sin(x*y) + x*y)
+    f = G.graph["outputs"][0]
+    values = formulas(G)
+    assert sp.simplify(path_sum(G, x, f).xreplace(values) - sp.diff(sp.sin(x*y) + x*y, x)) == 0
