@@ -367,18 +367,13 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
                          f"graph is directed and has one edge per pair of nodes")
     if len(G) == 0:
         raise GraphError("the graph has no nodes")
-    try:
-        cycle = nx.find_cycle(G)
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle:
-        path = " → ".join(str(u) for u, _ in cycle) + f" → {cycle[0][0]}"
-        raise GraphError(f"the graph has a cycle: {path}; a computation is a DAG")
     for u, v, data in G.edges(data=True):
         if "weight" not in data:
             raise GraphError(f"the edge {u} → {v} has no 'weight' attribute (the local partial "
                              f"∂{v}/∂{u})")
     if any("index" not in G.nodes[v] for v in G):
+        if not nx.is_directed_acyclic_graph(G):
+            raise GraphError(_cycle_message(G))
         sources = [v for v in G if G.in_degree(v) == 0]
         rest = [v for v in nx.lexicographical_topological_sort(G, key=str) if G.in_degree(v) > 0]
         for k, v in enumerate(sorted(sources, key=str) + rest, start=1):
@@ -386,8 +381,10 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
     indices = sorted(G.nodes[v]["index"] for v in G)
     if indices != list(range(1, len(G) + 1)):
         raise GraphError(f"node indices must be 1 … {len(G)}, each once; got {indices}")
-    for u, v in G.edges:
+    for u, v in G.edges:  # edges that all go forward prove the graph acyclic
         if G.nodes[u]["index"] >= G.nodes[v]["index"]:
+            if not nx.is_directed_acyclic_graph(G):
+                raise GraphError(_cycle_message(G))
             raise GraphError(f"the edge {u} → {v} goes from index {G.nodes[u]['index']} to "
                              f"{G.nodes[v]['index']}; indices must be a topological order")
     for v in G:
@@ -399,6 +396,12 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
     G.graph.setdefault("outputs", [v for v in order if G.nodes[v]["kind"] == "output"])
     G.graph.setdefault("source", None)
     return G
+
+
+def _cycle_message(G: nx.DiGraph) -> str:
+    cycle = nx.find_cycle(G)
+    path = " → ".join(str(u) for u, _ in cycle) + f" → {cycle[0][0]}"
+    return f"the graph has a cycle: {path}; a computation is a DAG"
 
 
 def formulas(G: nx.DiGraph) -> dict:

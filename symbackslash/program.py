@@ -40,7 +40,7 @@ from .rules import local_partials
 from .solve import back_substitute
 
 __all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
-           "operation_count"]
+           "operation_count", "compile_program", "function_program"]
 
 
 class AdjointSymbol(sp.Symbol):
@@ -83,8 +83,6 @@ class GradientProgram:
     outputs : list of Expr
         The gradient entries (adjoint symbols, or 0), aligned with ``wrt``.
     wrt : list
-    function_operations : int
-        Operations of the function itself (its graph, shared nodes counted once).
     graph : networkx.DiGraph
         The graph of the function (before products were split).
     """
@@ -94,8 +92,12 @@ class GradientProgram:
     adjoint: list
     outputs: list
     wrt: list
-    function_operations: int
     graph: nx.DiGraph = dataclasses.field(repr=False)
+
+    @property
+    def function_operations(self) -> int:
+        """Operations of the function itself (its graph: shared nodes counted once)."""
+        return operation_count(function_program(self.graph))
 
     @property
     def assignments(self) -> list:
@@ -119,24 +121,54 @@ class GradientProgram:
             values[name] = expr.xreplace(values)
         return [out.xreplace(values) if isinstance(out, sp.Basic) else out for out in self.outputs]
 
-    def lambdify(self, modules="numpy"):
-        """Compile the program into a Python function of the inputs (in ``inputs`` order).
+    def lambdify(self, args=None, modules="numpy"):
+        """Compile the program into a Python function returning the list of gradient entries.
 
-        Every symbol is renamed to a generated identifier first, so no user text reaches
-        the code that :func:`sympy.lambdify` compiles.
+        Parameters
+        ----------
+        args : sequence of Symbol, optional
+            The function's parameters, in order; they must include every input (default:
+            ``inputs``, sorted by name — mind that ``x10`` sorts before ``x2``).
+        modules : str
+            As in :func:`sympy.lambdify` (``"numpy"``, ``"math"``, ``"mpmath"``, ``"jax"``).
+
+        See :func:`compile_program`.
         """
-        names = [name for name, _ in self.assignments]
-        safe = {s: sp.Symbol(f"_t{k}") for k, s in enumerate(list(self.inputs) + names)}
-        replacements = [(safe[name], expr.xreplace(safe)) for name, expr in self.assignments]
-        outputs = [sp.sympify(out).xreplace(safe) for out in self.outputs]
-        args = [safe[s] for s in self.inputs]
-        return sp.lambdify(args, outputs, modules=modules,
-                           cse=lambda exprs: (replacements, list(exprs)), docstring_limit=0)
+        args = list(self.inputs if args is None else args)
+        missing = [s for s in self.inputs if s not in args]
+        if missing:
+            raise InputError(f"args must include every input; missing: {missing}")
+        return compile_program(args, self.assignments, self.outputs, modules)
 
     def __str__(self) -> str:
         lines = [f"{name} = {expr}" for name, expr in self.assignments]
         lines.append(f"return ({', '.join(map(str, self.outputs))})")
         return "\n".join(lines)
+
+
+def compile_program(inputs, assignments, outputs, modules="numpy"):
+    """Compile a straight-line program into a Python function of ``inputs``.
+
+    Every symbol is renamed to a generated identifier first, so no user text (symbol names)
+    reaches the code that :func:`sympy.lambdify` compiles; the assignments become the
+    function's local variables, so shared values are computed once.
+
+    >>> import sympy as sp
+    >>> x, a = sp.symbols("x a")
+    >>> compile_program([x], [(a, x + 1)], [a**2, a], modules="math")(2.0)
+    [9.0, 3.0]
+    """
+    names = [name for name, _ in assignments]
+    safe = {s: sp.Symbol(f"_t{k}") for k, s in enumerate(list(inputs) + names)}
+    replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
+    results = [sp.sympify(out).xreplace(safe) for out in outputs]
+    return sp.lambdify([safe[s] for s in inputs], results, modules=modules,
+                       cse=lambda exprs: (replacements, list(exprs)), docstring_limit=0)
+
+
+def function_program(G: nx.DiGraph) -> list:
+    """The function itself as a straight-line program: ``(node, expr)`` in node order."""
+    return [(v, G.nodes[v]["expr"]) for v in node_order(G) if G.nodes[v]["expr"] is not None]
 
 
 def binary_products(G: nx.DiGraph) -> nx.DiGraph:
@@ -208,9 +240,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     needed = set().union(*(expr.free_symbols for _, expr in adjoint),
                          *(sp.sympify(o).free_symbols for o in outputs))
     forward = _needed_forward(H, needed)
-    function_ops = operation_count((v, G.nodes[v]["expr"]) for v in G if G.nodes[v]["expr"] is not None)
-    return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables,
-                           function_ops, G)
+    return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
 
 
 def _needed_forward(H: nx.DiGraph, needed: set) -> list:
