@@ -27,7 +27,7 @@ from functools import cached_property
 import networkx as nx
 import sympy as sp
 
-from .errors import InputError
+from .errors import InputError, ResourceLimitError
 from .graph import build_graph, formulas, resolve_wrt
 from .matrices import TriangularSystem, triangular_system
 from .program import gradient_program
@@ -88,9 +88,23 @@ class Differentiation:
 
     @cached_property
     def jacobian(self) -> sp.Matrix:
-        """The Jacobian in closed form: rows are outputs, columns the variables of ``wrt``."""
-        return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
-                          for out in self.outputs])
+        """The Jacobian in closed form: rows are outputs, columns the variables of ``wrt``.
+
+        Raises
+        ------
+        ResourceLimitError
+            When the closed form is nested too deeply for SymPy at Python's recursion limit
+            (a composition hundreds of functions deep); the gradient *program*
+            (``gradient(..., form="program")``) has no such limit.
+        """
+        try:
+            return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
+                              for out in self.outputs])
+        except RecursionError:
+            raise ResourceLimitError(
+                "the closed form is nested too deeply for SymPy at Python's recursion limit; "
+                "use gradient(..., form='program'), which has no depth limit, or raise "
+                "sys.setrecursionlimit", limit="max_depth") from None
 
     @property
     def gradient(self) -> list:

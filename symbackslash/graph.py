@@ -42,7 +42,7 @@ cos(v1)
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 
 import networkx as nx
 import sympy as sp
@@ -51,6 +51,7 @@ from .errors import GraphError, InputError
 from .limits import check_limit
 from .parse import Program, parse
 from .rules import children, local_partials
+from .sharing import SharingIndex, split_flat
 
 __all__ = ["build_graph", "node_order", "check_graph", "formulas", "resolve_wrt"]
 
@@ -133,12 +134,9 @@ class _Builder:
         self.memo: dict[sp.Expr, sp.Symbol] = {}    # expression → node key
         self.constant: set[sp.Expr] = set()         # sub-expressions without symbols
         self.order: list[sp.Symbol] = []            # non-input nodes in creation order
-        self.position: dict[sp.Symbol, int] = {}    # node → its place in self.order
         self.reserved = set(reserved)
         self.counter = 0
-        # For recovering sharing hidden by flattening: operand → sum/product nodes using it.
-        self.users: dict[tuple, list] = defaultdict(list)
-        self.signature: dict[sp.Symbol, frozenset] = {}
+        self.sharing = SharingIndex()               # recovers sharing hidden by flattening
 
     # names ---------------------------------------------------------------
     def fresh(self, stem: str = "v") -> sp.Symbol:
@@ -203,11 +201,12 @@ class _Builder:
     def _create(self, e: sp.Expr, name: sp.Symbol | None) -> None:
         ops = [c for c in dict.fromkeys(children(e)) if c not in self.constant]
         mapped = {o: self.memo[o] for o in ops}
-        expr = _rebuild(e, mapped)
-        expr = self._recover_sharing(expr)
+        flat = split_flat(e, mapped)
+        expr = (flat and self.sharing.rewrite(*flat)) or _rebuild(e, mapped)
         key = name if name is not None else self.fresh()
-        weights = local_partials(expr)
-        self._new_node(key, expr, weights)
+        self._new_node(key, expr, local_partials(expr))
+        if flat:
+            self.sharing.register(key, *flat)
         self.memo[e] = key
 
     def _new_node(self, key: sp.Symbol, expr, weights: dict) -> None:
@@ -217,32 +216,7 @@ class _Builder:
             if pred not in self.G:
                 raise GraphError(f"internal: operand {pred} of {key} = {expr} is not a node")
             self.G.add_edge(pred, key, weight=weight)
-        self.position[key] = len(self.order)
         self.order.append(key)
-        sig = _signature(expr)
-        if sig is not None:
-            self.signature[key] = sig
-            for item in sig:
-                self.users[item].append(key)
-
-    def _recover_sharing(self, expr: sp.Expr) -> sp.Expr:
-        """Rewrite an n-ary sum/product over a larger existing node whose operands it contains."""
-        while True:
-            sig = _signature(expr)
-            if sig is None or len(sig) < 3:
-                return expr
-            hits: dict[sp.Symbol, int] = defaultdict(int)
-            for item in sig:
-                for node in self.users.get(item, ()):
-                    hits[node] += 1
-            best = max((node for node, count in hits.items()
-                        if count == len(self.signature[node]) and 2 <= count < len(sig)),
-                       key=lambda node: (hits[node], self.position[node]), default=None)
-            if best is None:
-                return expr
-            head = expr.func
-            rest = [_term(item, head) for item in sig - self.signature[best]]
-            expr = head(_constant_part(expr), best, *rest)
 
     def finish(self, outputs: list[sp.Symbol], source) -> nx.DiGraph:
         G = self.G
@@ -254,24 +228,6 @@ class _Builder:
                 G.nodes[v]["kind"] = "output"
         G.graph.update(inputs=inputs, outputs=list(outputs), source=source)
         return G
-
-
-def _signature(expr: sp.Expr) -> frozenset | None:
-    """The operand set of a sum (terms with coefficients) or product without constant part."""
-    if expr.is_Mul and expr.as_coeff_Mul()[0] == 1:
-        items = frozenset(("*", a) for a in expr.args)
-        return items if len(items) == len(expr.args) else None
-    if expr.is_Add and not any(a.is_Number for a in expr.args):
-        return frozenset(("+",) + a.as_coeff_Mul() for a in expr.args)
-    return None
-
-
-def _term(item: tuple, head) -> sp.Expr:
-    return item[1] if head is sp.Mul else item[1] * item[2]
-
-
-def _constant_part(expr: sp.Expr) -> sp.Expr:
-    return sp.S.One if expr.is_Mul else sp.S.Zero
 
 
 def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
@@ -380,7 +336,10 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
             G.nodes[v]["index"] = k
     indices = sorted(G.nodes[v]["index"] for v in G)
     if indices != list(range(1, len(G) + 1)):
-        raise GraphError(f"node indices must be 1 … {len(G)}, each once; got {indices}")
+        counts = Counter(indices)
+        wrong = sorted(set(counts) ^ set(range(1, len(G) + 1)))[:5] or sorted(
+            k for k, c in counts.items() if c > 1)[:5]
+        raise GraphError(f"node indices must be 1 … {len(G)}, each once; check {wrong}")
     for u, v in G.edges:  # edges that all go forward prove the graph acyclic
         if G.nodes[u]["index"] >= G.nodes[v]["index"]:
             if not nx.is_directed_acyclic_graph(G):

@@ -181,20 +181,23 @@ def binary_products(G: nx.DiGraph) -> nx.DiGraph:
     for v in node_order(G):
         data = G.nodes[v]
         expr = data["expr"]
-        if expr is not None and expr.is_Mul and _factor_count(expr) >= 3:
-            coeff, rest = expr.as_coeff_Mul()
-            factors = list(rest.args)
-            partial = factors[0]
-            for k, factor in enumerate(factors[1:-1], start=2):
-                t = sp.Symbol(f"{v}_{k}")
-                while t in G or t in H:
-                    t = sp.Symbol(f"{t.name}_")
-                index += 1
-                _add(H, t, partial * factor, "intermediate", index)
-                partial = t
-            expr = coeff * partial * factors[-1]
+        if expr is None or not (expr.is_Mul and _factor_count(expr) >= 3):
+            index += 1  # unchanged: keep the node and its weights
+            H.add_node(v, expr=expr, kind=data["kind"], index=index)
+            H.add_edges_from(G.in_edges(v, data=True))
+            continue
+        coeff, rest = expr.as_coeff_Mul()
+        factors = list(rest.args)
+        partial = factors[0]
+        for k, factor in enumerate(factors[1:-1], start=2):
+            t = sp.Symbol(f"{v}_{k}")
+            while t in G or t in H:
+                t = sp.Symbol(f"{t.name}_")
+            index += 1
+            _add(H, t, partial * factor, "intermediate", index)
+            partial = t
         index += 1
-        _add(H, v, expr, data["kind"], index)
+        _add(H, v, coeff * partial * factors[-1], data["kind"], index)
     return H
 
 
