@@ -100,10 +100,44 @@ class SharingIndex:
                 pieces.append(node)
                 constant /= node_constant
         if not pieces:
-            return None
+            return self._difference(constant, terms) if head is sp.Add else None
         if head is sp.Add:
             return sp.Add(constant, *pieces, *(c * t for t, c in terms.items()))
         return sp.Mul(constant, *pieces, *terms)
+
+    def _difference(self, constant, terms: dict) -> sp.Expr | None:
+        """A long sum written as an earlier sum plus a short difference, A = B + (A − B),
+        when B shares most of A's terms (a sum over all but one index, repeated for every
+        index, becomes linear instead of quadratic); ``None`` when no earlier sum is close.
+        """
+        if len(terms) < 8:
+            return None
+        best = None
+        for node in self._candidates(sp.Add, terms, checks=8):
+            _, node_terms, node_constant = self.flat[node]
+            if len(node_terms) < len(terms) // 2:
+                continue
+            delta = {t: c - node_terms.get(t, 0) for t, c in terms.items()}
+            delta.update({t: -c for t, c in node_terms.items() if t not in terms})
+            delta = {t: d for t, d in delta.items() if d != 0}
+            if best is None or len(delta) < len(best[1]):
+                best = (node, delta, constant - node_constant)
+        if best is None or 2 * (len(best[1]) + 1) >= len(terms):
+            return None
+        node, delta, difference = best
+        return sp.Add(difference, node, *(d * t for t, d in delta.items()))
+
+    def _candidates(self, head, terms: dict, checks: int):
+        """Registered nodes sharing operands with ``terms``: users of the rarest operands
+        first, most recent first, at most ``checks`` of them."""
+        seen = set()
+        for t in sorted(terms, key=lambda t: len(self.users.get((head, t), ()))):
+            for node in reversed(self.users.get((head, t), ())):
+                if node not in seen:
+                    seen.add(node)
+                    yield node
+                    if len(seen) >= checks:
+                        return
 
     def _largest_contained(self, head, terms: dict):
         """The largest registered node whose operands all occur in ``terms`` (for sums, with
