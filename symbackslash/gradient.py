@@ -27,11 +27,14 @@ from functools import cached_property
 import networkx as nx
 import sympy as sp
 
+from .elements import zero
 from .errors import InputError
 from .graph import build_graph, formulas, resolve_wrt
 from .matrices import TriangularSystem, triangular_system
+from .operators import representer
 from .program import gradient_program
 from .solve import Substitution, back_substitute, forward_substitute
+from .tidy import tidy
 
 __all__ = ["Differentiation", "differentiate", "gradient", "jacobian"]
 
@@ -73,32 +76,42 @@ class Differentiation:
         return formulas(self.graph)
 
     def closed_form(self, expr):
-        """``expr`` (in node symbols) with every node symbol replaced by its value."""
-        return expr.xreplace(self.values) if isinstance(expr, sp.Basic) else expr
+        """``expr`` (in node symbols) with every node symbol replaced by its value; matrix
+        results are tidied (:func:`~symbackslash.tidy.tidy`)."""
+        if not isinstance(expr, sp.Basic):
+            return expr
+        value = expr.xreplace(self.values)
+        return tidy(value) if isinstance(value, sp.MatrixExpr) else value
 
     def derivative(self, output, variable):
-        """d output / d variable in node symbols, read off the solution."""
+        """d output / d variable in node symbols, read off the solution: a scalar, or for a
+        matrix variable the gradient matrix, of the variable's shape."""
         if variable not in self.graph:
-            return sp.S.Zero
+            return zero(variable)
         if self.mode == "reverse":
             solution = self.solutions[self.outputs.index(output)]
             return solution[self.system.position(variable)]
         solution = self.solutions[self.wrt.index(variable)]
-        return solution[self.system.position(output)]
+        return representer(solution[self.system.position(output)])
 
     @cached_property
     def jacobian(self) -> sp.Matrix:
         """The Jacobian in closed form: rows are outputs, columns the variables of ``wrt``."""
+        matrices = [var for var in self.wrt if isinstance(var, sp.MatrixSymbol)]
+        if matrices:
+            raise InputError(f"{matrices[0]} is a matrix: a Jacobian has scalar entries; use "
+                             f"gradient for one output, or derivative(output, variable)")
         return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
                           for out in self.outputs])
 
-    @property
+    @cached_property
     def gradient(self) -> list:
-        """The gradient of the (single) output in closed form, aligned with ``wrt``."""
+        """The gradient of the (single) output in closed form, aligned with ``wrt``: a
+        scalar for each scalar variable, a matrix of its shape for each matrix variable."""
         if len(self.outputs) != 1:
             raise InputError(f"the computation has {len(self.outputs)} outputs; a gradient needs "
                              f"one scalar output (use jacobian for several)")
-        return list(self.jacobian.row(0))
+        return [self.closed_form(self.derivative(self.outputs[0], var)) for var in self.wrt]
 
 
 def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differentiation:
@@ -118,7 +131,7 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
         solutions = [back_substitute(upper, system.unit(out)) for out in outs]
     else:
         lower = system.lower()
-        solutions = [forward_substitute(lower, system.unit(v)) if v in G else None
+        solutions = [forward_substitute(lower, system.seed(v)) if v in G else None
                      for v in variables]
     return Differentiation(G, system, mode, outs, variables, solutions)
 

@@ -40,6 +40,7 @@ import sympy as sp
 from .elements import adjoint, one, zero
 from .errors import InputError
 from .graph import check_graph, formulas, node_order
+from .operators import ZeroOperator
 
 __all__ = ["TriangularSystem", "triangular_system"]
 
@@ -96,6 +97,16 @@ class TriangularSystem:
         k = self.position(node)
         return [sp.S.One if i == k else zero(v) for i, v in enumerate(self.nodes)]
 
+    def seed(self, node) -> list:
+        """The right-hand side of forward mode for the input ``node``: its identity (1 for a
+        scalar, the identity operator for a matrix) there, zeros elsewhere. For a matrix
+        input the unknowns are operators (maps from d node), so the zeros are zero maps."""
+        if not isinstance(node, sp.MatrixSymbol):
+            return self.unit(node)
+        k = self.position(node)
+        return [one(node) if i == k else ZeroOperator(node.shape, _shape(v))
+                for i, v in enumerate(self.nodes)]
+
     # dense matrices for display ---------------------------------------------------
     def _dense(self, entry) -> sp.Matrix:
         return sp.Matrix(self.n, self.n, lambda i, j: entry(int(i), int(j)))
@@ -134,6 +145,10 @@ class TriangularSystem:
         values = formulas(self.graph)
         entries = {key: _substitute(w, values) for key, w in self.entries.items()}
         return dataclasses.replace(self, entries=entries, form="inputs")
+
+
+def _shape(node) -> tuple:
+    return tuple(node.shape) if isinstance(node, sp.MatrixSymbol) else ()
 
 
 def _substitute(weight, values: dict):
