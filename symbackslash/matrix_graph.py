@@ -125,7 +125,7 @@ class _MatrixBuilder:
                 self.memo[e] = e
             elif not (e.free_symbols - self.dims):
                 self.constant.add(e)
-            elif (canonical := self._canonical(e)) is not e:
+            elif (canonical := self._canonical(e)) != e:
                 stack += [(e, "alias"), (canonical, "visit")]
             else:
                 stack.append((e, "create"))
@@ -137,15 +137,17 @@ class _MatrixBuilder:
         return name
 
     def _canonical(self, e):
-        """The form of ``e`` to lower: Uᵀ for an expression with fewer transposes inside as
-        U; element-wise functions over the common variable :data:`ELEMENT`."""
+        """The form of ``e`` to lower: element-wise functions over the common variable
+        :data:`ELEMENT` (the identity function is no node at all); Uᵀ for an expression
+        with fewer transposes inside as U (see :func:`~symbackslash.tidy.fold_transposes`)."""
         if isinstance(e, ElementwiseApplyFunction):
             (z,), body = e.function.variables, e.function.expr
+            if body == z:
+                return e.expr
             if z != ELEMENT:
-                return ElementwiseApplyFunction(sp.Lambda(ELEMENT, body.xreplace({z: ELEMENT})), e.expr)
-        if isinstance(e, sp.MatrixExpr):
-            return fold_transposes(e)
-        return e
+                return ElementwiseApplyFunction(sp.Lambda(ELEMENT, body.xreplace({z: ELEMENT})),
+                                                e.expr)
+        return fold_transposes(e) if isinstance(e, sp.MatrixExpr) else e
 
     def _children(self, e) -> tuple[list, list]:
         """The raw children of ``e`` and what is lowered for each (a 1×1 matrix in a scalar

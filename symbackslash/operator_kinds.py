@@ -39,7 +39,7 @@ from .operators import (ABSORBS_SCALARS, SUM_RULES, IdentityOperator, Operator, 
                         compose_rule, differ, shape_of, subscripted)
 
 __all__ = ["LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
-           "TraceFunctional", "ScalarEmbedding", "vec"]
+           "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec"]
 
 
 def _explicit(A) -> sp.Matrix:
@@ -199,11 +199,17 @@ class TraceFunctional(_WithMatrix):
 
     def _pretty(self, printer):
         if not printer._use_unicode:
-            return prettyForm(*printer._print(self.matrix).parens().left("tdot"))
+            inner = prettyForm(*printer._print(self.matrix).parens())
+            return prettyForm(*inner.left("tdot"))
         base = printer._print(self.matrix)
         if not isinstance(self.matrix, sp.MatrixSymbol):
             base = prettyForm(*base.parens())
         return base ** prettyForm("T•")
+
+
+def transpose_dot(G) -> TraceFunctional:
+    """G^{T•}, the transpose-dot with G: X ↦ tr(GᵀX) (the paper's name for it)."""
+    return TraceFunctional(G)
 
 
 class ScalarEmbedding(_WithMatrix):
