@@ -31,6 +31,7 @@ from .elements import zero
 from .errors import InputError
 from .graph import build_graph, formulas, resolve_wrt
 from .matrices import TriangularSystem, triangular_system
+from .matrix_graph import has_matrices
 from .operators import representer
 from .program import gradient_program
 from .solve import Substitution, back_substitute, forward_substitute
@@ -76,12 +77,12 @@ class Differentiation:
         return formulas(self.graph)
 
     def closed_form(self, expr):
-        """``expr`` (in node symbols) with every node symbol replaced by its value; matrix
-        results are tidied (:func:`~symbackslash.tidy.tidy`)."""
+        """``expr`` (in node symbols) with every node symbol replaced by its value; results
+        with matrices are tidied (:func:`~symbackslash.tidy.tidy`)."""
         if not isinstance(expr, sp.Basic):
             return expr
         value = expr.xreplace(self.values)
-        return tidy(value) if isinstance(value, sp.MatrixExpr) else value
+        return tidy(value) if has_matrices(value) else value
 
     def derivative(self, output, variable):
         """d output / d variable in node symbols, read off the solution: a scalar, or for a

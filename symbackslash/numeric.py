@@ -160,7 +160,9 @@ def evaluate_exact(expr, values: Mapping):
     data): a SymPy number or an explicit ``Matrix``."""
     explicit = {k: sp.ImmutableMatrix(v) if isinstance(k, sp.MatrixSymbol) else sp.sympify(v)
                 for k, v in values.items()}
-    result = expr.xreplace(explicit).doit()
+    result = expr.xreplace(explicit).replace(
+        lambda e: isinstance(e, sp.HadamardPower) and isinstance(e.base, sp.MatrixBase),
+        lambda e: e.base.applyfunc(lambda t: t ** e.exp)).doit()
     if isinstance(result, sp.MatrixExpr) and not isinstance(result, sp.MatrixBase):
         result = result.as_explicit()
     return sp.Matrix(result) if isinstance(result, sp.MatrixBase) else result

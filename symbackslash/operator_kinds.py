@@ -173,6 +173,8 @@ class TraceFunctional(_WithMatrix):
 
     def _apply(self, X):
         product = self.matrix.T * X
+        if isinstance(product, sp.ZeroMatrix):
+            return sp.S.Zero
         return product.trace() if isinstance(product, sp.MatrixBase) else sp.Trace(product)
 
     def adjoint(self):

@@ -43,7 +43,8 @@ from .operator_kinds import Hadamard, LeftMultiply, RightMultiply, ScalarEmbeddi
     TraceFunctional, TransposeOperator
 from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
 
-__all__ = ["MATRIX_RULES", "matrix_children", "matrix_partials", "split_coefficient"]
+__all__ = ["MATRIX_RULES", "matrix_children", "matrix_partials", "split_coefficient",
+           "scalar_factors"]
 
 Rule = Callable[[sp.Expr], dict]
 
@@ -73,15 +74,26 @@ def _matadd(expr: sp.MatAdd) -> dict:
     return weights
 
 
+def scalar_factors(expr: sp.MatMul) -> tuple:
+    """``(c, [s₁, …])``: the numeric coefficient and the other scalar factors of a product."""
+    coefficient, factors = sp.S.One, []
+    for a in expr.args:
+        if not isinstance(a, sp.MatrixExpr):
+            c, rest = a.as_coeff_Mul()
+            coefficient *= c
+            factors += list(rest.args) if rest.is_Mul else ([] if rest == 1 else [rest])
+    return coefficient, factors
+
+
 def _matmul(expr: sp.MatMul) -> dict:
     """∂(c s A₁⋯Aₖ)/∂Aⱼ = c s ℒ_{A₁⋯Aⱼ₋₁} ∘ ℛ_{Aⱼ₊₁⋯Aₖ};  ∂/∂s = ℰ_{c A₁⋯Aₖ}."""
-    scalars = [a for a in expr.args if not isinstance(a, sp.MatrixExpr)]
+    c, scalars = scalar_factors(expr)
     matrices = [a for a in expr.args if isinstance(a, sp.MatrixExpr)]
     weights: dict = {}
     for i, s in enumerate(scalars):
-        if not s.is_Number:
-            _accumulate(weights, s, ScalarEmbedding(_product(scalars[:i] + scalars[i + 1:] + matrices)))
-    c = _product([sp.S.One] + scalars)
+        _accumulate(weights, s, ScalarEmbedding(_product([c, *scalars[:i], *scalars[i + 1:],
+                                                          *matrices])))
+    c = _product([c, *scalars])
     for j, A in enumerate(matrices):
         left = [LeftMultiply(_product(matrices[:j]))] if j else []
         right = [RightMultiply(_product(matrices[j + 1:]))] if j + 1 < len(matrices) else []
@@ -196,7 +208,7 @@ def matrix_children(expr: sp.Expr) -> list:
     if isinstance(expr, sp.MatAdd):
         return [split_coefficient(t)[1] for t in expr.args]
     if isinstance(expr, sp.MatMul):
-        return [a for a in expr.args if not a.is_Number]
+        return scalar_factors(expr)[1] + [a for a in expr.args if isinstance(a, sp.MatrixExpr)]
     if isinstance(expr, (sp.MatPow, sp.HadamardPower)):
         base, p = expr.args
         return [base] + ([p] if p.free_symbols else [])

@@ -6,11 +6,12 @@ results read like a textbook, without ever expanding into entries:
 
 1. SymPy's own canonical forms (``doit``): Eᵀᵀ = E, ½E + ½E = E, 1·X = X;
 2. transposes folded back: SymPy pushes them inwards, (AB + C)ᵀ = BᵀAᵀ + Cᵀ; a sum or
-   element-wise expression with fewer transposes written as Uᵀ is written that way, and
-   h.(Uᵀ) as h.(U)ᵀ;
-3. scalars taken out of Hadamard products: (cA) ⊙ B = c (A ⊙ B);
-4. common factors taken out of sums: AX + BX = (A + B)X, XA + XB = X(A + B),
-   H ⊙ A + H ⊙ B = H ⊙ (A + B).
+   element-wise expression that needs two transposes fewer written as Uᵀ is written that
+   way, and h.(Uᵀ) as h.(U)ᵀ;
+3. scalars taken out of Hadamard products and traces: (cA) ⊙ B = c (A ⊙ B),
+   tr(cA) = c tr(A), and tr(Aᵀ) = tr(A) written with fewer transposes;
+4. common factors taken out of sums: 2A + 2B = 2(A + B), AX + BX = (A + B)X,
+   XA + XB = X(A + B), H ⊙ A + H ⊙ B = H ⊙ (A + B).
 
 >>> import sympy as sp
 >>> A, x = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("x", 3, 1)
@@ -23,7 +24,9 @@ Lambda(_d, exp(_d)).(A*B + B).T
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
+import operator
+from collections import Counter, defaultdict
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -61,6 +64,8 @@ def _bottom_up(expr, rule):
 
 
 def _rewrite(e):
+    if isinstance(e, sp.Trace):
+        return _trace(e)
     if not isinstance(e, sp.MatrixExpr):
         return e
     if isinstance(e, sp.HadamardProduct):
@@ -76,18 +81,31 @@ def transposes(e) -> int:
 
 
 def fold_transposes(e):
-    """Uᵀ instead of ``e`` when U = eᵀ has fewer transposes inside, counting the outer one
-    (for an element-wise function, h.(Uᵀ) = h.(U)ᵀ, also when there are as many)."""
+    """Uᵀ instead of ``e`` when that saves two transposes or more (U = eᵀ, the outer one
+    counted): BᵀAᵀ + Cᵀ becomes (AB + C)ᵀ, Aᵀ + Bᵀ stays; and h.(Uᵀ) becomes h.(U)ᵀ."""
     if isinstance(e, (sp.Transpose, sp.MatrixSymbol)) or not e.has(sp.Transpose):
         return e
     flipped = e.T
     before, after = transposes(e), transposes(flipped) + 1
-    if after < before or (after == before and isinstance(e, ElementwiseApplyFunction)):
+    if after <= before - 2 or (after == before and isinstance(e, ElementwiseApplyFunction)):
         return sp.Transpose(flipped)
     return e
 
 
 FOLDED = (sp.MatAdd, sp.HadamardProduct, sp.HadamardPower, ElementwiseApplyFunction)
+
+
+def _trace(e: sp.Trace):
+    """tr(c M) = c tr(M); tr(Mᵀ) = tr(M), so the form with fewer transposes is kept."""
+    M = e.arg
+    coefficient = sp.S.One
+    if isinstance(M, sp.MatMul):
+        coefficient, matrices = M.as_coeff_matrices()
+        M = matrices[0] if len(matrices) == 1 else sp.MatMul(*matrices).doit(deep=False)
+    flipped = M.T
+    if transposes(flipped) < transposes(M):
+        M = flipped
+    return e if coefficient == 1 and M == e.arg else coefficient * sp.Trace(M)
 
 
 def _scalars_out_of_hadamard(e: sp.HadamardProduct):
@@ -122,9 +140,24 @@ def _product(c, matrices: list):
     return result
 
 
+def _common_scalar(terms: list) -> tuple:
+    """The scalar factor common to all coefficients (a positive number times the common
+    symbolic factors), and the terms divided by it."""
+    counts = [Counter(sp.Mul.make_args(c.as_coeff_Mul()[1])) for c, _ in terms]
+    shared = functools.reduce(operator.and_, counts)
+    numbers = [abs(c.as_coeff_Mul()[0]) for c, _ in terms]
+    gcd = functools.reduce(sp.gcd, numbers) if all(n.is_Rational for n in numbers) else 1
+    common = gcd * sp.Mul(*shared.elements())
+    if common == 1 or len(terms) < 2:
+        return sp.S.One, terms
+    return common, [(c / common, m) for c, m in terms]
+
+
 def _factor(e: sp.MatAdd):
-    """Take a common last (then first) factor, or Hadamard factor, out of the terms."""
-    terms = _terms(e)
+    """Take a common scalar, last (then first) factor, or Hadamard factor out of the terms."""
+    common, terms = _common_scalar(_terms(e))
+    if common != 1:  # c·(A + B), kept apart: SymPy would distribute c over the sum
+        return sp.MatMul(common, _rewrite(_sum([_product(c, m) for c, m in terms])))
     for side in (-1, 0):
         groups: dict = defaultdict(list)
         for k, (c, matrices) in enumerate(terms):
