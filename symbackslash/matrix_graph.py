@@ -16,8 +16,8 @@ from a scalar to a matrix node, and a scalar between scalar nodes (:mod:`.rules`
 Supported: ``MatrixSymbol``, ``MatAdd``, ``MatMul`` (with scalar factors), ``Transpose``,
 ``Inverse``, ``MatPow`` (integer), ``HadamardProduct``, ``HadamardPower``, element-wise
 functions (``applyfunc``), ``Trace``, ``Determinant``, ``Identity``/``ZeroMatrix``/
-``OneMatrix`` and explicit matrices as constants, and scalar functions of scalar-valued
-pieces. A 1×1 matrix where a scalar is expected (the result, or the argument of a scalar
+``OneMatrix`` and explicit matrices as constants, entries ``A[i, j]``, and scalar
+functions of scalar-valued pieces. A 1×1 matrix where a scalar is expected (the result, or the argument of a scalar
 function) is read as its only entry, tr(·) of it. SymPy pushes transposes inwards
 ((AB + C)ᵀ becomes BᵀAᵀ + Cᵀ); the builder undoes that, so Eᵀ and E share their nodes.
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import networkx as nx
 import sympy as sp
+from sympy.matrices.exceptions import ShapeError
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .errors import GraphError, InputError
@@ -173,12 +174,13 @@ class _MatrixBuilder:
     def _create(self, e, name) -> None:
         raw, lowered = self._children(e)
         mapped = {r: self.memo[c] for r, c in zip(raw, lowered) if c in self.memo}
-        expr = e.xreplace(mapped) if mapped else e
         if type(e) in MATRIX_RULES:
             _check_shapes(e)
-            weights = matrix_partials(expr)
-        else:
-            weights = local_partials(expr)
+        try:
+            expr = e.xreplace(mapped) if mapped else e
+            weights = matrix_partials(expr) if type(e) in MATRIX_RULES else local_partials(expr)
+        except ShapeError as err:
+            raise GraphError(f"the shapes in {e} do not fit: {err}") from None
         key = name if name is not None else self.fresh(e)
         self._add_node(key, expr, {u: w for u, w in weights.items() if u in self.G})
         self.memo[e] = key

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .errors import EvaluationDomainError, InputError
 from .functions import relu, sigmoid, softplus
@@ -70,6 +71,7 @@ OPERATIONS = {
     sp.Max: lambda *a: functools.reduce(np.maximum, a),
     sp.Min: lambda *a: functools.reduce(np.minimum, a),
     sp.Heaviside: _heaviside,
+    MatrixElement: lambda M, i, j: M[int(i), int(j)],
 }
 
 
@@ -109,6 +111,9 @@ def evaluate(expr, values: Mapping):
             done[e] = evaluate(body, {**values, z: done[e.expr]}) * np.ones_like(done[e.expr])
         elif not e.free_symbols:
             done[e] = _constant(e)
+        elif isinstance(e, sp.MatrixBase):
+            done[e] = np.array([[float(evaluate(entry, values)) for entry in row]
+                                for row in e.tolist()], dtype=float).reshape(e.shape)
         elif not ready:
             stack.append((e, True))
             stack.extend((a, False) for a in _arguments(e))

@@ -19,6 +19,7 @@ U^{∘p}                   ℋ_{p U^{∘(p−1)}};  scalar p: ℰ_{U^{∘p} ⊙ 
 h.(U)  (applyfunc)       ℋ_{h'.(U)};  scalar s inside h: ℰ_{(∂h/∂s).(U)}
 tr U   (a scalar)        I^{T•}
 det U  (a scalar)        (det(U) U⁻ᵀ)^{T•}
+U[i, j] (a scalar)       E_{ij}^{T•}  (E_{ij}: 1 at (i, j), zeros elsewhere)
 =======================  ==============================================================
 
 >>> import sympy as sp
@@ -37,6 +38,7 @@ from collections.abc import Callable
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .errors import DifferentiationError
 from .operator_kinds import Hadamard, LeftMultiply, RightMultiply, ScalarEmbedding, \
@@ -181,6 +183,15 @@ def _trace(expr: sp.Trace) -> dict:
     return {U: TraceFunctional(sp.Identity(U.rows))}
 
 
+def _element(expr: MatrixElement) -> dict:
+    """∂U[i, j]/∂U = E_{ij}^{T•}, E_{ij} the unit matrix with a 1 at (i, j)."""
+    U, i, j = expr.args
+    if not all(isinstance(n, (int, sp.Integer)) for n in (i, j, *U.shape)):
+        raise DifferentiationError(f"the entry {expr} needs integer indices and sizes")
+    unit = sp.ImmutableMatrix(*U.shape, lambda r, c: 1 if (r, c) == (i, j) else 0)
+    return {U: TraceFunctional(unit)}
+
+
 def _determinant(expr: sp.Determinant) -> dict:
     """∂ det U/∂U = (det(U) U⁻ᵀ)^{T•}  (Jacobi's formula)."""
     U = expr.arg
@@ -199,6 +210,7 @@ MATRIX_RULES: dict[type, Rule] = {
     ElementwiseApplyFunction: _elementwise,
     sp.Trace: _trace,
     sp.Determinant: _determinant,
+    MatrixElement: _element,
 }
 
 
@@ -214,6 +226,8 @@ def matrix_children(expr: sp.Expr) -> list:
         return [base] + ([p] if p.free_symbols else [])
     if isinstance(expr, ElementwiseApplyFunction):
         return [expr.expr] + _parameters(expr)
+    if isinstance(expr, (MatrixElement, sp.Inverse, sp.Trace, sp.Determinant)):
+        return [expr.args[0]]
     return list(expr.args)
 
 

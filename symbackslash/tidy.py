@@ -38,7 +38,7 @@ def tidy(expr):
     """A readable form of a matrix (or scalar) expression, equal to ``expr``."""
     if not isinstance(expr, sp.Basic):
         return expr
-    return _bottom_up(expr.doit(), _rewrite)
+    return _bottom_up(expr, _rewrite)
 
 
 def _bottom_up(expr, rule):
@@ -66,6 +66,8 @@ def _bottom_up(expr, rule):
 def _rewrite(e):
     if isinstance(e, sp.Trace):
         return _trace(e)
+    if isinstance(e, sp.Transpose):
+        return _transpose(e)
     if not isinstance(e, sp.MatrixExpr):
         return e
     if isinstance(e, sp.HadamardProduct):
@@ -75,29 +77,47 @@ def _rewrite(e):
     return fold_transposes(e) if isinstance(e, FOLDED) else e
 
 
+@functools.lru_cache(maxsize=65536)
 def transposes(e) -> int:
-    """How many transposes ``e`` contains."""
-    return sum(1 for node in sp.preorder_traversal(e) if isinstance(node, sp.Transpose))
+    """How many transposes ``e`` contains (shared subexpressions counted once per use)."""
+    return int(isinstance(e, sp.Transpose)) + sum(transposes(a) for a in e.args)
 
 
 def fold_transposes(e):
     """Uᵀ instead of ``e`` when that saves two transposes or more (U = eᵀ, the outer one
     counted): BᵀAᵀ + Cᵀ becomes (AB + C)ᵀ, Aᵀ + Bᵀ stays; and h.(Uᵀ) becomes h.(U)ᵀ."""
-    if isinstance(e, (sp.Transpose, sp.MatrixSymbol)) or not e.has(sp.Transpose):
+    if isinstance(e, ElementwiseApplyFunction) and isinstance(e.expr, sp.Transpose):
+        return sp.Transpose(ElementwiseApplyFunction(e.function, e.expr.arg))
+    before = transposes(e)
+    if isinstance(e, (sp.Transpose, sp.MatrixSymbol)) or before < 3:
         return e
     flipped = e.T
-    before, after = transposes(e), transposes(flipped) + 1
-    if after <= before - 2 or (after == before and isinstance(e, ElementwiseApplyFunction)):
-        return sp.Transpose(flipped)
-    return e
+    return sp.Transpose(flipped) if transposes(flipped) + 1 <= before - 2 else e
 
 
 FOLDED = (sp.MatAdd, sp.HadamardProduct, sp.HadamardPower, ElementwiseApplyFunction)
 
 
+def _transpose(e: sp.Transpose):
+    """Uᵀᵀ = U, (cU)ᵀ = c Uᵀ; transposes of symbols and inverses as SymPy writes them."""
+    U = e.arg
+    if isinstance(U, sp.Transpose):
+        return U.arg
+    if isinstance(U, (sp.MatrixSymbol, sp.Inverse, sp.MatPow, sp.Identity, sp.ZeroMatrix,
+                      sp.OneMatrix, sp.MatrixBase)):
+        return U.T
+    if isinstance(U, sp.MatMul):
+        c, matrices = U.as_coeff_matrices()
+        if c != 1:
+            return c * _transpose(sp.Transpose(sp.MatMul(*matrices).doit(deep=False)))
+    return e
+
+
 def _trace(e: sp.Trace):
     """tr(c M) = c tr(M); tr(Mᵀ) = tr(M), so the form with fewer transposes is kept."""
     M = e.arg
+    if isinstance(M, sp.ZeroMatrix):
+        return sp.S.Zero
     coefficient = sp.S.One
     if isinstance(M, sp.MatMul):
         coefficient, matrices = M.as_coeff_matrices()
