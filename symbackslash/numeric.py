@@ -141,7 +141,7 @@ def _constant(e):
     if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)):
         return np.array(sp.Matrix(e.as_explicit() if isinstance(e, sp.MatrixExpr) else e)
                         .evalf().tolist(), dtype=float)
-    return float(sp.N(e))
+    return float(sp.N(e.doit()))
 
 
 def _apply(e, args: list):
