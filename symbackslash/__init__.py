@@ -12,9 +12,9 @@ from .functions import relu, sigmoid, softplus
 from .parse import Program, parse, parse_expression, parse_program
 from .rules import RULES, local_partials, register_rule
 from .operators import (Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator,
-                        ZeroOperator, representer)
+                        representer)
 from .operator_kinds import (Hadamard, Kronecker, LeftMultiply, RightMultiply, ScalarEmbedding,
-                             TraceFunctional, TransposeOperator, transpose_dot, vec)
+                             TraceFunctional, TransposeOperator, ZeroOperator, transpose_dot, vec)
 from .operator_rules import MATRIX_RULES, matrix_partials
 from .tidy import tidy
 from .graph import build_graph, check_graph, formulas, node_order

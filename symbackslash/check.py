@@ -27,7 +27,8 @@ import sympy as sp
 from .errors import InputError, SymbackslashError
 from .gradient import gradient
 from .numeric import evaluate, evaluate_exact, random_values
-from .operators import Operator, shape_of
+from .operators import Operator
+from .shapes import shape_of
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
            "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
@@ -113,7 +114,7 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     for v in wrt:
         values.setdefault(v, random_values(v, seed=seed)[v])
     checks = []
-    for variable, g in zip(wrt, gradients):
+    for variable, g in zip(wrt, gradients, strict=True):
         ours = np.asarray(evaluate(sp.sympify(g), values), dtype=float)
         fd = finite_differences(f, variable, values, step=step)
         if ours.shape != fd.shape:
@@ -142,7 +143,7 @@ class DotTest:
 def _inner(X, Y):
     """⟨X, Y⟩ = tr(XᵀY) (the product for scalars)."""
     if isinstance(X, sp.MatrixBase):
-        return sum(a * b for a, b in zip(X, Y))
+        return sum(a * b for a, b in zip(X, Y, strict=True))
     return X * Y
 
 
@@ -227,7 +228,7 @@ def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison
     ours = gradient(f, wrt)
     values = random_values(f, seed=seed) if values is None else dict(values)
     rows = []
-    for variable, g in zip(wrt, ours):
+    for variable, g in zip(wrt, ours, strict=True):
         fd = finite_differences(f, variable, values)
         row = {"variable": variable, "ours": g, "sympy": None, "message": "",
                "ours_ok": _close(evaluate(g, values), fd)}

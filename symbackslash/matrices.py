@@ -40,7 +40,7 @@ import sympy as sp
 from .elements import adjoint, one, zero
 from .errors import InputError
 from .graph import check_graph, formulas, node_order
-from .operators import ZeroOperator
+from .operator_kinds import ZeroOperator
 
 __all__ = ["TriangularSystem", "triangular_system"]
 

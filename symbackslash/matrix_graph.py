@@ -17,9 +17,10 @@ Supported: ``MatrixSymbol``, ``MatAdd``, ``MatMul`` (with scalar factors), ``Tra
 ``Inverse``, ``MatPow`` (integer), ``HadamardProduct``, ``HadamardPower``, element-wise
 functions (``applyfunc``), ``Trace``, ``Determinant``, ``Identity``/``ZeroMatrix``/
 ``OneMatrix`` and explicit matrices as constants, entries ``A[i, j]``, and scalar
-functions of scalar-valued pieces. A 1×1 matrix where a scalar is expected (the result, or the argument of a scalar
-function) is read as its only entry, tr(·) of it. SymPy pushes transposes inwards
-((AB + C)ᵀ becomes BᵀAᵀ + Cᵀ); the builder undoes that, so Eᵀ and E share their nodes.
+functions of scalar-valued pieces. A 1×1 matrix where a scalar is expected (the result,
+or the argument of a scalar function) is read as its only entry, tr(·) of it. SymPy
+pushes transposes inwards ((AB + C)ᵀ becomes BᵀAᵀ + Cᵀ); the builder undoes that, so Eᵀ
+and E share their nodes.
 
 >>> import sympy as sp
 >>> from symbackslash.graph import build_graph, node_order
@@ -33,6 +34,8 @@ R_X
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import sympy as sp
 from sympy.matrices.exceptions import ShapeError
@@ -41,9 +44,9 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from .errors import GraphError, InputError
 from .limits import check_limit
 from .operator_rules import MATRIX_RULES, matrix_children, matrix_partials
-from .operators import shapes_differ
 from .rules import children as scalar_children
 from .rules import local_partials
+from .shapes import shapes_differ
 from .tidy import fold_transposes
 
 __all__ = ["has_matrices", "lower_matrix_expressions"]
@@ -68,7 +71,7 @@ def lower_matrix_expressions(exprs: list, names: list[str]) -> tuple:
     dims = set().union(*(_dimension_symbols(e) for e in exprs))
     builder = _MatrixBuilder(reserved, dims)
     outputs = [builder.lower(_scalar_root(e, name), sp.Symbol(name))
-               for e, name in zip(exprs, names)]
+               for e, name in zip(exprs, names, strict=True)]
     return builder.G, builder.order, outputs
 
 
@@ -173,7 +176,8 @@ class _MatrixBuilder:
 
     def _create(self, e, name) -> None:
         raw, lowered = self._children(e)
-        mapped = {r: self.memo[c] for r, c in zip(raw, lowered) if c in self.memo}
+        mapped = {r: self.memo[c] for r, c in zip(raw, lowered, strict=True)
+                  if c in self.memo}
         if type(e) in MATRIX_RULES:
             _check_shapes(e)
         try:
@@ -199,7 +203,7 @@ def _check_shapes(e) -> None:
     if isinstance(e, (sp.MatAdd, sp.HadamardProduct)):
         bad = [a for a in args if shapes_differ(a.shape, args[0].shape)]
     elif isinstance(e, sp.MatMul):
-        bad = [b for a, b in zip(args, args[1:]) if shapes_differ((a.cols,), (b.rows,))]
+        bad = [b for a, b in itertools.pairwise(args) if shapes_differ((a.cols,), (b.rows,))]
     elif isinstance(e, (sp.Trace, sp.Determinant, sp.Inverse, sp.MatPow)):
         bad = [a for a in args[:1] if shapes_differ((a.rows,), (a.cols,))]
     else:

@@ -168,7 +168,7 @@ class MLP:
     @property
     def parameters(self) -> list:
         """(W1, B1, W2, B2, …): the sources, in the column order of M."""
-        return [p for pair in zip(self.W, self.B) for p in pair]
+        return [p for pair in zip(self.W, self.B, strict=True) for p in pair]
 
     def _bias_term(self, i: int):
         b = self.B[i]

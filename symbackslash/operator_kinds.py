@@ -10,9 +10,10 @@ Kronecker(A, B)     B X Aᵀ            A ⊗ B            A ⊗ B              
 TransposeOperator   Xᵀ                𝒯                commutation matrix    itself
 TraceFunctional(G)  tr(GᵀX), scalar   G^{T•}           vec(G)ᵀ               ℰ_G
 ScalarEmbedding(G)  s ↦ s G           ℰ_G              vec(G)                G^{T•}
+ZeroOperator(d, c)  0                 𝒪                zeros                 zero (c → d)
 ==================  ================  ===============  ====================  ===========
 
-plus the identity 𝓘, zero, scalar multiples, sums and compositions of :mod:`.operators`.
+plus the identity 𝓘, scalar multiples, sums and compositions of :mod:`.operators`.
 The rules registered here keep results short: ℒ_A ∘ ℒ_B = ℒ_{AB}, ℛ_A ∘ ℛ_B = ℛ_{BA},
 ℋ_A ∘ ℋ_B = ℋ_{A⊙B}, 𝒯 ∘ 𝒯 = 𝓘, ℒ before ℛ (they commute), 𝒜 ∘ ℰ_G = ℰ_{𝒜G}, sums of one
 kind merge (ℒ_A + ℒ_B = ℒ_{A+B}), and the **reversal rule** of the transpose-dot,
@@ -35,11 +36,12 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from .errors import InputError
-from .operators import (ABSORBS_SCALARS, SUM_RULES, IdentityOperator, Operator, as_matrix,
-                        compose_rule, differ, shape_of, subscripted)
+from .operator_printing import subscripted
+from .operators import ABSORBS_SCALARS, SUM_RULES, IdentityOperator, Operator, compose_rule
+from .shapes import as_matrix, describe, differ, shape_of, shapes_differ, size
 
 __all__ = ["LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
-           "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec"]
+           "TraceFunctional", "ScalarEmbedding", "ZeroOperator", "transpose_dot", "vec"]
 
 
 def _explicit(A) -> sp.Matrix:
@@ -55,7 +57,8 @@ def vec(X) -> sp.Matrix:
 
 
 def _is_zero_matrix(A) -> bool:
-    return isinstance(A, sp.ZeroMatrix) or (isinstance(A, sp.MatrixBase) and A.is_zero_matrix is True)
+    return isinstance(A, sp.ZeroMatrix) or (
+        isinstance(A, sp.MatrixBase) and A.is_zero_matrix is True)
 
 
 def _matrix_shape(op, shape: tuple) -> tuple:
@@ -197,7 +200,7 @@ class TraceFunctional(_WithMatrix):
         inner = printer._print(self.matrix)
         if not isinstance(self.matrix, sp.MatrixSymbol):
             inner = rf"\left({inner}\right)"
-        return r"%s^{T\bullet}" % inner
+        return rf"{inner}^{{T\bullet}}"
 
     def _pretty(self, printer):
         if not printer._use_unicode:
@@ -269,10 +272,12 @@ class Kronecker(Operator):
         return sp.kronecker_product(_explicit(self.args[0]), _explicit(self.args[1]))
 
     def _sympystr(self, printer):
-        return "kron(%s, %s)" % tuple(printer._print(M) for M in self.args)
+        A, B = (printer._print(M) for M in self.args)
+        return f"kron({A}, {B})"
 
     def _latex(self, printer):
-        return r"\left(%s \otimes %s\right)" % tuple(printer._print(M) for M in self.args)
+        A, B = (printer._print(M) for M in self.args)
+        return rf"\left({A} \otimes {B}\right)"
 
     def _pretty(self, printer):
         if not printer._use_unicode:
@@ -313,6 +318,58 @@ class TransposeOperator(Operator):
 
     def _pretty(self, printer):
         return prettyForm("𝒯" if printer._use_unicode else "T")
+
+
+class ZeroOperator(Operator):
+    """The zero map from ``domain`` to ``codomain`` (shapes; ``()`` for scalars)."""
+
+    def __new__(cls, domain=(), codomain=()):
+        return super().__new__(cls, sp.Tuple(*domain), sp.Tuple(*codomain))
+
+    @property
+    def domain(self) -> tuple:
+        return tuple(self.args[0])
+
+    @property
+    def target(self) -> tuple:
+        return tuple(self.args[1])
+
+    @property
+    def is_zero_operator(self):
+        return True
+
+    def _apply(self, X):
+        return sp.ZeroMatrix(*self.target) if self.target else sp.S.Zero
+
+    def adjoint(self):
+        return ZeroOperator(self.target, self.domain)
+
+    def codomain(self, shape):
+        if shapes_differ(shape, self.domain):
+            raise InputError(f"the zero operator maps a {describe(self.domain)}, not a "
+                             f"{describe(shape)}")
+        return self.target
+
+    def vec_matrix(self, shape):
+        self.codomain(shape)
+        return sp.zeros(size(self.target), size(self.domain))
+
+    def _sympystr(self, printer):
+        return "O"
+
+    def _latex(self, printer):
+        return r"\mathcal{O}"
+
+    def _pretty(self, printer):
+        return prettyForm("𝒪" if printer._use_unicode else "O")
+
+
+def compose_with_zero(a: Operator, z: ZeroOperator) -> ZeroOperator:
+    """𝒜 ∘ 0 = 0, from the zero's domain to 𝒜's codomain."""
+    return ZeroOperator(z.domain, a.codomain(z.target))
+
+
+compose_rule(Operator, ZeroOperator, compose_with_zero)
 
 
 # --- composition rules -------------------------------------------------------------------

@@ -9,9 +9,10 @@ through SymPy's printers and compare structurally. Each one has
 * its adjoint, ``op.T`` (the transpose-dot: ⟨Y, 𝒜X⟩ = ⟨𝒜ᵀY, X⟩ with ⟨X, Y⟩ = tr(XᵀY));
 * its matrix on vec X (column-major), ``op.vec_matrix(shape)``, written from the formula
   (I ⊗ B, Aᵀ ⊗ I, Diag(vec M), …), not from the action, so the two check each other;
-* its LaTeX form: ℒ_A, ℛ_B, ℋ_M, A ⊗ B, 𝒯, 𝓘, G^{T•}, ℰ_G (see :mod:`.operator_kinds`).
+* its LaTeX form: ℒ_A, ℛ_B, ℋ_M, A ⊗ B, 𝒯, 𝓘, G^{T•}, ℰ_G (see :mod:`.operator_kinds`
+  and :mod:`.operator_printing`).
 
-This module holds the algebra: identity, zero, scalar multiples, sums and compositions
+This module holds the algebra: the identity, scalar multiples, sums and compositions
 (``-op``, ``op1 + op2``, ``c*op``, ``op1*op2`` = op1 ∘ op2) with the simplifications that
 keep printed results short, driven by two rule tables (:data:`COMPOSE_RULES`,
 :data:`SUM_RULES`) that the kinds fill in. It also registers operators with the element
@@ -35,10 +36,11 @@ from sympy.printing.pretty.stringpict import prettyForm
 
 from .elements import act, adjoint, divide, is_zero, one, subtract, zero
 from .errors import InputError
+from .operator_printing import ATOM, COMPOSITION, SUM, composed, scaled, summed
+from .shapes import as_scalar, shape_of, shapes_differ, size
 
-__all__ = ["Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum",
-           "Compose", "COMPOSE_RULES", "SUM_RULES", "ABSORBS_SCALARS", "compose_rule", "shape_of", "as_matrix", "as_scalar",
-           "representer", "shapes_differ", "subscripted"]
+__all__ = ["Operator", "IdentityOperator", "ScaledOperator", "OperatorSum", "Compose",
+           "COMPOSE_RULES", "SUM_RULES", "ABSORBS_SCALARS", "compose_rule", "representer"]
 
 #: Pairs (left kind, right kind) → rule(left, right) giving left ∘ right in a simpler form:
 #: an operator, a tuple of operators (a reordering), a scalar (a map of scalars), or None.
@@ -49,57 +51,20 @@ SUM_RULES: dict[type, Callable] = {}
 ABSORBS_SCALARS: set[type] = set()
 
 
-def shape_of(value) -> tuple:
-    """``(rows, cols)`` of a matrix, ``()`` for a scalar."""
-    if isinstance(value, (sp.MatrixBase, sp.MatrixExpr)):
-        return tuple(value.shape)
-    if isinstance(value, Operator):
-        raise InputError(f"{value} is an operator, not a value; compose operators with *")
-    if isinstance(value, (sp.Expr, numbers.Number)) and not isinstance(value, bool):
-        return ()
-    raise InputError(f"expected a SymPy matrix, matrix expression or scalar, not "
-                     f"{type(value).__name__}")
-
-
-def as_matrix(A, role: str = "the matrix"):
-    """``A`` as an immutable SymPy matrix or matrix expression (explicit matrices are made
-    immutable so they can be arguments of an operator)."""
-    if isinstance(A, sp.MatrixBase):
-        return sp.ImmutableMatrix(A)
-    if isinstance(A, sp.MatrixExpr):
-        return A
-    raise InputError(f"{role} must be a SymPy Matrix or MatrixExpr, not {type(A).__name__}")
-
-
-def as_scalar(c):
-    """``c`` as a SymPy scalar; numbers and scalar expressions only (never text)."""
-    if isinstance(c, (Operator, sp.MatrixBase, sp.MatrixExpr, str, bool)) or not isinstance(
-            c, (sp.Expr, numbers.Number)):
-        raise InputError(f"a scalar multiple needs a number or a scalar SymPy expression, "
-                         f"not {type(c).__name__}")
-    return sp.sympify(c, strict=True)
-
-
-def differ(a, b) -> bool:
-    """Whether two dimensions are certainly different (symbolic ones may be equal)."""
-    return (sp.sympify(a) - sp.sympify(b)).is_zero is False
-
-
-def shapes_differ(s: tuple, t: tuple) -> bool:
-    """Whether two shapes are certainly different."""
-    return len(s) != len(t) or any(map(differ, s, t))
-
-
 class Operator(sp.Expr):
     """A linear map between spaces of matrices or scalars.
 
     Subclasses implement ``_apply(X)``, ``adjoint()``, ``codomain(shape)`` (the shape of
     the result for an input of ``shape``, raising :class:`InputError` for a wrong one),
-    ``vec_matrix(shape)`` and the printer hooks.
+    ``vec_matrix(shape)`` and the printer hooks ``_sympystr``, ``_pretty``, ``_latex``
+    (:mod:`.operator_printing`).
     """
 
     is_commutative = False
+    is_Operator = True
     _op_priority = 20.0
+    #: Printing precedence (:mod:`.operator_printing`): kinds are atoms.
+    precedence = ATOM
 
     # --- what every kind provides ----------------------------------------------------
     def _apply(self, X):
@@ -185,15 +150,6 @@ class Operator(sp.Expr):
     def __rtruediv__(self, other):
         raise InputError(f"{other} / {self}: operators are never inverted")
 
-    # --- printing (kinds override) -------------------------------------------------------
-    def _sympystr(self, printer):
-        return type(self).__name__
-
-    def _latex(self, printer):
-        return r"\operatorname{%s}" % type(self).__name__
-
-    def _pretty(self, printer):
-        return prettyForm(self._sympystr(printer))
 
 
 def _is_plain_zero(x) -> bool:
@@ -206,25 +162,6 @@ def _as_operator(x, what: str) -> Operator:
         return x
     raise InputError(f"operator {what} {type(x).__name__}: both sides must be operators "
                      f"(write c*op for a scalar multiple)")
-
-
-def _atomic(printer_output: str) -> bool:
-    return printer_output.replace("_", "a").isalnum()
-
-
-def subscripted(printer, letters: tuple[str, str, str], M):
-    """Print a kind written as a letter with a matrix subscript (ℒ_A), in the printer's
-    language: ``letters`` = (str, unicode, LaTeX)."""
-    name = type(printer).__name__
-    if "Latex" in name:
-        return r"%s_{%s}" % (letters[2], printer._print(M))
-    if "Pretty" in name:
-        pform = printer._print(M)
-        if pform.height() > 1 or not _atomic(str(pform)):
-            pform = prettyForm(*pform.parens())
-        return prettyForm(*pform.left(letters[1] if printer._use_unicode else letters[0], "_"))
-    inner = printer._print(M)
-    return f"{letters[0]}_{inner}" if _atomic(inner) else f"{letters[0]}_({inner})"
 
 
 class IdentityOperator(Operator):
@@ -243,7 +180,7 @@ class IdentityOperator(Operator):
         return shape
 
     def vec_matrix(self, shape):
-        return sp.eye(_size(shape))
+        return sp.eye(size(shape))
 
     def _sympystr(self, printer):
         return "Id"
@@ -255,52 +192,10 @@ class IdentityOperator(Operator):
         return prettyForm("𝓘" if printer._use_unicode else "Id")
 
 
-class ZeroOperator(Operator):
-    """The zero map from ``domain`` to ``codomain`` (shapes; ``()`` for scalars)."""
-
-    def __new__(cls, domain=(), codomain=()):
-        return super().__new__(cls, sp.Tuple(*domain), sp.Tuple(*codomain))
-
-    @property
-    def domain(self) -> tuple:
-        return tuple(self.args[0])
-
-    @property
-    def target(self) -> tuple:
-        return tuple(self.args[1])
-
-    @property
-    def is_zero_operator(self):
-        return True
-
-    def _apply(self, X):
-        return sp.ZeroMatrix(*self.target) if self.target else sp.S.Zero
-
-    def adjoint(self):
-        return ZeroOperator(self.target, self.domain)
-
-    def codomain(self, shape):
-        if shapes_differ(shape, self.domain):
-            raise InputError(f"the zero operator maps {_describe(self.domain)}s, not "
-                             f"{_describe(shape)}s")
-        return self.target
-
-    def vec_matrix(self, shape):
-        self.codomain(shape)
-        return sp.zeros(_size(self.target), _size(self.domain))
-
-    def _sympystr(self, printer):
-        return "O"
-
-    def _latex(self, printer):
-        return r"\mathcal{O}"
-
-    def _pretty(self, printer):
-        return prettyForm("𝒪" if printer._use_unicode else "O")
-
-
 class ScaledOperator(Operator):
     """c·𝒜: X ↦ c 𝒜(X), for a scalar c (negation is c = −1)."""
+
+    precedence = COMPOSITION
 
     def __new__(cls, c, operator, evaluate: bool = True):
         c, operator = as_scalar(c), _as_operator(operator, "scaled by")
@@ -339,37 +234,9 @@ class ScaledOperator(Operator):
         return self.coefficient * self.operator.vec_matrix(shape)
 
     def _sympystr(self, printer):
-        return _scaled(printer, self, "*", printer._print)
+        return scaled(printer, self.coefficient, self.operator)
 
-    def _latex(self, printer):
-        return _scaled(printer, self, r" ", printer._print)
-
-    def _pretty(self, printer):
-        c, op = self.coefficient, printer._print(self.operator)
-        if isinstance(self.operator, (OperatorSum, Compose)):
-            op = prettyForm(*op.parens())
-        if c == -1:
-            return prettyForm(*op.left("-"))
-        coefficient = printer._print(c)
-        if isinstance(c, sp.Add):
-            coefficient = prettyForm(*coefficient.parens())
-        return prettyForm(*coefficient.right(" ", op))
-
-
-def _scaled(printer, s: ScaledOperator, times: str, show) -> str:
-    c, op = s.coefficient, show(s.operator)
-    if isinstance(s.operator, (OperatorSum, Compose)):
-        op = _parens(printer, op)
-    if c == -1:
-        return "-" + op
-    coefficient = show(c)
-    if isinstance(c, sp.Add):
-        coefficient = _parens(printer, coefficient)
-    return f"{coefficient}{times}{op}"
-
-
-def _parens(printer, text: str) -> str:
-    return rf"\left({text}\right)" if "Latex" in type(printer).__name__ else f"({text})"
+    _latex = _pretty = _sympystr
 
 
 def _terms(op) -> list[tuple]:
@@ -383,6 +250,8 @@ def _terms(op) -> list[tuple]:
 
 class OperatorSum(Operator):
     """𝒜 + 𝓑 + …: X ↦ 𝒜(X) + 𝓑(X) + …; like terms are merged (ℒ_A + ℒ_B = ℒ_{A+B})."""
+
+    precedence = SUM
 
     def __new__(cls, *terms, evaluate: bool = True):
         terms = [_as_operator(t, "+") for t in terms]
@@ -431,28 +300,9 @@ class OperatorSum(Operator):
         return sum((t.vec_matrix(shape) for t in self.args[1:]), self.args[0].vec_matrix(shape))
 
     def _sympystr(self, printer):
-        return _joined(printer, self.args, printer._print)
+        return summed(printer, self.args)
 
-    _latex = _sympystr
-
-    def _pretty(self, printer):
-        pieces = []
-        for k, t in enumerate(self.args):
-            negative = isinstance(t, ScaledOperator) and t.coefficient.could_extract_minus_sign()
-            form = printer._print(-t if negative else t)
-            sign = " - " if negative else (" + " if k else "")
-            pieces.append(prettyForm(*form.left(sign)) if sign else form)
-        return prettyForm(*pieces[0].right(*pieces[1:]))
-
-
-def _joined(printer, terms, show) -> str:
-    text = ""
-    for k, t in enumerate(terms):
-        if isinstance(t, ScaledOperator) and t.coefficient.could_extract_minus_sign():
-            text += " - " + show(-t)
-        else:
-            text += (" + " if k else "") + show(t)
-    return text
+    _latex = _pretty = _sympystr
 
 
 def _factors(op) -> tuple:
@@ -488,6 +338,8 @@ class Compose(Operator):
     :data:`COMPOSE_RULES` (ℒ_A ∘ ℒ_B = ℒ_{AB}, the reversal rule G^{T•} ∘ 𝒜 = (𝒜ᵀG)^{T•} …).
     A chain that collapses to a map of scalars is returned as that scalar.
     """
+
+    precedence = COMPOSITION
 
     def __new__(cls, *factors, evaluate: bool = True):
         factors = [_as_operator(f, "∘") for f in factors]
@@ -536,49 +388,16 @@ class Compose(Operator):
         return shape
 
     def vec_matrix(self, shape):
-        matrix = sp.eye(_size(shape))
+        matrix = sp.eye(size(shape))
         for f in reversed(self.args):
             matrix = f.vec_matrix(shape) * matrix
             shape = f.codomain(shape)
         return matrix
 
     def _sympystr(self, printer):
-        return "*".join(_parens(printer, printer._print(f)) if isinstance(f, OperatorSum)
-                        else printer._print(f) for f in self.args)
+        return composed(printer, self.args)
 
-    def _latex(self, printer):
-        return r" \circ ".join(_parens(printer, printer._print(f)) if isinstance(f, OperatorSum)
-                               else printer._print(f) for f in self.args)
-
-    def _pretty(self, printer):
-        forms = [prettyForm(*printer._print(f).parens()) if isinstance(f, OperatorSum)
-                 else printer._print(f) for f in self.args]
-        glue = " ∘ " if printer._use_unicode else "*"
-        result = forms[0]
-        for form in forms[1:]:
-            result = prettyForm(*result.right(glue, form))
-        return result
-
-
-def _size(shape: tuple) -> int:
-    size = 1
-    for n in shape:
-        if not isinstance(n, (int, sp.Integer)):
-            raise InputError(f"a vec matrix needs integer shapes, not {shape}")
-        size *= int(n)
-    return size
-
-
-def _describe(shape: tuple) -> str:
-    return "scalar" if not shape else f"{shape[0]} × {shape[1]} matrice"
-
-
-def compose_with_zero(a: Operator, z: ZeroOperator) -> ZeroOperator:
-    """𝒜 ∘ 0 = 0, from the zero's domain to 𝒜's codomain."""
-    return ZeroOperator(z.domain, a.codomain(z.target))
-
-
-compose_rule(Operator, ZeroOperator, compose_with_zero)
+    _latex = _pretty = _sympystr
 
 
 def representer(functional):

@@ -180,7 +180,7 @@ def _factor(e: sp.MatAdd):
         return sp.MatMul(common, _rewrite(_sum([_product(c, m) for c, m in terms])))
     for side in (-1, 0):
         groups: dict = defaultdict(list)
-        for k, (c, matrices) in enumerate(terms):
+        for k, (_, matrices) in enumerate(terms):
             if len(matrices) >= 2:
                 groups[matrices[side]].append(k)
         shared = max(groups.items(), key=lambda item: len(item[1]), default=(None, []))

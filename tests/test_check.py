@@ -65,7 +65,8 @@ def test_sympy_comparison_agrees_on_a_trace():
 
 
 def test_sympy_comparison_on_a_small_tanh_mlp():
-    X0, W1, B1 = sp.MatrixSymbol("X0", 3, 5), sp.MatrixSymbol("W1", 4, 3), sp.MatrixSymbol("B1", 4, 5)
+    X0, W1 = sp.MatrixSymbol("X0", 3, 5), sp.MatrixSymbol("W1", 4, 3)
+    B1 = sp.MatrixSymbol("B1", 4, 5)
     W2, B2, Y = sp.MatrixSymbol("W2", 2, 4), sp.MatrixSymbol("B2", 2, 5), sp.MatrixSymbol("Y", 2, 5)
     E = W2 * (W1 * X0 + B1).applyfunc(sp.tanh) + B2 - Y
     table = rows(sp.Trace(E.T * E) / 2, [W1, B1, W2, B2])

@@ -21,7 +21,7 @@ def test_catalogue_is_large_enough():
 @pytest.mark.parametrize("name, f, wrt, expected", IDENTITIES, ids=IDS)
 def test_catalogue_matches_finite_differences(name, f, wrt, expected, mode):
     grads = sb.gradient(f, wrt, mode=mode)
-    for variable, g in zip(wrt, grads):
+    for variable, g in zip(wrt, grads, strict=True):
         shape = tuple(variable.shape) if isinstance(variable, sp.MatrixSymbol) else ()
         assert (tuple(g.shape) if isinstance(g, sp.MatrixExpr) else ()) == shape, (name, g)
     for seed in (0, 1):
@@ -88,14 +88,16 @@ def canonical(expr):
 
 
 def test_issue_example_gives_textbook_mlp_gradients():
-    X0, W1, B1 = sp.MatrixSymbol("X0", 3, 5), sp.MatrixSymbol("W1", 4, 3), sp.MatrixSymbol("B1", 4, 5)
+    X0, W1 = sp.MatrixSymbol("X0", 3, 5), sp.MatrixSymbol("W1", 4, 3)
+    B1 = sp.MatrixSymbol("B1", 4, 5)
     W2, B2, Y = sp.MatrixSymbol("W2", 2, 4), sp.MatrixSymbol("B2", 2, 5), sp.MatrixSymbol("Y", 2, 5)
     Z1 = W1 * X0 + B1
     X1 = Z1.applyfunc(sp.tanh)
     E = W2 * X1 + B2 - Y
     J = sp.Trace(E.T * E) / 2
     grad = sb.gradient(J, [W1, B1, W2, B2])
-    Delta1 = ElementwiseApplyFunction(sp.Lambda(sp.Symbol("t"), 1 - sp.tanh(sp.Symbol("t")) ** 2), Z1)
+    t = sp.Symbol("t")
+    Delta1 = ElementwiseApplyFunction(sp.Lambda(t, 1 - sp.tanh(t) ** 2), Z1)
     B1_bar = sp.HadamardProduct(W2.T * E, Delta1)
     expected = [B1_bar * X0.T, B1_bar, sp.MatMul(E, sp.Transpose(X1)), E]
     assert [canonical(g) for g in grad] == [canonical(e) for e in expected]

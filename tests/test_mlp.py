@@ -104,9 +104,9 @@ def test_equation_one_matches_differences_and_the_expression_gradient(sizes, act
     assert report.passed, str(report)
     expression = sb.gradient(net.loss, net.parameters)
     values = report.values
-    for a, b in zip(ours, expression):
+    for a, b in zip(ours, expression, strict=True):
         assert np.allclose(sb.evaluate(a, values), sb.evaluate(b, values), rtol=1e-10, atol=1e-12)
-    for parameter, g in zip(net.parameters, ours):
+    for parameter, g in zip(net.parameters, ours, strict=True):
         assert g.shape == parameter.shape
 
 

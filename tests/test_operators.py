@@ -156,7 +156,8 @@ def test_simplifications():
     assert R(B) * L(A) == sb.Compose(L(A), R(B))           # ℒ first: they commute
     assert L(S) + L(S.T) == L(S + S.T)
     assert 2 * sb.TraceFunctional(G) == sb.TraceFunctional(2 * G)
-    assert -(-L(A)) == L(A) and L(sp.Identity(3)) == Id and H(sp.OneMatrix(3, 4)) == Id
+    negated = -L(A)
+    assert -negated == L(A) and L(sp.Identity(3)) == Id and H(sp.OneMatrix(3, 4)) == Id
     assert (L(A) - L(A)).is_zero_operator
     assert L(A) * sb.ZeroOperator((3, 4), (3, 4)) == sb.ZeroOperator((3, 4), (2, 4))
     assert sb.TraceFunctional(G) * sb.ScalarEmbedding(G) == sp.Trace(G.T * G)
@@ -189,7 +190,8 @@ def test_latex_uses_one_notation():
         sb.TraceFunctional(A.T * A): r"\left(A^{T} A\right)^{T\bullet}",
         sb.Compose(L(A), R(B)): r"\mathcal{L}_{A} \circ \mathcal{R}_{B}",
         L(S) - 2 * R(S): r"\mathcal{L}_{S} - 2 \mathcal{R}_{S}",
-        -sb.Compose(L(S), R(S)): r"-\left(\mathcal{L}_{S} \circ \mathcal{R}_{S}\right)",
+        -sb.Compose(L(S), R(S)): r"-\mathcal{L}_{S} \circ \mathcal{R}_{S}",
+        3 * (L(S) + T()): r"3 \left(\mathcal{L}_{S} + \mathcal{T}\right)",
     }
     for op, latex in cases.items():
         assert sp.latex(op) == latex
