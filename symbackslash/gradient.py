@@ -7,6 +7,11 @@ output with respect to node k, and the gradient is the input rows of x̄. Forwar
 symbols; the closed forms are those solutions with every node symbol replaced by its value
 in terms of the inputs.
 
+With matrices (:mod:`symbackslash.matrix_graph`) the entries of L are operators and the
+same solvers run unchanged; a matrix variable's gradient is a matrix expression of its
+shape, tidied for reading (:mod:`symbackslash.tidy`). In forward mode the unknowns are
+operators and the output's one is a functional G^{T•}, whose G is the gradient.
+
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y")
 >>> gradient(sp.sin(x*y) + x*y, [x, y])
@@ -17,6 +22,12 @@ in terms of the inputs.
 Matrix([
 [y, x],
 [1, 1]])
+>>> A, X = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("X", 3, 3)
+>>> v = sp.MatrixSymbol("v", 3, 1)
+>>> gradient(sp.Trace(A*X) + sp.log(sp.Determinant(X)), [X])
+[X.T**(-1) + A.T]
+>>> gradient(v.T*A*v, [v, A], mode="forward")
+[(A + A.T)*v, v*v.T]
 """
 
 from __future__ import annotations
@@ -143,9 +154,10 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
     Parameters
     ----------
     f : sympy.Expr, str, Program or networkx.DiGraph
-        A SymPy expression, the text of an expression or of a straight-line program (the last
-        assignment is the output), or a graph already built.
-    wrt : list of Symbol or str, optional
+        A SymPy expression (scalar-valued; matrices allowed, see
+        :mod:`~symbackslash.matrix_graph`), the text of an expression or of a straight-line
+        program (the last assignment is the output), or a graph already built.
+    wrt : list of Symbol, MatrixSymbol or str, optional
         The variables, as symbols or names (default: every input, sorted by name). A variable
         that does not occur has derivative 0, as with ``sympy.diff``.
     mode : {"reverse", "forward"}
