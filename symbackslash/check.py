@@ -28,7 +28,7 @@ from .errors import InputError, SymbackslashError
 from .gradient import gradient
 from .numeric import evaluate, evaluate_exact, random_values
 from .operators import Operator
-from .shapes import shape_of
+from .shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
            "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
@@ -115,7 +115,10 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
         values.setdefault(v, random_values(v, seed=seed)[v])
     checks = []
     for variable, g in zip(wrt, gradients, strict=True):
-        ours = np.asarray(evaluate(sp.sympify(g), values), dtype=float)
+        if not isinstance(g, (sp.Basic, int, float)):
+            raise InputError(f"the gradient for {variable} must be a SymPy expression, not "
+                             f"{type(g).__name__}")
+        ours = np.asarray(evaluate(sp.sympify(g, strict=True), values), dtype=float)
         fd = finite_differences(f, variable, values, step=step)
         if ours.shape != fd.shape:
             ours = np.broadcast_to(ours, fd.shape) if ours.size == 1 else ours
@@ -167,10 +170,11 @@ def dot_test(operator: Operator, shape: tuple, *, values=None, seed: int = 0) ->
     transcendental functions."""
     if not isinstance(operator, Operator):
         raise InputError(f"dot_test needs an Operator, not {type(operator).__name__}")
+    shape = as_shape(shape)
     rng = np.random.default_rng(seed)
     point = random_values(operator, seed=seed, integers=True) if values is None else values
-    explicit = {k: sp.ImmutableMatrix(v) if isinstance(k, sp.MatrixSymbol) else sp.sympify(v)
-                for k, v in point.items()}
+    explicit = {k: as_explicit_matrix(v, k) if isinstance(k, sp.MatrixSymbol)
+                else as_scalar(v, f"the value of {k}") for k, v in point.items()}
     op = operator.xreplace(explicit) if explicit else operator
     X = _random(tuple(shape), rng)
     AX = _explicit(op(X))

@@ -48,6 +48,7 @@ from .matrix_graph import ELEMENT
 from .numeric import evaluate_exact
 from .operator_kinds import Hadamard, LeftMultiply, RightMultiply
 from .operators import Compose, IdentityOperator
+from .shapes import as_explicit_matrix
 from .solve import Substitution, back_substitute
 from .tidy import tidy
 
@@ -303,7 +304,7 @@ class MLP:
             if symbol is None:
                 raise InputError(f"{key} is not an input of the network; the inputs are: "
                                  f"{', '.join(by_name)}")
-            matrix = sp.Matrix(value.tolist() if hasattr(value, "tolist") else value)
+            matrix = sp.Matrix(as_explicit_matrix(value, symbol))
             if matrix.shape != symbol.shape:
                 raise InputError(f"{symbol} is {symbol.shape[0]} × {symbol.shape[1]}, the value "
                                  f"given is {matrix.shape[0]} × {matrix.shape[1]}")

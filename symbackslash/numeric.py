@@ -30,6 +30,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .errors import EvaluationDomainError, InputError
 from .functions import relu, sigmoid, softplus
+from .shapes import as_explicit_matrix, as_scalar
 
 __all__ = ["evaluate", "evaluate_exact", "random_values", "matrix_symbols"]
 
@@ -134,6 +135,8 @@ def _checked(symbol, value):
             raise InputError(f"the value of {symbol} has shape {array.shape}; it is "
                              f"{symbol.shape[0]} × {symbol.shape[1]}")
         return array
+    if isinstance(value, (str, bytes)):
+        raise InputError(f"the value of {symbol} must be a number, not text")
     return value
 
 
@@ -163,8 +166,8 @@ def _apply(e, args: list):
 def evaluate_exact(expr, values: Mapping):
     """The value of ``expr`` computed by SymPy with explicit matrices (exact for rational
     data): a SymPy number or an explicit ``Matrix``."""
-    explicit = {k: sp.ImmutableMatrix(v) if isinstance(k, sp.MatrixSymbol) else sp.sympify(v)
-                for k, v in values.items()}
+    explicit = {k: as_explicit_matrix(v, k) if isinstance(k, sp.MatrixSymbol)
+                else as_scalar(v, f"the value of {k}") for k, v in values.items()}
     result = expr.xreplace(explicit).replace(
         lambda e: isinstance(e, sp.HadamardPower) and isinstance(e.base, sp.MatrixBase),
         lambda e: e.base.applyfunc(lambda t: t ** e.exp)).doit()

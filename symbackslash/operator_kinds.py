@@ -38,7 +38,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 from .errors import InputError
 from .operator_printing import subscripted
 from .operators import ABSORBS_SCALARS, SUM_RULES, IdentityOperator, Operator, compose_rule
-from .shapes import as_matrix, describe, differ, shape_of, shapes_differ, size
+from .shapes import as_matrix, as_shape, describe, differ, shape_of, shapes_differ, size
 
 __all__ = ["LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
            "TraceFunctional", "ScalarEmbedding", "ZeroOperator", "transpose_dot", "vec"]
@@ -324,7 +324,7 @@ class ZeroOperator(Operator):
     """The zero map from ``domain`` to ``codomain`` (shapes; ``()`` for scalars)."""
 
     def __new__(cls, domain=(), codomain=()):
-        return super().__new__(cls, sp.Tuple(*domain), sp.Tuple(*codomain))
+        return super().__new__(cls, sp.Tuple(*as_shape(domain)), sp.Tuple(*as_shape(codomain)))
 
     @property
     def domain(self) -> tuple:

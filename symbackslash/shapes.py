@@ -19,7 +19,8 @@ import sympy as sp
 
 from .errors import InputError
 
-__all__ = ["shape_of", "as_matrix", "as_scalar", "differ", "shapes_differ", "size", "describe"]
+__all__ = ["shape_of", "as_matrix", "as_scalar", "as_explicit_matrix", "as_shape", "differ",
+           "shapes_differ", "size", "describe"]
 
 
 def _is_operator(value) -> bool:
@@ -48,13 +49,36 @@ def as_matrix(A, role: str = "the matrix"):
     raise InputError(f"{role} must be a SymPy Matrix or MatrixExpr, not {type(A).__name__}")
 
 
-def as_scalar(c):
+def as_scalar(c, role: str = "a scalar multiple"):
     """``c`` as a SymPy scalar; numbers and scalar expressions only (never text)."""
     if _is_operator(c) or isinstance(c, (sp.MatrixBase, sp.MatrixExpr, str, bool)) \
             or not isinstance(c, (sp.Expr, numbers.Number)):
-        raise InputError(f"a scalar multiple needs a number or a scalar SymPy expression, "
-                         f"not {type(c).__name__}")
+        raise InputError(f"{role} needs a number or a scalar SymPy expression, not "
+                         f"{type(c).__name__}")
     return sp.sympify(c, strict=True)
+
+
+def as_explicit_matrix(value, what: str) -> sp.ImmutableMatrix:
+    """An explicit SymPy matrix from a SymPy matrix, a NumPy array or nested lists of numbers
+    (or SymPy scalars). Text is refused, never parsed."""
+    if isinstance(value, sp.MatrixBase):
+        return sp.ImmutableMatrix(value)
+    rows = value.tolist() if hasattr(value, "tolist") else value
+    if not isinstance(rows, (list, tuple)) or not rows \
+            or not all(isinstance(r, (list, tuple)) and len(r) == len(rows[0]) for r in rows):
+        raise InputError(f"the value of {what} must be a matrix: a SymPy Matrix, a 2-D NumPy "
+                         f"array or a list of equally long rows")
+    entries = [as_scalar(x, f"an entry of {what}") for row in rows for x in row]
+    return sp.ImmutableMatrix(len(rows), len(rows[0]), entries)
+
+
+def as_shape(shape) -> tuple:
+    """A shape given by the user: ``()`` or ``(rows, cols)`` of integers or SymPy sizes."""
+    if not isinstance(shape, (tuple, list, sp.Tuple)) or len(shape) not in (0, 2) or any(
+            isinstance(n, (str, bool)) or not isinstance(n, (numbers.Integral, sp.Expr))
+            for n in shape):
+        raise InputError(f"a shape is () for a scalar or (rows, cols), not {shape!r}")
+    return tuple(sp.sympify(n, strict=True) for n in shape)
 
 
 def differ(a, b) -> bool:

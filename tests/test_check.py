@@ -88,3 +88,15 @@ def test_sympy_comparison_records_other_sympy_failures():
         assert table["hadamard_cube"]["verdict"] == "SymPy differs"
     text = str(sb.compare_with_sympy(sp.Determinant(X), [X]))
     assert text.startswith("X: ") and "symbackslash  Determinant(X)*X.T**(-1)" in text
+
+
+def test_text_is_refused_not_parsed():
+    evil = "__import__('os').getcwd()"
+    with pytest.raises(InputError, match="must be a SymPy expression"):
+        sb.check_gradient(sp.Trace(X), [X], [evil])
+    with pytest.raises(InputError, match="a shape is"):
+        sb.dot_test(sb.LeftMultiply(A), (evil, "2"))
+    with pytest.raises(InputError, match="a shape is"):
+        sb.ZeroOperator((evil, 2), (2, 2))
+    with pytest.raises(InputError, match="not str"):
+        sb.dot_test(sb.LeftMultiply(A), (3, 2), values={A: [[evil] * 3] * 3})

@@ -129,6 +129,7 @@ def test_vector_bias_gradient_sums_the_columns():
     (lambda: t4("identity").evaluate({"X0": [[1, 2], [0, 1]]}), "no value for"),
     (lambda: t4("identity").evaluate({**T4_VALUES, "W1": [[1, 2]]}), "W1 is 2 × 2"),
     (lambda: t4("identity").evaluate({**T4_VALUES, "Q": [[1]]}), "not an input"),
+    (lambda: t4("identity").evaluate({**T4_VALUES, "W2": [["__import__('os')", 1]]}), "not str"),
 ])
 def test_bad_arguments(make, message):
     with pytest.raises(InputError, match=message):

@@ -53,3 +53,17 @@ def test_errors():
         sb.evaluate(sp.Trace(sp.KroneckerProduct(X, X)), {X: np.eye(3)})
     with pytest.raises(InputError, match="symbolic shape"):
         sb.random_values(sp.Trace(sp.MatrixSymbol("Q", sp.Symbol("n"), sp.Symbol("n"))))
+
+
+EVIL = "__import__('os').getcwd()"
+
+
+def test_text_values_are_refused_not_parsed():
+    with pytest.raises(InputError, match="not str"):
+        sb.evaluate_exact(sp.Trace(X), {X: [[EVIL, 0, 0], [0, 1, 0], [0, 0, 1]]})
+    with pytest.raises(InputError, match="not str"):
+        sb.evaluate_exact(s * 2, {s: EVIL})
+    with pytest.raises(InputError, match="not text"):
+        sb.evaluate(s * 2, {s: EVIL})
+    with pytest.raises(InputError, match="must be a matrix"):
+        sb.evaluate_exact(sp.Trace(X), {X: EVIL})
