@@ -255,18 +255,19 @@ class MLP:
             gradient[parameter] = tidy(terms[0])
         return MLPSolution(Lambda, substitution, gradient)
 
-    def closed_form(self, expr):
-        """``expr`` in layer symbols (Xᵢ, Δᵢ, Λᵢ) written in terms of the inputs."""
-        values = dict(self._symbol_values())
-        return tidy(expr.xreplace(values))
-
-    def _symbol_values(self):
+    @cached_property
+    def layer_values(self) -> dict:
+        """Xᵢ, Δᵢ and Λᵢ (the layer symbols) in terms of the inputs."""
         values: dict = {}
         for symbol, definition in self.definitions.items():
             values[symbol] = definition.xreplace(values)
         for symbol, definition in self.solve().Lambda:
             values[symbol] = definition.xreplace(values)
-        return values.items()
+        return values
+
+    def closed_form(self, expr):
+        """``expr`` in layer symbols (Xᵢ, Δᵢ, Λᵢ) written in terms of the inputs."""
+        return tidy(expr.xreplace(self.layer_values))
 
     def gradient(self) -> list:
         """∇J for (W1, B1, …) in terms of the inputs, from equation (1)."""
