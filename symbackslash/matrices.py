@@ -41,6 +41,7 @@ from .elements import adjoint, one, zero
 from .errors import InputError
 from .graph import check_graph, formulas, node_order
 from .operator_kinds import ZeroOperator
+from .shapes import shape_of
 
 __all__ = ["TriangularSystem", "triangular_system"]
 
@@ -104,7 +105,7 @@ class TriangularSystem:
         if not isinstance(node, sp.MatrixSymbol):
             return self.unit(node)
         k = self.position(node)
-        return [one(node) if i == k else ZeroOperator(node.shape, _shape(v))
+        return [one(node) if i == k else ZeroOperator(node.shape, shape_of(v))
                 for i, v in enumerate(self.nodes)]
 
     # dense matrices for display ---------------------------------------------------
@@ -145,10 +146,6 @@ class TriangularSystem:
         values = formulas(self.graph)
         entries = {key: _substitute(w, values) for key, w in self.entries.items()}
         return dataclasses.replace(self, entries=entries, form="inputs")
-
-
-def _shape(node) -> tuple:
-    return tuple(node.shape) if isinstance(node, sp.MatrixSymbol) else ()
 
 
 def _substitute(weight, values: dict):
