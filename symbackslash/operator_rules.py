@@ -41,8 +41,14 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .errors import DifferentiationError
-from .operator_kinds import (Hadamard, LeftMultiply, RightMultiply, ScalarEmbedding,
-                             TraceFunctional, TransposeOperator)
+from .operator_kinds import (
+    Hadamard,
+    LeftMultiply,
+    RightMultiply,
+    ScalarEmbedding,
+    TraceFunctional,
+    TransposeOperator,
+)
 from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
 
 __all__ = ["MATRIX_RULES", "matrix_children", "matrix_partials", "split_coefficient",
