@@ -11,12 +11,22 @@ from .limits import Limits, get_limits, limits, set_limits
 from .functions import relu, sigmoid, softplus
 from .parse import Program, parse, parse_expression, parse_program
 from .rules import RULES, local_partials, register_rule
+from .operators import (Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator,
+                        representer)
+from .operator_kinds import (Hadamard, Kronecker, LeftMultiply, RightMultiply, ScalarEmbedding,
+                             TraceFunctional, TransposeOperator, ZeroOperator, transpose_dot, vec)
+from .operator_rules import MATRIX_RULES, matrix_partials
+from .tidy import tidy
 from .graph import build_graph, check_graph, formulas, node_order
 from .matrices import TriangularSystem, triangular_system
 from .solve import Step, Substitution, back_substitute, forward_substitute
 from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
 from .program import AdjointSymbol, GradientProgram, gradient_program
 from .gradient import Differentiation, differentiate, gradient, jacobian
+from .numeric import evaluate, evaluate_exact, random_values
+from .mlp import MLP, MLPSolution, mlp
+from .check import (DotTest, GradientReport, SympyComparison, check_gradient, compare_with_sympy,
+                    dot_test, finite_differences)
 
 __version__ = "0.1.0"
 
@@ -27,10 +37,18 @@ __all__ = [
     "sigmoid", "softplus", "relu",
     "Program", "parse", "parse_expression", "parse_program",
     "RULES", "local_partials", "register_rule",
+    "Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum", "Compose",
+    "representer", "LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
+    "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "MATRIX_RULES",
+    "matrix_partials", "tidy",
     "build_graph", "check_graph", "formulas", "node_order",
     "TriangularSystem", "triangular_system",
     "Step", "Substitution", "back_substitute", "forward_substitute",
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
     "AdjointSymbol", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
+    "evaluate", "evaluate_exact", "random_values",
+    "MLP", "MLPSolution", "mlp",
+    "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",
+    "dot_test", "finite_differences",
 ]

@@ -110,9 +110,9 @@ class Derivation:
                                                         else f" = {view.symbolic}"))
             lines.append("")
         lines.append("Gradient" if len(r.outputs) == 1 else "Jacobian")
-        for i, out in enumerate(r.outputs):
-            for j, var in enumerate(r.wrt):
-                lines.append(f"  d{out}/d{var} = {r.jacobian[i, j]}")
+        for out in r.outputs:
+            for var in r.wrt:
+                lines.append(f"  d{out}/d{var} = {r.closed_form(r.derivative(out, var))}")
         return "\n".join(lines)
 
 

@@ -13,7 +13,9 @@ Graph attributes (``G.graph``)
 
 Nodes are keyed by SymPy symbols: inputs keep their own symbols; program variables keep
 their names; other intermediates are ``v1, v2, …``; an expression's output is ``f`` (or
-``f_1, f_2, …`` for several). Node attributes:
+``f_1, f_2, …`` for several). Expressions with matrices (:mod:`.matrix_graph`) add
+matrix-valued nodes keyed by ``MatrixSymbol``s (intermediates ``V1, V2, …``), whose edge
+weights are linear operators (:mod:`.operators`). Node attributes:
 
     ``expr``   the node's defining expression in terms of its predecessors' symbols
                (``None`` for inputs);
@@ -49,6 +51,7 @@ import sympy as sp
 
 from .errors import GraphError, InputError
 from .limits import check_limit
+from .matrix_graph import has_matrices, lower_matrix_expressions
 from .parse import Program, parse
 from .rules import children, local_partials
 from .sharing import SharingIndex, split_flat
@@ -179,8 +182,8 @@ class _Builder:
                 elif not e.args:
                     self.constant.add(e)  # numbers, pi, E, …
                 elif isinstance(e, sp.MatrixExpr):
-                    raise InputError(f"the matrix {e} appears in a scalar expression; matrix "
-                                     f"expressions need the operator graph")
+                    raise InputError(f"the matrix {e} appears in a program or statement; give "
+                                     f"matrix expressions to build_graph as expressions")
                 else:
                     stack.append((e, True))
                     stack.extend((c, False) for c in reversed(children(e)))
@@ -219,15 +222,19 @@ class _Builder:
         self.order.append(key)
 
     def finish(self, outputs: list[sp.Symbol], source) -> nx.DiGraph:
-        G = self.G
-        inputs = sorted((v for v in G if G.nodes[v]["kind"] == "input"), key=_name_key)
-        for k, v in enumerate(inputs + self.order, start=1):
-            G.nodes[v]["index"] = k
-        for v in outputs:
-            if G.nodes[v]["kind"] != "input":
-                G.nodes[v]["kind"] = "output"
-        G.graph.update(inputs=inputs, outputs=list(outputs), source=source)
-        return G
+        return _finish(self.G, self.order, outputs, source)
+
+
+def _finish(G: nx.DiGraph, order: list, outputs: list, source) -> nx.DiGraph:
+    """Number the nodes (inputs first, sorted by name), mark the outputs, set graph attributes."""
+    inputs = sorted((v for v in G if G.nodes[v]["kind"] == "input"), key=_name_key)
+    for k, v in enumerate(inputs + order, start=1):
+        G.nodes[v]["index"] = k
+    for v in outputs:
+        if G.nodes[v]["kind"] != "input":
+            G.nodes[v]["kind"] = "output"
+    G.graph.update(inputs=inputs, outputs=list(outputs), source=source)
+    return G
 
 
 def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
@@ -248,6 +255,12 @@ def _name_key(symbol) -> tuple:
 
 
 def _from_expressions(exprs: list[sp.Expr], names: list[str], source, coarse: bool) -> nx.DiGraph:
+    if any(has_matrices(e) for e in exprs):
+        if coarse:
+            raise InputError("nodes='statements' is for programs; matrix expressions are "
+                             "lowered one operation per node")
+        G, order, outputs = lower_matrix_expressions(exprs, names)
+        return _finish(G, order, outputs, source)
     reserved = set()
     for e in exprs:
         reserved |= {s.name for s in _symbols(e)}
@@ -404,6 +417,13 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
         elif isinstance(item, (sp.Symbol, sp.MatrixSymbol)):
             matches = [item] if item in G else by_name.get(item.name, [])
             key = item
+            if matches and matches[0] != item and type(matches[0]) is not type(item):
+                raise InputError(f"wrt[{k}] = {item} is not the variable {matches[0]} of the "
+                                 f"expression (a matrix and a scalar share the name)")
+            if matches and isinstance(item, sp.MatrixSymbol) and matches[0].shape != item.shape:
+                raise InputError(f"wrt[{k}] = {item} is {item.shape[0]} × {item.shape[1]} but "
+                                 f"the expression's {matches[0]} is {matches[0].shape[0]} × "
+                                 f"{matches[0].shape[1]}; pass the MatrixSymbol used in it")
         else:
             raise InputError(f"wrt[{k}] = {item!r} is not a variable; give symbols or names "
                              f"(a {type(item).__name__} was given)")

@@ -222,6 +222,10 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     variables = resolve_wrt(G, wrt)
     if len(G.graph["outputs"]) != 1:
         raise InputError("a gradient program needs one scalar output")
+    if any(isinstance(v, sp.MatrixSymbol) for v in G):
+        raise InputError("gradient programs are written for scalar computations; for matrix "
+                         "expressions use form='closed' (symbackslash.mlp shows the "
+                         "layer-by-layer adjoints Λᵢ of a perceptron)")
     H = binary_products(G)
     S = triangular_system(H)
     (out,) = H.graph["outputs"]
