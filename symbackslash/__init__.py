@@ -17,6 +17,7 @@ from .solve import Step, Substitution, back_substitute, forward_substitute
 from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
 from .program import AdjointSymbol, GradientProgram, gradient_program
 from .gradient import Differentiation, differentiate, gradient, jacobian
+from .derivation import Derivation, StepView, derivation
 
 __version__ = "0.1.0"
 
@@ -33,4 +34,5 @@ __all__ = [
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
     "AdjointSymbol", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
+    "Derivation", "StepView", "derivation",
 ]
