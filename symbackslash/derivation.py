@@ -36,23 +36,9 @@ import sympy as sp
 from .errors import InputError
 from .gradient import Differentiation, differentiate
 from .limits import get_limits
-from .printing import (
-    Chain,
-    Combination,
-    Grid,
-    LatexPrinter,
-    Nabla,
-    Notation,
-    Partial,
-    Phrase,
-    Product,
-    Rows,
-    Section,
-    Table,
-    TextPrinter,
-    node_symbol,
-    symbol_latex,
-)
+from .printing import (Chain, Combination, Grid, LatexPrinter, Nabla, Notation, Partial, Phrase,
+                       Product, Rows, Section, Table, TextPrinter, node_symbol, same,
+                       symbol_latex)
 from .program import AdjointSymbol
 from .simplify import simplify_within
 from .solve import Step
@@ -288,16 +274,19 @@ class Derivation:
             sections.append(Section(title, tuple(items)))
         return sections
 
+    def equation(self, view: StepView, *, closed: bool = True) -> Chain:
+        """One step as an equation chain: the unknown, the row of the system, the result in
+        node symbols, in the inputs (when ``closed`` and short) and at the point."""
+        combination = Combination(view.rhs, view.terms) if view.terms else view.rhs
+        value = _tidy(view.value)
+        shown = value if closed and _ops(value) <= self.max_closed_ops else None
+        return Chain(*_distinct([view.symbol, combination, _tidy(view.symbolic), shown,
+                                 self.numeric(value)]))
+
     def _step_rows(self, k: int) -> Rows:
-        chains, tags = [], []
-        for view in self.steps(k):
-            combination = (Combination(view.rhs, view.terms) if view.terms else view.rhs)
-            closed = _tidy(view.value)
-            shown = closed if _ops(closed) <= self.max_closed_ops else None
-            chains.append(Chain(*_distinct([view.symbol, combination, _tidy(view.symbolic),
-                                            shown, self.numeric(closed)])))
-            tags.append(f"({view.record.unknown + 1})")
-        return Rows(tuple(chains), tuple(tags))
+        views = self.steps(k)
+        return Rows(tuple(self.equation(view) for view in views),
+                    tuple(f"({view.record.unknown + 1})" for view in views))
 
     def _block_form(self) -> list[Section]:
         S, r = self.system, self.result
@@ -408,16 +397,9 @@ def _distinct(parts: list) -> list:
     for part in parts:
         if part is None:
             continue
-        if not result or not _same(result[-1], part):
+        if not result or not same(result[-1], part):
             result.append(part)
     return result
-
-
-def _same(a, b) -> bool:
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return False
 
 
 def _point(at, result: Differentiation) -> dict:

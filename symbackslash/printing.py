@@ -30,19 +30,14 @@ from collections.abc import Mapping
 import sympy as sp
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
-from sympy.printing.latex import (
-    greek_letters_set,
-    latex_escape,
-    modifier_dict,
-    other_symbols,
-    tex_greek_dictionary,
-)
+from sympy.printing.latex import (greek_letters_set, latex_escape, modifier_dict,
+                                  other_symbols, tex_greek_dictionary)
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
-__all__ = ["LatexPrinter", "TextPrinter", "latex", "text", "symbol_latex", "node_symbol",
-           "Chain", "Combination", "Partial", "Nabla", "Grid", "Product", "Table", "Notation",
-           "Phrase", "Rows", "Section"]
+__all__ = ["LatexPrinter", "TextPrinter", "latex", "text", "symbol_latex", "node_symbol", "same",
+           "Chain", "Combination", "Partial", "Nabla", "Grid", "Product", "Factors", "Terms",
+           "Route", "Entry", "Table", "Notation", "Phrase", "Rows", "Section"]
 
 #: Name parts that put an accent on the base letter (``x_bar`` is x̄): narrow accent for a
 #: single letter, wide accent (where LaTeX has one) for a word.
@@ -167,6 +162,45 @@ class Product:
 
 
 @dataclasses.dataclass(frozen=True)
+class Factors:
+    """A product written out factor by factor, ``a · b · c`` (a path's weights)."""
+
+    items: tuple
+
+    def __init__(self, *items):
+        object.__setattr__(self, "items", tuple(items))
+
+
+@dataclasses.dataclass(frozen=True)
+class Terms:
+    """A sum written out term by term in the given order (path products before adding)."""
+
+    items: tuple
+
+    def __init__(self, *items):
+        object.__setattr__(self, "items", tuple(items))
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """A path through the graph, ``x → v1 → f``."""
+
+    nodes: tuple
+
+    def __init__(self, *nodes):
+        object.__setattr__(self, "nodes", tuple(nodes))
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """The entry of a matrix at the nodes ``row`` and ``column``: ``[M]_{row, column}``."""
+
+    matrix: object
+    row: object
+    column: object
+
+
+@dataclasses.dataclass(frozen=True)
 class Notation:
     """A fixed piece of notation with its LaTeX and plain-text forms, e.g. (I − L)ᵀ."""
 
@@ -220,7 +254,7 @@ class Section:
 def _split_terms(c: Combination):
     """Signed terms of a combination: ``[(negative, weight or None, unknown or None)]``."""
     result = []
-    if c.constant is not None and (not _is_zero(c.constant) or not c.terms):
+    if c.constant is not None and (not same(c.constant, 0) or not c.terms):
         result.append((False, None, c.constant))
     for weight, unknown in c.terms:
         negative = False
@@ -229,25 +263,33 @@ def _split_terms(c: Combination):
         if isinstance(weight, sp.Expr) and not isinstance(weight, sp.MatrixExpr) \
                 and weight.could_extract_minus_sign():
             negative, weight = True, -weight
-        result.append((negative, None if weight == 1 else weight, unknown))
+        result.append((negative, None if weight == 1 and unknown is not None else weight,
+                       unknown))
     return result
 
 
 def _combination(printer, c: Combination, product: str, minus: str) -> str:
     """Print a combination term by term: ``product`` joins a weight and its unknown,
-    ``minus`` starts a negative first term."""
+    ``minus`` starts a negative first term. A term without unknown (``None``) is its weight,
+    printed whole."""
     out = []
     for k, (negative, weight, unknown) in enumerate(_split_terms(c)):
-        body = printer._print(unknown) if weight is None else product % (
-            printer.parenthesize(weight, PRECEDENCE["Mul"], strict=True), printer._print(unknown))
+        if unknown is None:
+            body = printer._print(weight)
+        elif weight is None:
+            body = printer._print(unknown)
+        else:
+            body = product % (printer.parenthesize(weight, PRECEDENCE["Mul"], strict=True),
+                              printer._print(unknown))
         out.append((minus if negative else "") + body if k == 0 else
                    (" - " if negative else " + ") + body)
     return "".join(out)
 
 
-def _is_zero(value) -> bool:
+def same(a, b) -> bool:
+    """``a == b`` for display purposes: ``False`` where comparing is undefined (operators)."""
     try:
-        return bool(value == 0)
+        return bool(a == b)
     except (TypeError, ValueError):
         return False
 
@@ -301,6 +343,21 @@ class LatexPrinter(SympyLatexPrinter):
 
     def _print_Product(self, p: Product):
         return " ".join(self._print(f) for f in p.factors)
+
+    def _print_Factors(self, f: Factors):
+        return r" \cdot ".join(self.parenthesize(i, PRECEDENCE["Mul"], strict=True)
+                               for i in f.items)
+
+    def _print_Terms(self, t: Terms):
+        return _combination(self, Combination(None, [(i, None) for i in t.items]), "%s", "- ")
+
+    def _print_Route(self, r: Route):
+        return r" \to ".join(self._print(node_symbol(v)) for v in r.nodes)
+
+    def _print_Entry(self, e: Entry):
+        return r"\left[%s\right]_{%s,\,%s}" % (self._print(e.matrix),
+                                                 self._print(node_symbol(e.row)),
+                                                 self._print(node_symbol(e.column)))
 
     def _print_Notation(self, n: Notation):
         return n.latex
@@ -410,6 +467,19 @@ class TextPrinter(StrPrinter):
 
     def _print_Product(self, p: Product):
         return _beside([self._print(f) for f in p.factors], " ")
+
+    def _print_Factors(self, f: Factors):
+        return " * ".join(self.parenthesize(i, PRECEDENCE["Mul"], strict=True) for i in f.items)
+
+    def _print_Terms(self, t: Terms):
+        return _combination(self, Combination(None, [(i, None) for i in t.items]), "%s", "-")
+
+    def _print_Route(self, r: Route):
+        return " -> ".join(self._print(node_symbol(v)) for v in r.nodes)
+
+    def _print_Entry(self, e: Entry):
+        return "[%s][%s, %s]" % (self._print(e.matrix), self._print(node_symbol(e.row)),
+                                 self._print(node_symbol(e.column)))
 
     def _print_Notation(self, n: Notation):
         return n.text
