@@ -78,8 +78,15 @@ def test_large_systems_draw_their_pattern():
     assert isinstance(weights, Line2D) and len(weights.get_xdata()) == len(S.entries)
     assert all(j > i for i, j in zip(weights.get_ydata(), weights.get_xdata(), strict=True))
     assert "nonzero weights" in ax.get_xlabel()
-    typeset = draw_matrix(S, "(I-L)^T", typeset=True)
-    assert len(entries(typeset)) == S.n ** 2
+
+
+def test_typeset_can_be_forced_or_refused():
+    program = "\n".join(["h0 = x"] + [f"h{k} = tanh(w{k}*h{k - 1})" for k in range(1, 6)])
+    S = sb.triangular_system(sb.build_graph(program))
+    assert S.n > 14                                       # past the default max_typeset
+    assert len(entries(draw_matrix(S, "(I-L)^T", typeset=True))) == S.n ** 2
+    assert not entries(draw_matrix(S, "(I-L)^T"))
+    assert not entries(draw_matrix(t1_graph(), "L", typeset=False))
 
 
 def test_unknown_matrix_or_input():

@@ -254,8 +254,10 @@ class _Drawing:
                 pos[v] = (xs[k], ((len(nodes) - 1) / 2 - r) * row)
         index = {v: G.nodes[v].get("index", 0) for v in G}
         rad = {e: _bend(e, pos, box, layout, index) for e in G.edges}
-        left = min(pos[v][0] - box[v][0] / 2 for v in G) - MARGIN
-        right = max(pos[v][0] + box[v][0] / 2 for v in G) + MARGIN
+        half = {v: max(box[v][0], reserved[v].width / 72 if v in reserved else 0.0) / 2
+                for v in G}
+        left = min(pos[v][0] - half[v] for v in G) - MARGIN
+        right = max(pos[v][0] + half[v] for v in G) + MARGIN
         top = max(pos[v][1] + box[v][1] / 2 for v in G) + MARGIN
         bottom = min(pos[v][1] - box[v][1] / 2 for v in G) - MARGIN - value_room
         for (u, v), r in rad.items():  # bent edges and their labels may leave the rows
@@ -427,7 +429,7 @@ def _compact_size(layout) -> tuple[float, float, float, float]:
     height_rows = max(len(nodes) for nodes in layout.layers)
     step_x = min(0.45, 16 / width_layers)
     step_y = min(0.3, 10 / height_rows)
-    return (max(4.0, width_layers * step_x + 1), max(2.5, height_rows * step_y + 1.2),
+    return (max(4.0, width_layers * step_x + 1), max(1.5, height_rows * step_y + 0.9),
             step_x, step_y)
 
 
@@ -455,10 +457,10 @@ def _draw_compact(G, ax, layout, marks: Highlight, max_labelled: int):
                            for v, (_, edge) in zip(nodes, styles, strict=True)])
     note = (f"{len(G)} nodes, {G.number_of_edges()} edges: drawn without labels "
             f"(node expressions and edge weights are shown up to {max_labelled} nodes)")
-    ax.text(0.5, 0.0, words(note, 9).text, transform=ax.transAxes, ha="center", va="bottom",
-            fontsize=9, color="#404040", gid="note")
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    ax.text((min(xs) + max(xs)) / 2, min(ys) - step_y / 2 - 0.1, words(note, 9).text,
+            ha="center", va="top", fontsize=9, color="#404040", gid="note")
     ax.set_xlim(min(xs) - step_x, max(xs) + step_x)
-    ax.set_ylim(min(ys) - step_y - 0.4, max(ys) + step_y)
+    ax.set_ylim(min(ys) - step_y / 2 - 0.45, max(ys) + step_y / 2)
     ax.set_axis_off()
     return ax

@@ -97,9 +97,12 @@ class _Block:
     shade: dict = dataclasses.field(default_factory=dict)   # (i, j) → colour
     colour: dict = dataclasses.field(default_factory=dict)  # (i, j) → text colour
     gid: str = "entry"
+    width: float | None = None   # a vector made wider than its entries (room for values)
 
     def widths(self) -> list[float]:
         rows, cols = self.shape
+        if self.width is not None and cols == 1:
+            return [self.width]
         result = []
         for j in range(cols):
             w = max([self.cells[(i, j)].width / 72 for i in range(rows) if (i, j) in self.cells]
@@ -154,6 +157,20 @@ def _brackets(ax, left: float, right: float, height: float) -> None:
                            lw=1.2, color="black", zorder=2, gid="bracket"))
 
 
+def _fit(ax, build, natural, fontsize: float):
+    """``build(fontsize)``, built again with smaller fonts if a given Axes is smaller than
+    its ``natural(built)`` size in inches (the layout is in inches at the font's size, so
+    everything scales with the font)."""
+    built = build(fontsize)
+    if ax is None:
+        return built
+    width, height = natural(built)
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    shrink = min(box.width * fig_w / width, box.height * fig_h / height, 1.0)
+    return built if shrink > 0.97 else build(max(fontsize * shrink, 0.4 * fontsize))
+
+
 def _new_axes(ax, width: float, height: float):
     if ax is None:
         fig = plt.figure(figsize=(width, height))
@@ -201,16 +218,24 @@ def draw_matrix(system, which: str = "(I-L)^T", ax=None, *, typeset: bool | None
         typeset = S.n <= max_typeset
     if not typeset:
         return _draw_pattern(S, entries, notation, ax, highlight_row, title)
-    cells = {key: label(e, fontsize, max_chars=24) for key, e in entries.items()}
-    block = _Block(cells, (S.n, S.n), words("0", fontsize), S.n_sources,
-                   shade={key: SHADE["diagonal" if key[0] == key[1] else "weight"]
-                          for key in cells},
-                   colour={key: SHADE["cell"] for key in highlight_cells})
+
+    def build(size):
+        cells = {key: label(e, size, max_chars=24) for key, e in entries.items()}
+        block = _Block(cells, (S.n, S.n), words("0", size), S.n_sources,
+                       shade={key: SHADE["diagonal" if key[0] == key[1] else "weight"]
+                              for key in cells},
+                       colour={key: SHADE["cell"] for key in highlight_cells})
+        return block, [label(node_symbol(v), 0.85 * size) for v in S.nodes], size
+
+    def natural(built):
+        block, names, _ = built
+        return (sum(block.widths()) + max(n.width for n in names) / 72 + 0.7,
+                S.n * block.height() + (1.25 if title else 0.9) + 0.3)
+
+    block, names, fontsize = _fit(ax, build, natural, fontsize)
     row = block.height()
-    names = [label(node_symbol(v), 0.85 * fontsize) for v in S.nodes]
     pad_left = max(n.width for n in names) / 72 + 0.2
-    ax = _new_axes(ax, sum(block.widths()) + pad_left + 0.5,
-                   S.n * row + (1.25 if title else 0.9) + 0.3)
+    ax = _new_axes(ax, *natural((block, names, fontsize)))
     right, centres = _draw_block(ax, block, 0.0, row, fontsize, highlight_row)
     for k, name in enumerate(names):  # node names along the left and the top
         ax.text(-0.12, -(k + 0.5) * row, name.text, ha="right", va="center",
@@ -264,7 +289,7 @@ def _draw_pattern(S: TriangularSystem, entries: dict, notation, ax, highlight_ro
 
 
 def draw_system(system, ax=None, *, mode: str = "reverse", seed=None, step=None,
-                known: dict | None = None, fontsize: float = 10.0):
+                known: dict | None = None, reserve: dict | None = None, fontsize: float = 10.0):
     """Draw (I − L)ᵀ x̄ = e (reverse) or (I − L) ẋ = e (forward); return the Axes.
 
     Parameters
@@ -278,16 +303,45 @@ def draw_system(system, ax=None, *, mode: str = "reverse", seed=None, step=None,
         A solver record: its row is shaded and the entries it uses are written in red.
     known : mapping, optional
         ``{row: value}`` of unknowns already solved; they replace the symbols x̄_k.
+    reserve : mapping, optional
+        ``{row: value}`` to make room for (the final values), so that a sequence of frames
+        keeps one layout.
+    fontsize : float
+        In a given Axes too small for the system, the fonts shrink to fit.
     """
     S = _system(system)
     if mode not in ("reverse", "forward"):
         raise RenderError(f"mode must be 'reverse' or 'forward', not {mode!r}")
-    which = "(I-L)^T" if mode == "reverse" else "I-L"
-    entries, _ = matrix_entries(S, which)
     G = S.graph
     if seed is None:
         seed = (G.graph["outputs"] if mode == "reverse" else G.graph["inputs"])[0]
-    known = known or {}
+
+    def natural(built):
+        matrix, vector, rhs, room, _ = built
+        row = max(matrix.height(), vector.height(), rhs.height(), room.height())
+        return (sum(matrix.widths()) + max(sum(vector.widths()), sum(room.widths()))
+                + sum(rhs.widths()) + 1.2, S.n * row + 0.6)
+
+    built = _fit(ax, lambda size: _system_blocks(S, mode, seed, step, known or {},
+                                                 reserve or {}, size), natural, fontsize)
+    matrix, vector, rhs, room, size = built
+    row = max(matrix.height(), vector.height(), rhs.height(), room.height())
+    widths = [sum(matrix.widths()), max(sum(vector.widths()), sum(room.widths())),
+              sum(rhs.widths())]
+    ax = _new_axes(ax, *natural(built))
+    current = step.unknown if step is not None else None
+    x, _ = _draw_block(ax, matrix, 0.0, row, size, current)
+    x, _ = _draw_block(ax, dataclasses.replace(vector, width=widths[1]), x + 0.15, row, size,
+                       current)
+    ax.text(x + 0.25, -S.n * row / 2, "=", ha="center", va="center", fontsize=1.3 * size)
+    x, _ = _draw_block(ax, rhs, x + 0.5, row, size, current)
+    _finish(ax, -0.2, x + 0.2, -S.n * row - 0.2, 0.3)
+    return ax
+
+
+def _system_blocks(S, mode, seed, step, known, reserve, fontsize):
+    which = "(I-L)^T" if mode == "reverse" else "I-L"
+    entries, _ = matrix_entries(S, which)
     used = set()
     if step is not None:
         used = {(step.unknown, j) for j, _, _ in step.terms} | {(step.unknown, step.unknown)}
@@ -301,15 +355,8 @@ def draw_system(system, ax=None, *, mode: str = "reverse", seed=None, step=None,
     vector = _Block(unknowns, (S.n, 1), None, None, gid="unknown",
                     shade={(k, 0): SHADE["solved"] for k in known},
                     colour={(step.unknown, 0): SHADE["cell"]} if step is not None else {})
+    room = _Block({(k, 0): label(value, fontsize, max_chars=16)
+                   for k, value in reserve.items()}, (S.n, 1), None)
     rhs = _Block({(k, 0): label(e, fontsize) for k, e in enumerate(S.unit(seed))}, (S.n, 1),
                  None, None, gid="rhs")
-    row = max(matrix.height(), vector.height(), rhs.height())
-    width = sum(matrix.widths()) + sum(vector.widths()) + sum(rhs.widths()) + 1.2
-    ax = _new_axes(ax, width, S.n * row + 0.6)
-    current = step.unknown if step is not None else None
-    x, _ = _draw_block(ax, matrix, 0.0, row, fontsize, current)
-    x, _ = _draw_block(ax, vector, x + 0.15, row, fontsize, current)
-    ax.text(x + 0.25, -S.n * row / 2, "=", ha="center", va="center", fontsize=1.3 * fontsize)
-    x, _ = _draw_block(ax, rhs, x + 0.5, row, fontsize, current)
-    _finish(ax, -0.2, x + 0.2, -S.n * row - 0.2, 0.3)
-    return ax
+    return matrix, vector, rhs, room, fontsize

@@ -80,8 +80,11 @@ class Storyboard:
         width, height = graph_size(derivation.graph, fontsize=fontsize, legend=False,
                                    values=self._final)
         self._graph_size = (width, height)
-        probe = draw_system(derivation.system, mode=derivation.mode, seed=self.seed,
-                            fontsize=fontsize, ax=Figure().add_subplot())
+        position = {v: i for i, v in enumerate(derivation.system.nodes)}
+        self._reserve = {position[v.unknown]: v.symbolic for v in self.steps}
+        probe = draw_system(derivation.system, Figure(figsize=(40, 40)).add_subplot(),
+                            mode=derivation.mode, seed=self.seed, fontsize=fontsize,
+                            reserve=self._reserve)
         left, right = probe.get_xlim()
         bottom, top = probe.get_ylim()
         self._system_size = (right - left, top - bottom)
@@ -115,7 +118,7 @@ class Storyboard:
         position = {v: i for i, v in enumerate(d.system.nodes)}
         draw_system(d.system, system_ax, mode=d.mode, seed=self.seed, step=view.record,
                     known={position[v.unknown]: v.symbolic for v in done},
-                    fontsize=self.fontsize)
+                    reserve=self._reserve, fontsize=self.fontsize)
         verb = "back" if d.mode == "reverse" else "forward"
         head = mixed(f"step {k + 1} of {len(self.steps)} ({verb} substitution, row "
                      f"{view.record.unknown + 1}): solve for "
