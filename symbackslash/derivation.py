@@ -36,31 +36,15 @@ import sympy as sp
 from .errors import InputError
 from .gradient import Differentiation, differentiate
 from .limits import get_limits
-from .printing import (Chain, Combination, Grid, LatexPrinter, Nabla, Notation, Partial, Phrase,
-                       Product, Rows, Section, Table, TextPrinter, node_symbol, same,
-                       symbol_latex)
+from .pieces import (G_, I_MINUS_L, I_MINUS_L_T, L_, L_BLOCKS, L_ENTRY, L_TILDE, LAMBDA,
+                     LAMBDA_SOLVE, LAMBDA_SYSTEM, M_, M_T_LAMBDA, XBAR, XDOT, Chain, Combination,
+                     Grid, Nabla, Notation, Partial, Phrase, Product, Rows, Section, Table, same)
+from .printing import LatexPrinter, TextPrinter, node_symbol, symbol_latex
 from .program import AdjointSymbol
 from .simplify import simplify_within
 from .solve import Step
 
-__all__ = ["Derivation", "StepView", "TangentSymbol", "derivation"]
-
-L_ = Notation("L", "L")
-I_MINUS_L = Notation(r"\left(I - L\right)", "(I - L)")
-I_MINUS_L_T = Notation(r"\left(I - L\right)^{T}", "(I - L)^T")
-XBAR = Notation(r"\bar{\mathbf{x}}", "xbar")
-XDOT = Notation(r"\dot{\mathbf{x}}", "xdot")
-M_ = Notation("M", "M")
-L_TILDE = Notation(r"\tilde{L}", "L~")
-G_ = Notation("g", "g")
-LAMBDA = Notation(r"\boldsymbol{\lambda}", "lambda")
-LAMBDA_SOLVE = Notation(r"\left(I - \tilde{L}\right)^{-T} g", "(I - L~)^-T g")
-M_T_LAMBDA = Notation(r"M^{T} \boldsymbol{\lambda}", "M^T lambda")
-LAMBDA_SYSTEM = Notation(r"\left(I - \tilde{L}\right)^{T} \boldsymbol{\lambda} = g",
-                         "(I - L~)^T lambda = g")
-L_BLOCKS = Notation(r"L = \begin{bmatrix} 0 & 0 \\ M & \tilde{L} \end{bmatrix}",
-                    "L = [[0, 0], [M, L~]]")
-L_ENTRY = Notation(r"L_{ij} = \partial v_i / \partial v_j", "L[i, j] = dv_i/dv_j")
+__all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
 
 #: A simplified gradient is shown when it has at most this fraction of the operations.
 SIMPLER = 0.75
@@ -84,6 +68,14 @@ class TangentSymbol(sp.Symbol):
 
     def _latex(self, printer):
         return symbol_latex(self.name)
+
+
+def unknown_symbol(node, mode: str) -> sp.Symbol:
+    """The unknown of a node's row: x̄ (``mode="reverse"``) or ẋ (``"forward"``)."""
+    symbol = node_symbol(node)
+    if not isinstance(symbol, sp.Symbol):
+        symbol = sp.Symbol(getattr(symbol, "name", str(symbol)))
+    return AdjointSymbol(symbol) if mode == "reverse" else TangentSymbol(symbol)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,10 +133,7 @@ class Derivation:
 
     def unknown_symbol(self, node) -> sp.Symbol:
         """x̄ of a node (reverse mode) or ẋ (forward mode)."""
-        symbol = node_symbol(node)
-        if not isinstance(symbol, sp.Symbol):
-            symbol = sp.Symbol(getattr(symbol, "name", str(symbol)))
-        return AdjointSymbol(symbol) if self.mode == "reverse" else TangentSymbol(symbol)
+        return unknown_symbol(node, self.mode)
 
     def solves(self) -> list:
         """``(seed, solution)`` per solve: the output (reverse) or the variable (forward)."""

@@ -1,11 +1,12 @@
 """Printing: names, weights and the pieces of a derivation, through SymPy's printers.
 
 Everything mathematical is printed by a SymPy printer: :class:`LatexPrinter` and
-:class:`TextPrinter` subclass SymPy's own, and each piece of a derivation (an equation chain,
-a weighted sum of unknowns, a matrix with its source block marked, a table, a section) is a
-small object with a ``_print_<Class>`` method in both printers. Entries are always printed
-with ``printer._print(entry)``, so an entry type that brings its own ``_latex`` hook (the
-linear operators) prints itself. This module imports only SymPy; every stage may use it.
+:class:`TextPrinter` subclass SymPy's own, and each piece of a derivation
+(:mod:`symbackslash.pieces`: an equation chain, a weighted sum of unknowns, a matrix with its
+source block marked, a table, a section) has a ``_print_<Class>`` method in both printers.
+Entries are always printed with ``printer._print(entry)``, so an entry type that brings its
+own ``_latex`` hook (the linear operators) prints itself. This module and
+:mod:`~symbackslash.pieces` import only SymPy; every stage may use them.
 
 Symbol names follow SymPy's conventions (trailing digits and ``_k`` are subscripts, Greek
 names are letters) with three additions: a ``_bar``, ``_hat``, ``_dot``, ``_tilde`` … part
@@ -13,6 +14,7 @@ is an accent on the base letter, several subscripts are separated by commas, and
 multi-letter name is one italic word.
 
 >>> import sympy as sp
+>>> from symbackslash.pieces import Chain, Combination
 >>> [latex(sp.Symbol(n)) for n in ["v1", "x_1", "theta2", "W1", "a_bar", "v1_bar", "loss"]]
 ['v_{1}', 'x_{1}', '\\\\theta_{2}', 'W_{1}', '\\\\bar{a}', '\\\\bar{v}_{1}', '\\\\mathit{loss}']
 >>> x, y = sp.symbols("x y")
@@ -24,9 +26,6 @@ a_bar = x*y
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
-
 import sympy as sp
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
@@ -35,9 +34,10 @@ from sympy.printing.latex import (greek_letters_set, latex_escape, modifier_dict
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
-__all__ = ["LatexPrinter", "TextPrinter", "latex", "text", "symbol_latex", "node_symbol", "same",
-           "Chain", "Combination", "Partial", "Nabla", "Grid", "Product", "Factors", "Terms",
-           "Route", "Entry", "Table", "Notation", "Phrase", "Rows", "Section"]
+from .pieces import (Chain, Combination, Entry, Factors, Grid, Nabla, Notation, Partial, Phrase,
+                     Product, Route, Rows, Section, Table, Terms, same)
+
+__all__ = ["LatexPrinter", "TextPrinter", "latex", "text", "symbol_latex", "node_symbol"]
 
 #: Name parts that put an accent on the base letter (``x_bar`` is x̄): narrow accent for a
 #: single letter, wide accent (where LaTeX has one) for a word.
@@ -99,158 +99,6 @@ def node_symbol(node) -> sp.Basic:
     return sp.Symbol(str(node))
 
 
-# --------------------------------------------------------------------------- display objects
-
-
-@dataclasses.dataclass(frozen=True)
-class Chain:
-    """``parts[0] = parts[1] = …`` (one row of a derivation)."""
-
-    parts: tuple
-
-    def __init__(self, *parts):
-        object.__setattr__(self, "parts", tuple(parts))
-
-
-@dataclasses.dataclass(frozen=True)
-class Combination:
-    """``constant + Σ weight·unknown`` with the terms in the given order (a solver row)."""
-
-    constant: object
-    terms: tuple
-
-    def __init__(self, constant, terms):
-        object.__setattr__(self, "constant", constant)
-        object.__setattr__(self, "terms", tuple(terms))
-
-
-@dataclasses.dataclass(frozen=True)
-class Partial:
-    """The partial derivative ∂numerator/∂denominator, as a symbol (not evaluated)."""
-
-    numerator: object
-    denominator: object
-
-
-@dataclasses.dataclass(frozen=True)
-class Nabla:
-    """The gradient ∇f of ``of``, as a symbol."""
-
-    of: object
-
-
-@dataclasses.dataclass(frozen=True)
-class Grid:
-    """A matrix given by its nonzero entries ``{(i, j): entry}``; ``split`` draws the block
-    lines after that many rows and columns (sources | non-sources); ``labels`` name the rows
-    and columns in the text form."""
-
-    entries: Mapping
-    shape: tuple
-    split: int | None = None
-    labels: tuple | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Product:
-    """Factors written next to each other (a matrix times a vector)."""
-
-    factors: tuple
-
-    def __init__(self, *factors):
-        object.__setattr__(self, "factors", tuple(factors))
-
-
-@dataclasses.dataclass(frozen=True)
-class Factors:
-    """A product written out factor by factor, ``a · b · c`` (a path's weights)."""
-
-    items: tuple
-
-    def __init__(self, *items):
-        object.__setattr__(self, "items", tuple(items))
-
-
-@dataclasses.dataclass(frozen=True)
-class Terms:
-    """A sum written out term by term in the given order (path products before adding)."""
-
-    items: tuple
-
-    def __init__(self, *items):
-        object.__setattr__(self, "items", tuple(items))
-
-
-@dataclasses.dataclass(frozen=True)
-class Route:
-    """A path through the graph, ``x → v1 → f``."""
-
-    nodes: tuple
-
-    def __init__(self, *nodes):
-        object.__setattr__(self, "nodes", tuple(nodes))
-
-
-@dataclasses.dataclass(frozen=True)
-class Entry:
-    """The entry of a matrix at the nodes ``row`` and ``column``: ``[M]_{row, column}``."""
-
-    matrix: object
-    row: object
-    column: object
-
-
-@dataclasses.dataclass(frozen=True)
-class Notation:
-    """A fixed piece of notation with its LaTeX and plain-text forms, e.g. (I − L)ᵀ."""
-
-    latex: str
-    text: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Phrase:
-    """Words and mathematics in a line: strings are prose, everything else is printed."""
-
-    pieces: tuple
-
-    def __init__(self, *pieces):
-        merged: list = []
-        for piece in pieces:
-            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += piece
-            else:
-                merged.append(piece)
-        object.__setattr__(self, "pieces", tuple(merged))
-
-
-@dataclasses.dataclass(frozen=True)
-class Table:
-    """A table with a header of words; cells are strings (prose) or printable objects."""
-
-    header: tuple
-    rows: tuple
-
-
-@dataclasses.dataclass(frozen=True)
-class Rows:
-    """Equation chains aligned at their first ``=``; ``tags`` label the rows, e.g. ``(3)``."""
-
-    chains: tuple
-    tags: tuple | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Section:
-    """A titled part of a derivation: a title (a :class:`Phrase`) and its items."""
-
-    title: Phrase
-    items: tuple
-
-
-# --------------------------------------------------------------------------- printers
-
-
 def _split_terms(c: Combination):
     """Signed terms of a combination: ``[(negative, weight or None, unknown or None)]``."""
     result = []
@@ -284,14 +132,6 @@ def _combination(printer, c: Combination, product: str, minus: str) -> str:
         out.append((minus if negative else "") + body if k == 0 else
                    (" - " if negative else " + ") + body)
     return "".join(out)
-
-
-def same(a, b) -> bool:
-    """``a == b`` for display purposes: ``False`` where comparing is undefined (operators)."""
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return False
 
 
 class LatexPrinter(SympyLatexPrinter):

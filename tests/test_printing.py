@@ -3,9 +3,9 @@
 import pytest
 import sympy as sp
 
-from symbackslash.printing import (Chain, Combination, Grid, LatexPrinter, Notation, Partial,
-                                   Phrase, Rows, Section, Table, latex, node_symbol,
-                                   symbol_latex, text)
+from symbackslash.pieces import (Chain, Combination, Grid, Notation, Partial, Phrase, Rows,
+                                 Section, Table)
+from symbackslash.printing import LatexPrinter, latex, node_symbol, symbol_latex, text
 from symbackslash.program import AdjointSymbol
 
 NAMES = [

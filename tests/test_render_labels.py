@@ -4,7 +4,7 @@ import pytest
 import sympy as sp
 from test_printing import NAMES
 
-from symbackslash.printing import Chain
+from symbackslash.pieces import Chain
 from symbackslash.program import AdjointSymbol
 from symbackslash.render.labels import label, measure, mixed, words
 

@@ -34,7 +34,8 @@ from matplotlib.patches import FancyArrowPatch, Patch
 from ..errors import RenderError
 from ..gradient import differentiate
 from ..graph import check_graph, node_order
-from ..printing import Chain, node_symbol
+from ..pieces import Chain
+from ..printing import node_symbol
 from ..solve import Step
 from .labels import Label, label, words
 from .layout import layered_layout

@@ -23,25 +23,24 @@ import dataclasses
 
 import matplotlib.pyplot as plt
 import networkx as nx
-import sympy as sp
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..derivation import TangentSymbol
+from ..derivation import unknown_symbol
 from ..elements import is_zero
 from ..errors import RenderError
 from ..matrices import TriangularSystem, triangular_system
-from ..printing import Notation, node_symbol
-from ..program import AdjointSymbol
+from ..pieces import I_MINUS_L_T, L_, Notation
+from ..printing import node_symbol
 from .labels import Label, label, mixed, words
 
-__all__ = ["draw_matrix", "draw_system", "matrix_entries", "unknown_symbol", "MATRICES"]
+__all__ = ["draw_matrix", "draw_system", "matrix_entries", "MATRICES"]
 
 #: The matrices that can be drawn: name → (how to get the entries, notation).
 MATRICES = {
-    "L": (lambda S: S.entries, Notation("L", "L")),
+    "L": (lambda S: S.entries, L_),
     "I-L": (lambda S: S.lower(), Notation("I - L", "I - L")),
-    "(I-L)^T": (lambda S: S.upper(), Notation(r"\left(I - L\right)^{T}", "(I - L)^T")),
+    "(I-L)^T": (lambda S: S.upper(), I_MINUS_L_T),
 }
 #: What the blocks beside the dashed lines are called (method.md §1).
 BLOCKS = {
@@ -53,14 +52,6 @@ SHADE = {"weight": "#e4eef8", "diagonal": "#eeeeee", "row": "#fde0dc", "cell": "
          "solved": "#e2f1de", "split": "#555555", "zero": "#b5b5b5"}
 CELL_PAD = 0.16     # inches around an entry
 MIN_CELL = 0.3      # inches
-
-
-def unknown_symbol(node, mode: str):
-    """x̄ (reverse) or ẋ (forward) of a node, as the derivations write it."""
-    symbol = node_symbol(node)
-    if not isinstance(symbol, sp.Symbol):
-        symbol = sp.Symbol(getattr(symbol, "name", str(symbol)))
-    return AdjointSymbol(symbol) if mode == "reverse" else TangentSymbol(symbol)
 
 
 def _system(system) -> TriangularSystem:

@@ -23,11 +23,11 @@ import sys
 import networkx as nx
 from matplotlib.figure import Figure
 
-from ..derivation import I_MINUS_L_T, L_
 from ..errors import SymbackslashError
 from ..gradient import Differentiation
 from ..matrices import TriangularSystem
-from ..printing import Chain, Grid, LatexPrinter, Nabla, Partial, Rows, node_symbol
+from ..pieces import I_MINUS_L_T, L_, Chain, Grid, Nabla, Partial, Rows
+from ..printing import LatexPrinter, node_symbol
 from ..program import GradientProgram
 from .files import figure_bytes
 from .graph_figure import draw_graph, graph_size

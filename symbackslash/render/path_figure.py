@@ -20,7 +20,8 @@ import networkx as nx
 from ..errors import RenderError
 from ..graph import build_graph
 from ..paths import path_products, path_sum
-from ..printing import Chain, Entry, Factors, Notation, Partial, Route, Terms, node_symbol, same
+from ..pieces import Chain, Entry, Factors, Notation, Partial, Route, Terms, same
+from ..printing import node_symbol
 from .graph_figure import draw_graph, graph_size
 from .labels import label, mixed
 

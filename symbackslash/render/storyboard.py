@@ -32,14 +32,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from ..derivation import Derivation, derivation
+from ..derivation import Derivation, derivation, unknown_symbol
 from ..errors import RenderError
 from ..gradient import Differentiation
-from ..printing import Chain
+from ..pieces import Chain
 from .files import write_atomic
 from .graph_figure import draw_graph, graph_size
 from .labels import label, mixed
-from .matrix_figure import draw_system, unknown_symbol
+from .matrix_figure import draw_system
 
 __all__ = ["Storyboard", "storyboard"]
 
