@@ -1,7 +1,9 @@
 """symbackslash: backpropagation is back substitution, shown symbolically.
 
 The data flow is the layout: expression → graph → matrix → solve → derivation → render.
-See README.md and method.md for the mathematics.
+See README.md and method.md for the mathematics. In a running IPython shell, importing the
+package registers the notebook display of graphs, systems and results
+(:mod:`symbackslash.render.notebook`).
 """
 
 from .errors import (DifferentiationError, EvaluationDomainError, GraphError, InputError,
@@ -27,6 +29,10 @@ from .numeric import evaluate, evaluate_exact, random_values
 from .mlp import MLP, MLPSolution, mlp
 from .check import (DotTest, GradientReport, SympyComparison, check_gradient, compare_with_sympy,
                     dot_test, finite_differences)
+from .derivation import Derivation, StepView, derivation
+from .render import (Storyboard, draw_graph, draw_matrix, draw_path_sum, draw_system,
+                     save_figure, storyboard)
+from .render.notebook import register as _register_notebook_display
 
 __version__ = "0.1.0"
 
@@ -51,4 +57,16 @@ __all__ = [
     "MLP", "MLPSolution", "mlp",
     "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",
     "dot_test", "finite_differences",
+    "Derivation", "StepView", "derivation",
+    "draw_graph", "draw_matrix", "draw_system", "draw_path_sum", "Storyboard", "storyboard",
+    "save_figure", "load_ipython_extension",
 ]
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext symbackslash``: show graphs, systems and results as pictures and LaTeX
+    (done on import already when IPython is running)."""
+    _register_notebook_display(ipython)
+
+
+_register_notebook_display()

@@ -36,6 +36,7 @@ import sympy as sp
 from .errors import InputError
 from .graph import build_graph, node_order, resolve_wrt
 from .matrices import triangular_system
+from .printing import symbol_latex
 from .rules import local_partials
 from .solve import back_substitute
 
@@ -57,7 +58,7 @@ class AdjointSymbol(sp.Symbol):
         return self.name[: -len("_bar")]
 
     def _latex(self, printer):
-        return r"\bar{%s}" % printer._print(sp.Symbol(self.node_name))
+        return symbol_latex(self.name)
 
     def _pretty(self, printer):
         return printer._print(sp.Symbol(self.node_name + "bar"))

@@ -128,7 +128,10 @@ def test_symbolic_sizes_give_size_free_closed_forms():
 def test_derivation_text_for_matrix_graphs():
     X = sp.MatrixSymbol("X", 3, 3)
     text = derivation(sp.log(sp.Determinant(X)), [X]).text()
-    assert "df/dX = X.T**(-1)" in text and "X_bar = 0 + E_(Determinant(X)*X.T**(-1))*v1_bar" in text
+    assert "df/dX = X_bar = (Determinant(X)/v1)*X.T**(-1) = X.T**(-1)" in text
+    # the step applies the adjoint of the transpose-dot (the embedding E) to v1_bar; the zero
+    # matrix on the right-hand side is not printed
+    assert "X_bar = E_(Determinant(X)*X.T**(-1))*v1_bar" in text
 
 
 def test_matrix_results_refuse_scalar_only_forms():

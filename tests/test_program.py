@@ -27,7 +27,7 @@ def test_each_adjoint_is_a_named_variable():
     P = sb.gradient_program("a = x*y\nb = sin(a)\nf = a*b + b", ["x", "y"])
     assert all(isinstance(name, AdjointSymbol) for name, _ in P.adjoint)
     assert {str(name) for name, _ in P.adjoint} >= {"x_bar", "y_bar", "a_bar"}
-    assert sp.latex(AdjointSymbol(sp.Symbol("x1"))) == r"\bar{x_{1}}"
+    assert sp.latex(AdjointSymbol(sp.Symbol("x1"))) == r"\bar{x}_{1}"
 
 
 def test_products_are_split_into_binary_chains():
