@@ -14,7 +14,8 @@ linear operators alike, once the entry type supports a few operations. These are
     solve ``d·y = r`` for a diagonal entry ``d``: skipped when ``d`` is one (the diagonal
     of I − L), so an operator diagonal (the identity) is never inverted;
 ``subtract(b, terms)``
-    ``b − Σ terms`` (SymPy sums are formed in one step, not term by term);
+    ``b − Σ terms`` (SymPy sums are formed in one step, not term by term, and matrix sums
+    without re-canonicalising the terms: :mod:`.shallow`);
 ``is_zero(a)``
     whether ``a`` is a structural zero (skipped by the sparse solvers);
 ``one(node)``, ``zero(node)``
@@ -32,6 +33,8 @@ from functools import singledispatch
 
 import numpy as np
 import sympy as sp
+
+from .shallow import add, scale, transpose
 
 __all__ = ["act", "adjoint", "divide", "subtract", "is_zero", "one", "zero"]
 
@@ -65,7 +68,7 @@ def _(a: sp.MatrixBase):
 
 @adjoint.register
 def _(a: sp.MatrixExpr):
-    return a.T
+    return transpose(a)
 
 
 @singledispatch
@@ -102,9 +105,7 @@ def _(b: sp.Expr, terms):
     if all(isinstance(t, sp.Expr) and not isinstance(t, sp.MatrixExpr) for t in terms) \
             and not isinstance(b, sp.MatrixExpr):
         return sp.Add(b, *(-t for t in terms))
-    for t in terms:
-        b = b - t
-    return b
+    return add(b, *(scale(-1, t) for t in terms))  # one level: the terms are canonical
 
 
 @singledispatch

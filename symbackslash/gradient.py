@@ -47,6 +47,7 @@ from .operators import representer
 from .program import gradient_program
 from .solve import Substitution, back_substitute, forward_substitute
 from .tidy import tidy
+from .walk import substitute
 
 __all__ = ["Differentiation", "differentiate", "gradient", "jacobian"]
 
@@ -92,9 +93,22 @@ class Differentiation:
         """Whether the graph has matrix-valued nodes (its closed forms are tidied)."""
         return any(isinstance(v, sp.MatrixSymbol) for v in self.graph)
 
+    @cached_property
+    def _substituted(self) -> dict:
+        return dict(self.values)
+
+    @cached_property
+    def _tidied(self) -> dict:
+        return {}
+
     def closed_form(self, expr):
         """``expr`` (in node symbols) with every node symbol replaced by its value; results
         with matrices are tidied (:func:`~symbackslash.tidy.tidy`).
+
+        The results share their subexpressions (the node values), and the substitution and
+        the tidying visit each distinct one once for all results: the cost is linear in the
+        size of the graph. Printed, such a result is a tree that can be far larger (see
+        :func:`~symbackslash.walk.tree_size`); the gradient program is the compact form.
 
         Raises
         ------
@@ -106,8 +120,8 @@ class Differentiation:
         if not isinstance(expr, sp.Basic):
             return expr
         try:
-            value = expr.xreplace(self.values)
-            return tidy(value) if self.has_matrices else value
+            value = substitute(expr, self.values, self._substituted)
+            return tidy(value, self._tidied) if self.has_matrices else value
         except RecursionError:
             raise ResourceLimitError(
                 "the closed form is nested too deeply for SymPy at Python's recursion limit; "

@@ -55,6 +55,7 @@ from .matrix_graph import has_matrices, lower_matrix_expressions
 from .parse import Program, parse
 from .rules import children, local_partials
 from .sharing import SharingIndex, split_flat
+from .walk import substitute
 
 __all__ = ["build_graph", "node_order", "check_graph", "formulas", "resolve_wrt"]
 
@@ -380,7 +381,7 @@ def formulas(G: nx.DiGraph) -> dict:
     """Each node's value in terms of the inputs: ``{node: expression}``.
 
     Computed once, in node order, from the node expressions (so shared subexpressions are
-    shared SymPy objects, not copies).
+    shared SymPy objects, not copies, and each costs one step: :mod:`.walk`).
     """
     result = {}
     for v in node_order(G):
@@ -389,7 +390,7 @@ def formulas(G: nx.DiGraph) -> dict:
             result[v] = v
         else:
             preds = {u: result[u] for u in G.predecessors(v)}
-            result[v] = expr.xreplace(preds) if preds else expr
+            result[v] = substitute(expr, preds) if preds else expr
     return result
 
 

@@ -48,6 +48,7 @@ from .matrix_graph import ELEMENT
 from .numeric import evaluate_exact
 from .operator_kinds import Hadamard, LeftMultiply, RightMultiply
 from .operators import Compose, IdentityOperator
+from .shallow import elementwise, matadd, matmul, scale
 from .shapes import as_explicit_matrix
 from .solve import Substitution, back_substitute
 from .tidy import tidy
@@ -86,7 +87,7 @@ def _activation(h, layer: int) -> sp.Lambda:
 def _apply(h: sp.Lambda, Z):
     """h.(Z), written without a function when h is the identity."""
     (z,) = h.variables
-    return Z if h.expr == z else ElementwiseApplyFunction(h, Z)
+    return Z if h.expr == z else elementwise(h, Z)
 
 
 def _derivative(h: sp.Lambda, Z):
@@ -173,15 +174,16 @@ class MLP:
 
     def _bias_term(self, i: int):
         b = self.B[i]
-        return b * sp.OneMatrix(1, self.batch) if self.bias == "vector" else b
+        return matmul(b, sp.OneMatrix(1, self.batch)) if self.bias == "vector" else b
 
     def _preactivation(self, i: int, previous):
-        return self.W[i] * previous + self._bias_term(i)
+        return matadd(matmul(self.W[i], previous), self._bias_term(i))
 
     # --- the network as one SymPy expression --------------------------------------------
     @cached_property
     def outputs(self) -> list:
-        """X1 … X_N as expressions in the inputs."""
+        """X1 … X_N as expressions in the inputs (each layer built on the previous one's
+        object: a DAG of linear size)."""
         layers, previous = [], self.X0
         for i, h in enumerate(self.activations):
             previous = _apply(h, self._preactivation(i, previous))
@@ -191,8 +193,8 @@ class MLP:
     @cached_property
     def loss(self) -> sp.Expr:
         """J = ½‖X_N − Y‖²_F = ½ tr((X_N − Y)ᵀ(X_N − Y)), in the inputs."""
-        E = self.outputs[-1] - self.Y
-        return sp.Trace(E.T * E) / 2
+        E = matadd(self.outputs[-1], scale(-1, self.Y))
+        return sp.Trace(matmul(sp.Transpose(E), E)) / 2
 
     # --- equation (1) -------------------------------------------------------------------
     @cached_property
@@ -265,9 +267,14 @@ class MLP:
             values[symbol] = definition.xreplace(values)
         return values
 
+    @cached_property
+    def _tidied(self) -> dict:
+        return {}
+
     def closed_form(self, expr):
-        """``expr`` in layer symbols (Xᵢ, Δᵢ, Λᵢ) written in terms of the inputs."""
-        return tidy(expr.xreplace(self.layer_values))
+        """``expr`` in layer symbols (Xᵢ, Δᵢ, Λᵢ) written in terms of the inputs (the
+        layers' values are shared objects, tidied once for all results)."""
+        return tidy(expr.xreplace(self.layer_values), self._tidied)
 
     def gradient(self) -> list:
         """∇J for (W1, B1, …) in terms of the inputs, from equation (1)."""

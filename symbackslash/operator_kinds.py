@@ -38,6 +38,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 from .errors import InputError
 from .operator_printing import subscripted
 from .operators import ABSORBS_SCALARS, SUM_RULES, IdentityOperator, Operator, compose_rule
+from .shallow import add, hadamard, matmul, scale, transpose
 from .shapes import as_matrix, as_shape, describe, differ, shape_of, shapes_differ, size
 
 __all__ = ["LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
@@ -104,16 +105,17 @@ class LeftMultiply(_WithMatrix):
         return IdentityOperator() if isinstance(A, sp.Identity) else super().__new__(cls, A)
 
     def _apply(self, X):
-        return self.matrix * X
+        return matmul(self.matrix, X)
 
     def adjoint(self):
-        return LeftMultiply(self.matrix.T)
+        return LeftMultiply(transpose(self.matrix))
 
     def codomain(self, shape):
         rows, cols = _matrix_shape(self, shape)
-        if differ(rows, self.matrix.cols):
-            raise _mismatch(self, f"{self.matrix.cols} rows", shape)
-        return (self.matrix.rows, cols)
+        m, n = shape_of(self.matrix)
+        if differ(rows, n):
+            raise _mismatch(self, f"{n} rows", shape)
+        return (m, cols)
 
     def vec_matrix(self, shape):
         self.codomain(shape)
@@ -129,16 +131,17 @@ class RightMultiply(_WithMatrix):
         return IdentityOperator() if isinstance(B, sp.Identity) else super().__new__(cls, B)
 
     def _apply(self, X):
-        return X * self.matrix
+        return matmul(X, self.matrix)
 
     def adjoint(self):
-        return RightMultiply(self.matrix.T)
+        return RightMultiply(transpose(self.matrix))
 
     def codomain(self, shape):
         rows, cols = _matrix_shape(self, shape)
-        if differ(cols, self.matrix.rows):
-            raise _mismatch(self, f"{self.matrix.rows} columns", shape)
-        return (rows, self.matrix.cols)
+        m, n = shape_of(self.matrix)
+        if differ(cols, m):
+            raise _mismatch(self, f"{m} columns", shape)
+        return (rows, n)
 
     def vec_matrix(self, shape):
         self.codomain(shape)
@@ -154,15 +157,15 @@ class Hadamard(_WithMatrix):
         return IdentityOperator() if isinstance(M, sp.OneMatrix) else super().__new__(cls, M)
 
     def _apply(self, X):
-        return sp.hadamard_product(self.matrix, X)
+        return hadamard(self.matrix, X)
 
     def adjoint(self):
         return self
 
     def codomain(self, shape):
         _matrix_shape(self, shape)
-        if differ(shape[0], self.matrix.rows) or differ(shape[1], self.matrix.cols):
-            raise _mismatch(self, f"shape {self.matrix.rows} × {self.matrix.cols}", shape)
+        if shapes_differ(shape, shape_of(self.matrix)):
+            raise _mismatch(self, "shape {} × {}".format(*shape_of(self.matrix)), shape)
         return shape
 
     def vec_matrix(self, shape):
@@ -175,7 +178,7 @@ class TraceFunctional(_WithMatrix):
     scalars). On vec X: vec(G)ᵀ. Adjoint: ℰ_G. G is the gradient of the functional."""
 
     def _apply(self, X):
-        product = self.matrix.T * X
+        product = matmul(transpose(self.matrix), X)
         if isinstance(product, sp.ZeroMatrix):
             return sp.S.Zero
         return product.trace() if isinstance(product, sp.MatrixBase) else sp.Trace(product)
@@ -185,8 +188,8 @@ class TraceFunctional(_WithMatrix):
 
     def codomain(self, shape):
         _matrix_shape(self, shape)
-        if differ(shape[0], self.matrix.rows) or differ(shape[1], self.matrix.cols):
-            raise _mismatch(self, f"shape {self.matrix.rows} × {self.matrix.cols}", shape)
+        if shapes_differ(shape, shape_of(self.matrix)):
+            raise _mismatch(self, "shape {} × {}".format(*shape_of(self.matrix)), shape)
         return ()
 
     def vec_matrix(self, shape):
@@ -224,7 +227,7 @@ class ScalarEmbedding(_WithMatrix):
     letters = ("E", "ℰ", r"\mathcal{E}")
 
     def _apply(self, s):
-        return s * self.matrix
+        return scale(s, self.matrix)
 
     def adjoint(self):
         return TraceFunctional(self.matrix)
@@ -232,7 +235,7 @@ class ScalarEmbedding(_WithMatrix):
     def codomain(self, shape):
         if shape != ():
             raise InputError(f"{self} acts on scalars; got a {shape[0]} × {shape[1]} matrix")
-        return tuple(self.matrix.shape)
+        return shape_of(self.matrix)
 
     def vec_matrix(self, shape):
         self.codomain(shape)
@@ -254,11 +257,11 @@ class Kronecker(Operator):
 
     def _apply(self, X):
         A, B = self.args
-        return B * X * A.T
+        return matmul(B, X, transpose(A))
 
     def adjoint(self):
         A, B = self.args
-        return Kronecker(A.T, B.T)
+        return Kronecker(transpose(A), transpose(B))
 
     def codomain(self, shape):
         A, B = self.args
@@ -293,7 +296,7 @@ class TransposeOperator(Operator):
         return super().__new__(cls)
 
     def _apply(self, X):
-        return X.T
+        return transpose(X)
 
     def adjoint(self):
         return self
@@ -374,13 +377,13 @@ compose_rule(Operator, ZeroOperator, compose_with_zero)
 
 # --- composition rules -------------------------------------------------------------------
 
-compose_rule(LeftMultiply, LeftMultiply, lambda a, b: LeftMultiply(a.matrix * b.matrix))
-compose_rule(RightMultiply, RightMultiply, lambda a, b: RightMultiply(b.matrix * a.matrix))
-compose_rule(Hadamard, Hadamard, lambda a, b: Hadamard(sp.hadamard_product(a.matrix, b.matrix)))
+compose_rule(LeftMultiply, LeftMultiply, lambda a, b: LeftMultiply(matmul(a.matrix, b.matrix)))
+compose_rule(RightMultiply, RightMultiply, lambda a, b: RightMultiply(matmul(b.matrix, a.matrix)))
+compose_rule(Hadamard, Hadamard, lambda a, b: Hadamard(hadamard(a.matrix, b.matrix)))
 compose_rule(TransposeOperator, TransposeOperator, lambda a, b: IdentityOperator())
 compose_rule(RightMultiply, LeftMultiply, lambda a, b: (b, a))  # they commute: ℒ first
 compose_rule(Kronecker, Kronecker,
-             lambda a, b: Kronecker(a.args[0] * b.args[0], a.args[1] * b.args[1]))
+             lambda a, b: Kronecker(matmul(a.args[0], b.args[0]), matmul(a.args[1], b.args[1])))
 
 
 def _reversal(functional: TraceFunctional, op: Operator):
@@ -398,11 +401,7 @@ compose_rule(Operator, ScalarEmbedding, lambda a, b: ScalarEmbedding(a(b.matrix)
 
 def _merge(kind: type):
     def rule(items: list) -> Operator:
-        total = None
-        for c, op in items:
-            term = c * op.matrix
-            total = term if total is None else total + term
-        return kind(total)
+        return kind(add(*(scale(c, op.matrix) for c, op in items)))
     rule.__doc__ = f"Σ cᵢ {kind.__name__}(Aᵢ) = {kind.__name__}(Σ cᵢ Aᵢ)."
     return rule
 

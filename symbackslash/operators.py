@@ -37,6 +37,7 @@ from sympy.printing.pretty.stringpict import prettyForm
 from .elements import act, adjoint, divide, is_zero, one, subtract, zero
 from .errors import InputError
 from .operator_printing import ATOM, COMPOSITION, SUM, composed, scaled, summed
+from .shallow import add, scale
 from .shapes import as_scalar, shape_of, shapes_differ, size
 
 __all__ = ["Operator", "IdentityOperator", "ScaledOperator", "OperatorSum", "Compose",
@@ -222,7 +223,7 @@ class ScaledOperator(Operator):
         return self.coefficient == 0 or self.operator.is_zero_operator
 
     def _apply(self, X):
-        return self.coefficient * self.operator._apply(X)
+        return scale(self.coefficient, self.operator._apply(X))
 
     def adjoint(self):
         return ScaledOperator(self.coefficient, self.operator.adjoint())
@@ -281,11 +282,7 @@ class OperatorSum(Operator):
         return all(t.is_zero_operator for t in self.args)
 
     def _apply(self, X):
-        values = [t._apply(X) for t in self.args]
-        total = values[0]
-        for v in values[1:]:
-            total = total + v
-        return total
+        return add(*(t._apply(X) for t in self.args))
 
     def adjoint(self):
         return OperatorSum(*(t.adjoint() for t in self.args))

@@ -18,6 +18,7 @@ import numbers
 import sympy as sp
 
 from .errors import InputError
+from .shallow import shape
 
 __all__ = ["shape_of", "as_matrix", "as_scalar", "as_explicit_matrix", "as_shape", "differ",
            "shapes_differ", "size", "describe"]
@@ -30,7 +31,7 @@ def _is_operator(value) -> bool:
 def shape_of(value) -> tuple:
     """``(rows, cols)`` of a matrix, ``()`` for a scalar."""
     if isinstance(value, (sp.MatrixBase, sp.MatrixExpr)):
-        return tuple(value.shape)
+        return shape(value)
     if _is_operator(value):
         raise InputError(f"{value} is an operator, not a value; compose operators with *")
     if isinstance(value, (sp.Expr, numbers.Number)) and not isinstance(value, bool):

@@ -13,6 +13,11 @@ results read like a textbook, without ever expanding into entries:
 4. common factors taken out of sums: 2A + 2B = 2(A + B), AX + BX = (A + B)X,
    XA + XB = X(A + B), H ⊙ A + H ⊙ B = H ⊙ (A + B).
 
+The pass visits each distinct subexpression once, children first, without recursion
+(:func:`~symbackslash.walk.bottom_up`), and builds with the one-level constructors of
+:mod:`.shallow`, so a result shared across the layers of a deep network costs time linear
+in its number of distinct subexpressions; a ``memo`` shares the work between results.
+
 >>> import sympy as sp
 >>> A, x = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("x", 3, 1)
 >>> tidy(A*x + A.T*x.T.T)
@@ -31,36 +36,30 @@ from collections import Counter, defaultdict
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-__all__ = ["tidy", "fold_transposes", "transposes"]
+from .shallow import elementwise, hadamard, matadd, matmul, scale, transpose, transposes
+from .walk import bottom_up
+
+__all__ = ["tidy", "fold_transposes"]
 
 
-def tidy(expr):
-    """A readable form of a matrix (or scalar) expression, equal to ``expr``."""
+def tidy(expr, memo: dict | None = None):
+    """A readable form of a matrix (or scalar) expression, equal to ``expr``.
+
+    ``memo`` (a dict, filled in) holds the forms of subexpressions already tidied, so
+    several results sharing subexpressions are tidied in shared work.
+    """
     if not isinstance(expr, sp.Basic):
         return expr
-    return _bottom_up(expr, _rewrite)
+    return bottom_up(expr, _canonical_then_rewrite, memo)
 
 
-def _bottom_up(expr, rule):
-    """Apply ``rule`` to every sub-expression, children first (iteratively)."""
-    done: dict = {}
-    stack = [(expr, False)]
-    while stack:
-        e, ready = stack.pop()
-        if e in done:
-            continue
-        if not e.args or isinstance(e, (sp.MatrixSymbol, sp.Lambda)):
-            done[e] = e
-        elif not ready:
-            stack.append((e, True))
-            stack.extend((a, False) for a in e.args if a not in done)
-        else:
-            args = [done[a] for a in e.args]
-            rebuilt = e if args == list(e.args) else e.func(*args)
-            if isinstance(rebuilt, (sp.MatMul, sp.MatAdd)):
-                rebuilt = rebuilt.doit(deep=False)
-            done[e] = rule(rebuilt)
-    return done[expr]
+def _canonical_then_rewrite(e):
+    # one level of SymPy's canonical form: Eᵀᵀ = E, ½E + ½E = E
+    if isinstance(e, sp.MatMul):
+        e = matmul(*e.args)
+    elif isinstance(e, sp.MatAdd):
+        e = matadd(*e.args)
+    return _rewrite(e)
 
 
 def _rewrite(e):
@@ -77,21 +76,15 @@ def _rewrite(e):
     return fold_transposes(e) if isinstance(e, FOLDED) else e
 
 
-@functools.lru_cache(maxsize=65536)
-def transposes(e) -> int:
-    """How many transposes ``e`` contains (shared subexpressions counted once per use)."""
-    return int(isinstance(e, sp.Transpose)) + sum(transposes(a) for a in e.args)
-
-
 def fold_transposes(e):
     """Uᵀ instead of ``e`` when that saves two transposes or more (U = eᵀ, the outer one
     counted): BᵀAᵀ + Cᵀ becomes (AB + C)ᵀ, Aᵀ + Bᵀ stays; and h.(Uᵀ) becomes h.(U)ᵀ."""
     if isinstance(e, ElementwiseApplyFunction) and isinstance(e.expr, sp.Transpose):
-        return sp.Transpose(ElementwiseApplyFunction(e.function, e.expr.arg))
+        return sp.Transpose(elementwise(e.function, e.expr.arg))
     before = transposes(e)
     if isinstance(e, (sp.Transpose, sp.MatrixSymbol)) or before < 3:
         return e
-    flipped = e.T
+    flipped = transpose(e)
     return sp.Transpose(flipped) if transposes(flipped) + 1 <= before - 2 else e
 
 
@@ -105,11 +98,11 @@ def _transpose(e: sp.Transpose):
         return U.arg
     if isinstance(U, (sp.MatrixSymbol, sp.Inverse, sp.MatPow, sp.Identity, sp.ZeroMatrix,
                       sp.OneMatrix, sp.MatrixBase)):
-        return U.T
+        return transpose(U)
     if isinstance(U, sp.MatMul):
         c, matrices = U.as_coeff_matrices()
         if c != 1:
-            return c * _transpose(sp.Transpose(sp.MatMul(*matrices).doit(deep=False)))
+            return scale(c, _transpose(sp.Transpose(matmul(*matrices))))
     return e
 
 
@@ -121,11 +114,11 @@ def _trace(e: sp.Trace):
     coefficient = sp.S.One
     if isinstance(M, sp.MatMul):
         coefficient, matrices = M.as_coeff_matrices()
-        M = matrices[0] if len(matrices) == 1 else sp.MatMul(*matrices).doit(deep=False)
-    flipped = M.T
+        M = matrices[0] if len(matrices) == 1 else matmul(*matrices)
+    flipped = transpose(M)
     if transposes(flipped) < transposes(M):
         M = flipped
-    return e if coefficient == 1 and M == e.arg else coefficient * sp.Trace(M)
+    return e if coefficient == 1 and M is e.arg else coefficient * sp.Trace(M)
 
 
 def _scalars_out_of_hadamard(e: sp.HadamardProduct):
@@ -134,11 +127,11 @@ def _scalars_out_of_hadamard(e: sp.HadamardProduct):
         if isinstance(a, sp.MatMul):
             c, matrices = a.as_coeff_matrices()
             coefficient *= c
-            a = matrices[0] if len(matrices) == 1 else sp.MatMul(*matrices).doit(deep=False)
+            a = matrices[0] if len(matrices) == 1 else matmul(*matrices)
         factors.append(a)
     if coefficient == 1:
         return e
-    return coefficient * sp.hadamard_product(*factors)
+    return scale(coefficient, hadamard(*factors))
 
 
 def _terms(e: sp.MatAdd) -> list[tuple]:
@@ -154,10 +147,7 @@ def _terms(e: sp.MatAdd) -> list[tuple]:
 
 
 def _product(c, matrices: list):
-    result = c
-    for M in matrices:
-        result = result * M
-    return result
+    return matmul(c, *matrices)
 
 
 def _common_scalar(terms: list) -> tuple:
@@ -188,11 +178,8 @@ def _factor(e: sp.MatAdd):
             factor, members = shared
             rest = [_product(c, m[:-1] if side == -1 else m[1:])
                     for k, (c, m) in enumerate(terms) if k in members]
-            inner = rest[0]
-            for r in rest[1:]:
-                inner = inner + r
-            inner = _rewrite(inner)
-            grouped = inner * factor if side == -1 else factor * inner
+            inner = _rewrite(_sum(rest))
+            grouped = matmul(inner, factor) if side == -1 else matmul(factor, inner)
             others = [_product(c, m) for k, (c, m) in enumerate(terms) if k not in members]
             return _sum([grouped, *others])
     return _factor_hadamard(e)
@@ -211,14 +198,11 @@ def _factor_hadamard(e: sp.MatAdd):
     for k in members:
         args = list(e.args[k].args)
         args.remove(factor)
-        rest.append(args[0] if len(args) == 1 else sp.hadamard_product(*args))
+        rest.append(hadamard(*args))
     inner = _rewrite(_sum(rest))
-    return _sum([sp.hadamard_product(factor, inner),
+    return _sum([hadamard(factor, inner),
                  *(t for k, t in enumerate(e.args) if k not in members)])
 
 
 def _sum(terms: list):
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    return total
+    return matadd(*terms)
