@@ -23,6 +23,7 @@ from .graph import build_graph, check_graph, formulas, node_order
 from .matrices import TriangularSystem, triangular_system
 from .solve import Step, Substitution, back_substitute, forward_substitute
 from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
+from .adjoints import MatrixAdjoint
 from .program import AdjointSymbol, GradientProgram, gradient_program
 from .gradient import Differentiation, differentiate, gradient, jacobian
 from .numeric import evaluate, evaluate_exact, random_values
@@ -51,7 +52,7 @@ __all__ = [
     "TriangularSystem", "triangular_system",
     "Step", "Substitution", "back_substitute", "forward_substitute",
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
-    "AdjointSymbol", "GradientProgram", "gradient_program",
+    "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
     "evaluate", "evaluate_exact", "random_values",
     "MLP", "MLPSolution", "mlp",

@@ -53,7 +53,7 @@ from .rules import local_partials
 from .shallow import elementwise, shape
 from .shapes import shapes_differ
 from .tidy import fold_transposes
-from .walk import fold, substitute, symbols
+from .walk import depends, substitute, symbols
 
 __all__ = ["has_matrices", "lower_matrix_expressions"]
 
@@ -144,7 +144,7 @@ class _MatrixBuilder:
             elif isinstance(e, (sp.Symbol, sp.MatrixSymbol)) and e not in self.dims:
                 self.G.add_node(e, expr=None, kind="input")
                 self.memo[e] = e
-            elif not self._depends(e):
+            elif not depends(e, self.variable, self.dims):
                 self.constant.add(e)
             elif (canonical := self._canonical(e)) != e:
                 stack += [(e, "alias"), (canonical, "visit")]
@@ -156,17 +156,6 @@ class _MatrixBuilder:
             return name
         self._add_node(name, key, {key: sp.S.One} if key in self.G else {})
         return name
-
-    def _depends(self, e) -> bool:
-        """Whether ``e`` has free symbols other than sizes (each subexpression decided once)."""
-        def combine(s, dependent):
-            if isinstance(s, (sp.Symbol, sp.MatrixSymbol)):
-                return s not in self.dims
-            if isinstance(s, sp.Lambda):
-                return bool(s.free_symbols - self.dims)
-            return any(dependent)
-
-        return fold(e, combine, self.variable, _operands)
 
     def _canonical(self, e):
         """The form of ``e`` to lower: element-wise functions over the common variable
@@ -223,10 +212,6 @@ class _MatrixBuilder:
         for u, w in weights.items():
             self.G.add_edge(u, key, weight=w)
         self.order.append(key)
-
-
-def _operands(e) -> tuple:
-    return () if isinstance(e, (sp.Symbol, sp.MatrixSymbol, sp.Lambda)) else e.args
 
 
 def _check_shapes(e) -> None:

@@ -209,36 +209,52 @@ class MLP:
         return result
 
     @cached_property
-    def M(self) -> sp.Matrix:
-        """The N × 2N block-diagonal operator matrix (rows X1 … X_N, columns W1, B1, …)."""
-        M = sp.zeros(self.N, 2 * self.N)
+    def M_entries(self) -> dict:
+        """The nonzero blocks of M, ``{(row, column): operator}``: row i holds
+        ℋ_{Δᵢ} ∘ ℛ_{Xᵢ₋₁} (column of Wᵢ) and ℋ_{Δᵢ} (column of Bᵢ)."""
+        entries = {}
         previous = [self.X0] + self.X[:-1]
         for i in range(self.N):
             H = Hadamard(self.Delta[i])
-            M[i, 2 * i] = Compose(H, RightMultiply(previous[i]))
-            M[i, 2 * i + 1] = Compose(H, RightMultiply(sp.OneMatrix(1, self.batch))) \
+            entries[i, 2 * i] = Compose(H, RightMultiply(previous[i]))
+            entries[i, 2 * i + 1] = Compose(H, RightMultiply(sp.OneMatrix(1, self.batch))) \
                 if self.bias == "vector" else H
-        return M
+        return entries
+
+    @cached_property
+    def L_tilde_entries(self) -> dict:
+        """The nonzero entries of L̃, ``{(i, i−1): ℋ_{Δᵢ} ∘ ℒ_{Wᵢ}}``."""
+        return {(i, i - 1): Compose(Hadamard(self.Delta[i]), LeftMultiply(self.W[i]))
+                for i in range(1, self.N)}
+
+    @cached_property
+    def upper(self) -> dict:
+        """(I − L̃)ᵀ, sparse, as the solver takes it: identities on the diagonal and
+        −L̃[i, i−1]ᵀ above it (the pattern transposed, every entry its adjoint)."""
+        entries = {(i, i): IdentityOperator() for i in range(self.N)}
+        entries.update({(j, i): -adjoint(op) for (i, j), op in self.L_tilde_entries.items()})
+        return entries
+
+    @cached_property
+    def M(self) -> sp.Matrix:
+        """The N × 2N block-diagonal operator matrix (rows X1 … X_N, columns W1, B1, …)."""
+        return _dense(self.N, 2 * self.N, self.M_entries)
 
     @cached_property
     def L_tilde(self) -> sp.Matrix:
         """The N × N lower bidiagonal operator matrix L̃[i, i−1] = ℋ_{Δᵢ} ∘ ℒ_{Wᵢ}."""
-        L = sp.zeros(self.N, self.N)
-        for i in range(1, self.N):
-            L[i, i - 1] = Compose(Hadamard(self.Delta[i]), LeftMultiply(self.W[i]))
-        return L
+        return _dense(self.N, self.N, self.L_tilde_entries)
 
     @cached_property
     def I_minus_L_tilde_T(self) -> sp.Matrix:
-        """(I − L̃)ᵀ: the pattern transposed and every entry replaced by its adjoint."""
-        return sp.Matrix(self.N, self.N, lambda i, j: IdentityOperator() if i == j else (
-            -adjoint(self.L_tilde[j, i]) if self.L_tilde[j, i] != 0 else 0))
+        """(I − L̃)ᵀ, dense (for display; the solver uses :attr:`upper`)."""
+        return _dense(self.N, self.N, self.upper)
 
     @cached_property
     def g(self) -> list:
         """g = (0, …, 0, ∇ℓ(X_N)) with ∇ℓ = X_N − Y."""
         zeros = [sp.ZeroMatrix(*X.shape) for X in self.X[:-1]]
-        return zeros + [self.X[-1] - self.Y]
+        return zeros + [matadd(self.X[-1], scale(-1, self.Y))]
 
     def solve(self) -> MLPSolution:
         """Λ = (I − L̃)ᵀ \\ g by the generic back substitution, then ∇J = Mᵀ Λ."""
@@ -249,12 +265,9 @@ class MLP:
             Lambda.append((names[i], tidy(value)))
             return names[i]
 
-        substitution = back_substitute(self.I_minus_L_tilde_T, self.g, assign=assign)
-        gradient = {}
-        for c, parameter in enumerate(self.parameters):
-            terms = [act(adjoint(self.M[r, c]), substitution[r])
-                     for r in range(self.N) if self.M[r, c] != 0]
-            gradient[parameter] = tidy(terms[0])
+        substitution = back_substitute(self.upper, self.g, assign=assign)
+        gradient = {self.parameters[c]: tidy(act(adjoint(op), substitution[r]))
+                    for (r, c), op in self.M_entries.items()}  # one block per column
         return MLPSolution(Lambda, substitution, gradient)
 
     @cached_property
@@ -321,6 +334,10 @@ class MLP:
         if missing:
             raise InputError(f"no value for {', '.join(missing)}")
         return point
+
+
+def _dense(rows: int, cols: int, entries: dict) -> sp.Matrix:
+    return sp.Matrix(rows, cols, lambda i, j: entries.get((int(i), int(j)), 0))
 
 
 def mlp(sizes: Sequence[int], *, batch: int, activations=None, bias: str = "matrix") -> MLP:

@@ -31,6 +31,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from .errors import EvaluationDomainError, InputError
 from .functions import relu, sigmoid, softplus
 from .shapes import as_explicit_matrix, as_scalar
+from .walk import depends, symbols
 
 __all__ = ["evaluate", "evaluate_exact", "random_values", "matrix_symbols"]
 
@@ -95,6 +96,7 @@ def evaluate(expr, values: Mapping):
     """
     values = {k: _checked(k, v) for k, v in values.items()}
     done: dict = {}
+    variable: dict = {}  # subexpression → whether it has free symbols (decided once each)
     stack = [(expr, False)]
     while stack:
         e, ready = stack.pop()
@@ -109,8 +111,9 @@ def evaluate(expr, values: Mapping):
                 stack += [(e, True), (e.expr, False)]
                 continue
             (z,), body = e.function.variables, e.function.expr
-            done[e] = evaluate(body, {**values, z: done[e.expr]}) * np.ones_like(done[e.expr])
-        elif not e.free_symbols:
+            inside = {s: values[s] for s in body.free_symbols if s in values}  # parameters
+            done[e] = evaluate(body, {**inside, z: done[e.expr]}) * np.ones_like(done[e.expr])
+        elif not depends(e, variable):
             done[e] = _constant(e)
         elif isinstance(e, sp.MatrixBase):
             done[e] = np.array([[float(evaluate(entry, values)) for entry in row]
@@ -178,13 +181,10 @@ def evaluate_exact(expr, values: Mapping):
 
 def matrix_symbols(expr) -> list:
     """The ``MatrixSymbol``s and ``Symbol``s of ``expr``, sorted by name."""
-    return sorted(expr.free_symbols - _dimensions(expr),
-                  key=lambda s: (str(s), sp.srepr(s)))
-
-
-def _dimensions(expr) -> set:
-    return set().union(*(sp.sympify(n).free_symbols for M in expr.atoms(sp.MatrixSymbol)
-                         for n in M.shape))
+    found = symbols(expr)
+    dimensions = set().union(*(sp.sympify(n).free_symbols for M in found
+                               if isinstance(M, sp.MatrixSymbol) for n in M.shape))
+    return sorted(found - dimensions, key=lambda s: (str(s), sp.srepr(s)))
 
 
 def random_values(expr, *, seed: int = 0, integers: bool = False) -> dict:

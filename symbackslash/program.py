@@ -13,6 +13,11 @@ Products of many factors are split into a chain of binary products first (SymPy 
 ``a*b*c*d`` into one node whose partials would be quadratic in the number of factors), and a
 weight that repeats its node's value is written with the node's name (∂eᵘ/∂u = v).
 
+Matrix graphs give matrix programs the same way: the weights are operators, applied by the
+solver to named adjoints, and each matrix node's adjoint is a
+:class:`~symbackslash.adjoints.MatrixAdjoint` of its shape (the program of a 100-layer
+network has a few lines per layer; :mod:`.codegen` compiles it to NumPy).
+
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y")
 >>> P = gradient_program(sp.exp(x*y) + x, [x, y])
@@ -33,35 +38,19 @@ import dataclasses
 import networkx as nx
 import sympy as sp
 
+from .elements import zero
 from .errors import InputError
 from .graph import build_graph, node_order, resolve_wrt
 from .matrices import triangular_system
-from .printing import symbol_latex
+from .adjoints import AdjointSymbol, adjoint_name
+from .codegen import MatrixNumPyPrinter, generated_symbol
 from .rules import local_partials
 from .solve import back_substitute
+from .tidy import tidy
+from .walk import substitute, symbols
 
 __all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
            "operation_count", "compile_program", "function_program"]
-
-
-class AdjointSymbol(sp.Symbol):
-    """The adjoint x̄ of a node x: named ``x_bar``, printed \\bar{x}."""
-
-    def __new__(cls, node: sp.Symbol):
-        return super().__new__(cls, f"{node.name}_bar")
-
-    def __getnewargs_ex__(self):
-        return ((sp.Symbol(self.node_name),), {})
-
-    @property
-    def node_name(self) -> str:
-        return self.name[: -len("_bar")]
-
-    def _latex(self, printer):
-        return symbol_latex(self.name)
-
-    def _pretty(self, printer):
-        return printer._print(sp.Symbol(self.node_name + "bar"))
 
 
 def operation_count(assignments) -> int:
@@ -116,11 +105,17 @@ class GradientProgram:
         return self.operations / max(self.function_operations, 1)
 
     def closed_form(self) -> list:
-        """The gradient in closed form: the program's outputs with every name substituted."""
+        """The gradient in closed form: the program's outputs with every name substituted
+        (each distinct subexpression once; matrix results tidied as
+        :func:`~symbackslash.gradient.gradient` tidies them)."""
         values: dict = {}
         for name, expr in self.assignments:
-            values[name] = expr.xreplace(values)
-        return [out.xreplace(values) if isinstance(out, sp.Basic) else out for out in self.outputs]
+            values[name] = substitute(expr, values, values)
+        results = [substitute(out, values, values) for out in self.outputs]
+        if any(isinstance(v, sp.MatrixSymbol) for v in self.graph):
+            memo: dict = {}
+            results = [tidy(r, memo) for r in results]
+        return results
 
     def lambdify(self, args=None, modules="numpy"):
         """Compile the program into a Python function returning the list of gradient entries.
@@ -160,11 +155,13 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
     [9.0, 3.0]
     """
     names = [name for name, _ in assignments]
-    safe = {s: sp.Symbol(f"_t{k}") for k, s in enumerate(list(inputs) + names)}
+    safe = {s: generated_symbol(s, k) for k, s in enumerate(list(inputs) + names)}
     replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
     results = [sp.sympify(out).xreplace(safe) for out in outputs]
+    matrices = modules == "numpy" and any(isinstance(s, sp.MatrixSymbol) for s in safe)
     return sp.lambdify([safe[s] for s in inputs], results, modules=modules,
-                       cse=lambda exprs: (replacements, list(exprs)), docstring_limit=0)
+                       cse=lambda exprs: (replacements, list(exprs)), docstring_limit=0,
+                       printer=MatrixNumPyPrinter if matrices else None)
 
 
 def function_program(G: nx.DiGraph) -> list:
@@ -182,7 +179,8 @@ def binary_products(G: nx.DiGraph) -> nx.DiGraph:
     for v in node_order(G):
         data = G.nodes[v]
         expr = data["expr"]
-        if expr is None or not (expr.is_Mul and _factor_count(expr) >= 3):
+        if expr is None or isinstance(expr, sp.MatrixExpr) or not (
+                expr.is_Mul and _factor_count(expr) >= 3):
             index += 1  # unchanged: keep the node and its weights
             H.add_node(v, expr=expr, kind=data["kind"], index=index)
             H.add_edges_from(G.in_edges(v, data=True))
@@ -223,10 +221,6 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     variables = resolve_wrt(G, wrt)
     if len(G.graph["outputs"]) != 1:
         raise InputError("a gradient program needs one scalar output")
-    if any(isinstance(v, sp.MatrixSymbol) for v in G):
-        raise InputError("gradient programs are written for scalar computations; for matrix "
-                         "expressions use form='closed' (symbackslash.mlp shows the "
-                         "layer-by-layer adjoints Λᵢ of a perceptron)")
     H = binary_products(G)
     S = triangular_system(H)
     (out,) = H.graph["outputs"]
@@ -237,18 +231,30 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     adjoint: list = []
 
     def assign(i, value):
-        if value.is_Atom:
+        if value.is_Atom or isinstance(value, (sp.MatrixSymbol, sp.ZeroMatrix)):
             return value
-        name = AdjointSymbol(S.nodes[i])
+        name = adjoint_name(S.nodes[i])
         adjoint.append((name, value))
         return name
 
     solution = back_substitute(upper, S.unit(out), assign=assign)
-    outputs = [solution[S.position(v)] if v in H else sp.S.Zero for v in variables]
-    needed = set().union(*(expr.free_symbols for _, expr in adjoint),
-                         *(sp.sympify(o).free_symbols for o in outputs))
+    outputs = [solution[S.position(v)] if v in H else zero(v) for v in variables]
+    adjoint = _live(adjoint, outputs)
+    needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o) for o in outputs])
     forward = _needed_forward(H, needed)
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
+
+
+def _live(adjoint: list, outputs: list) -> list:
+    """The adjoint assignments the outputs depend on (the adjoints of inputs outside
+    ``wrt`` and of what only they need are dead code)."""
+    needed = symbols([sp.sympify(o) for o in outputs])
+    live = set()
+    for name, expr in reversed(adjoint):
+        if name in needed:
+            live.add(name)
+            needed |= symbols(expr)
+    return [(name, expr) for name, expr in adjoint if name in live]
 
 
 def _needed_forward(H: nx.DiGraph, needed: set) -> list:

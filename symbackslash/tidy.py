@@ -59,6 +59,8 @@ def _canonical_then_rewrite(e):
         e = matmul(*e.args)
     elif isinstance(e, sp.MatAdd):
         e = matadd(*e.args)
+    elif isinstance(e, sp.HadamardProduct):
+        e = hadamard(*e.args)
     return _rewrite(e)
 
 

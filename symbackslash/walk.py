@@ -28,8 +28,8 @@ from collections.abc import Callable, Container
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-__all__ = ["postorder", "fold", "bottom_up", "rebuild", "substitute", "symbols", "tree_size",
-           "is_leaf", "IdentityMemo"]
+__all__ = ["postorder", "fold", "bottom_up", "rebuild", "substitute", "symbols", "depends",
+           "tree_size", "is_leaf", "IdentityMemo"]
 
 
 def _args(e) -> tuple:
@@ -130,7 +130,7 @@ def bottom_up(root, rule: Callable, memo: dict | None = None):
     memo = {} if memo is None else memo
 
     def combine(e, args):
-        if any(a is not b for a, b in zip(args, e.args, strict=True)):
+        if args and any(a is not b for a, b in zip(args, e.args, strict=True)):
             e = rebuild(e, args)
         return rule(e)
 
@@ -162,6 +162,19 @@ def symbols(expr) -> set:
         elif isinstance(e, sp.Lambda):
             found |= e.free_symbols
     return found
+
+
+def depends(expr, memo: dict | None = None, ignore: Container = ()) -> bool:
+    """Whether ``expr`` has a free symbol (a ``Symbol`` or ``MatrixSymbol``) outside
+    ``ignore``, each distinct subexpression decided once (``memo`` shares the answers)."""
+    def combine(e, dependent: list) -> bool:
+        if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
+            return e not in ignore
+        if isinstance(e, sp.Lambda):
+            return any(s not in ignore for s in e.free_symbols)
+        return any(dependent)
+
+    return fold(expr, combine, {} if memo is None else memo, _walked)
 
 
 def tree_size(expr, memo: dict | None = None) -> int:

@@ -1,0 +1,65 @@
+"""The names of adjoints: x̄ for a scalar node, X̄ for a matrix node.
+
+A gradient program gives every adjoint its own variable (method.md §3: the back
+substitution x̄_k = Σ_j L[j, k]ᵀ x̄_j, one assignment per node). The variable of node ``x``
+is named ``x_bar`` and printed x̄: an :class:`AdjointSymbol` for a scalar node, a
+:class:`MatrixAdjoint` (a matrix symbol of the node's shape) for a matrix node.
+
+>>> import sympy as sp
+>>> x, V3 = sp.Symbol("x"), sp.MatrixSymbol("V3", 3, 2)
+>>> adjoint_name(x), adjoint_name(V3), adjoint_name(V3).shape
+(x_bar, V3_bar, (3, 2))
+>>> sp.latex(adjoint_name(x)), sp.latex(adjoint_name(V3))
+('\\\\bar{x}', '\\\\bar{V}_{3}')
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .printing import symbol_latex
+
+__all__ = ["AdjointSymbol", "MatrixAdjoint", "adjoint_name"]
+
+
+class _Barred:
+    """Printing of a name ``<node>_bar``: x̄."""
+
+    name: str
+
+    @property
+    def node_name(self) -> str:
+        return self.name[: -len("_bar")]
+
+    def _latex(self, printer):
+        return symbol_latex(self.name)
+
+    def _pretty(self, printer):
+        return printer._print(sp.Symbol(self.node_name + "bar"))
+
+
+class AdjointSymbol(_Barred, sp.Symbol):
+    """The adjoint x̄ of a scalar node x: named ``x_bar``, printed \\bar{x}."""
+
+    def __new__(cls, node: sp.Symbol):
+        return super().__new__(cls, f"{node.name}_bar")
+
+    def __getnewargs_ex__(self):
+        return ((sp.Symbol(self.node_name),), {})
+
+
+class MatrixAdjoint(_Barred, sp.MatrixSymbol):
+    """The adjoint X̄ of a matrix node X: a matrix symbol of X's shape named ``X_bar``."""
+
+    @classmethod
+    def of(cls, node: sp.MatrixSymbol) -> MatrixAdjoint:
+        """The adjoint of the matrix node ``node``."""
+        return cls(f"{node.name}_bar", *node.shape)
+
+
+def adjoint_name(node) -> sp.Basic:
+    """The variable of a node's adjoint: :class:`MatrixAdjoint` for a matrix node, else
+    :class:`AdjointSymbol`."""
+    if isinstance(node, sp.MatrixSymbol):
+        return MatrixAdjoint.of(node)
+    return AdjointSymbol(node)
