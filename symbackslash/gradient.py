@@ -46,8 +46,9 @@ from .matrix_graph import has_matrices
 from .operators import representer
 from .program import gradient_program
 from .solve import Substitution, back_substitute, forward_substitute
+from .shallow import canonical
 from .tidy import tidy
-from .walk import substitute
+from .walk import bottom_up
 
 __all__ = ["Differentiation", "differentiate", "gradient", "jacobian"]
 
@@ -120,7 +121,7 @@ class Differentiation:
         if not isinstance(expr, sp.Basic):
             return expr
         try:
-            value = substitute(expr, self.values, self._substituted)
+            value = bottom_up(expr, canonical, self._substituted)
             return tidy(value, self._tidied) if self.has_matrices else value
         except RecursionError:
             raise ResourceLimitError(

@@ -47,7 +47,8 @@ from .codegen import MatrixNumPyPrinter, generated_symbol
 from .rules import local_partials
 from .solve import back_substitute
 from .tidy import tidy
-from .walk import substitute, symbols
+from .shallow import canonical
+from .walk import bottom_up, symbols
 
 __all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
            "operation_count", "compile_program", "function_program"]
@@ -106,12 +107,13 @@ class GradientProgram:
 
     def closed_form(self) -> list:
         """The gradient in closed form: the program's outputs with every name substituted
-        (each distinct subexpression once; matrix results tidied as
+        (each distinct subexpression once, matrix operations evaluated one level as
+        back substitution applies them, and matrix results tidied as
         :func:`~symbackslash.gradient.gradient` tidies them)."""
-        values: dict = {}
+        values: dict = {}  # names and subexpressions → their values
         for name, expr in self.assignments:
-            values[name] = substitute(expr, values, values)
-        results = [substitute(out, values, values) for out in self.outputs]
+            values[name] = bottom_up(expr, canonical, values)
+        results = [bottom_up(sp.sympify(out), canonical, values) for out in self.outputs]
         if any(isinstance(v, sp.MatrixSymbol) for v in self.graph):
             memo: dict = {}
             results = [tidy(r, memo) for r in results]

@@ -41,8 +41,8 @@ from sympy.matrices.expressions.hadamard import canonicalize as _canonical_hadam
 
 from .walk import IdentityMemo, fold, substitute
 
-__all__ = ["matmul", "matadd", "hadamard", "elementwise", "scale", "add", "transpose",
-           "transposes", "shape", "nesting"]
+__all__ = ["matmul", "matadd", "hadamard", "elementwise", "scale", "add", "canonical",
+           "transpose", "transposes", "shape", "nesting"]
 
 #: Operands nested deeper than this stand in as symbols while SymPy canonicalises.
 DEEP = 12
@@ -234,6 +234,21 @@ def add(*values):
     if all(isinstance(v, sp.Expr) for v in values):
         return sp.Add(*values)
     return functools.reduce(operator.add, values)
+
+
+def canonical(e):
+    """``e`` with its top level as SymPy's operators build it from ``e``'s operands (a
+    product, sum, element-wise product or transpose put together without evaluation, as
+    substitution does, is evaluated one level)."""
+    if isinstance(e, sp.MatMul):
+        return matmul(*e.args)
+    if isinstance(e, sp.MatAdd):
+        return matadd(*e.args)
+    if isinstance(e, sp.HadamardProduct):
+        return hadamard(*e.args)
+    if isinstance(e, sp.Transpose):
+        return transpose(e.arg)
+    return e
 
 
 # --- transposes --------------------------------------------------------------------------
