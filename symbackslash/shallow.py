@@ -162,12 +162,12 @@ def _one_level(node, canonicalize):
 
 
 def _order(term) -> tuple:
-    """The sort key of a term of a sum or element-wise product: SymPy's for small terms
-    (first), a digest of the structure for deep ones (SymPy's key is a tuple as deep as the
-    term, computed and compared recursively)."""
+    """The sort key of a term of a sum or element-wise product: first by kind, as SymPy
+    orders, then by SymPy's key for small terms and by a digest of the structure for deep
+    ones (SymPy's key is a tuple as deep as the term, computed and compared recursively)."""
     if nesting(term) <= DEEP:
-        return (0, sp.default_sort_key(term))
-    return (1, _digest(term))
+        return (term.class_key(), 0, sp.default_sort_key(term))
+    return (term.class_key(), 1, _digest(term))
 
 
 def _digest_one(e, digests: list) -> bytes:

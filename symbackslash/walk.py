@@ -29,17 +29,23 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 __all__ = ["postorder", "fold", "bottom_up", "rebuild", "substitute", "symbols", "depends",
-           "tree_size", "is_leaf", "IdentityMemo"]
+           "tree_size", "is_leaf", "binds", "IdentityMemo"]
 
 
 def _args(e) -> tuple:
     return e.args
 
 
+def binds(e) -> bool:
+    """Whether ``e`` binds variables (a ``Lambda``, a ``Sum`` …): its arguments are not
+    its free symbols."""
+    return isinstance(e, sp.Lambda) or bool(getattr(e, "bound_symbols", ()))
+
+
 def is_leaf(e) -> bool:
-    """Atoms, matrix symbols (their arguments are a name and sizes) and functions given as
-    ``Lambda`` (their variables are bound) are not walked into."""
-    return not e.args or isinstance(e, (sp.MatrixSymbol, sp.Lambda))
+    """Atoms, matrix symbols (their arguments are a name and sizes) and expressions that
+    bind variables (:func:`binds`) are not walked into."""
+    return not e.args or isinstance(e, sp.MatrixSymbol) or binds(e)
 
 
 def postorder(roots, children: Callable = _args, *, known: Container = ()) -> list:
@@ -125,13 +131,17 @@ def bottom_up(root, rule: Callable, memo: dict | None = None):
     Each subexpression is rebuilt from its children's results (:func:`rebuild`, only
     where a child changed) and passed to ``rule``; the root's result
     is returned. ``memo`` maps subexpressions to results already known (it is filled in, so
-    several roots can share it). Leaves (:func:`is_leaf`) go to ``rule`` unchanged.
+    several roots can share it). Leaves (:func:`is_leaf`) go to ``rule`` as they are, but
+    for the free symbols of an expression that binds variables, which the memo replaces.
     """
     memo = {} if memo is None else memo
 
     def combine(e, args):
         if args and any(a is not b for a, b in zip(args, e.args, strict=True)):
             e = rebuild(e, args)
+        elif e.args and binds(e):  # its free symbols, where the memo replaces them
+            changed = {s: memo[s] for s in e.free_symbols if s in memo and memo[s] is not s}
+            e = e.xreplace(changed) if changed else e
         return rule(e)
 
     return fold(root, combine, memo, _walked)
@@ -154,12 +164,12 @@ def substitute(expr, mapping: dict, memo: dict | None = None):
 
 def symbols(expr) -> set:
     """The free ``Symbol``s and ``MatrixSymbol``s of ``expr``: its ``free_symbols``, found
-    without walking the tree (the bound variables of a ``Lambda`` are not free)."""
+    without walking the tree (an expression that binds variables tells its own)."""
     found: set = set()
     for e in postorder(expr, _walked):
         if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
             found.add(e)
-        elif isinstance(e, sp.Lambda):
+        elif e.args and binds(e):
             found |= e.free_symbols
     return found
 
@@ -170,7 +180,7 @@ def depends(expr, memo: dict | None = None, ignore: Container = ()) -> bool:
     def combine(e, dependent: list) -> bool:
         if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
             return e not in ignore
-        if isinstance(e, sp.Lambda):
+        if e.args and binds(e):
             return any(s not in ignore for s in e.free_symbols)
         return any(dependent)
 
