@@ -4,6 +4,7 @@ drawn with the Agg backend (no screen) and closed after each test."""
 from __future__ import annotations
 
 import random
+import sys
 
 import matplotlib
 import pytest
@@ -37,3 +38,12 @@ def same_numerically(a, b, symbols, *, points=3, seed=0, tol=1e-9) -> bool:
         if abs(complex(va) - complex(vb)) > tol * max(1.0, abs(complex(vb))):
             return False
     return True
+
+
+@pytest.fixture
+def default_recursion_limit():
+    """Python's default recursion limit (1000) during the test, whatever the runner set."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    yield
+    sys.setrecursionlimit(previous)

@@ -1,7 +1,5 @@
 """One-level matrix constructors: SymPy's canonical forms, without walking the operands."""
 
-import sys
-
 import pytest
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -81,13 +79,8 @@ def test_deep_sums_are_canonical_in_any_order():
     assert hadamard(D, E) == hadamard(E, D)
 
 
-def test_building_is_not_limited_by_the_recursion_limit():
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(1000)
-    try:
-        D = layers(700)
-        assert shape(D) == (3, 3) and nesting(D) == 3 * 700
-        assert isinstance(transpose(D), ElementwiseApplyFunction)
-        assert transpose(transpose(D)) is D
-    finally:
-        sys.setrecursionlimit(previous)
+def test_building_is_not_limited_by_the_recursion_limit(default_recursion_limit):
+    D = layers(700)
+    assert shape(D) == (3, 3) and nesting(D) == 3 * 700
+    assert isinstance(transpose(D), ElementwiseApplyFunction)
+    assert transpose(transpose(D)) is D

@@ -1,7 +1,5 @@
 """DAG walks: each shared object once, no recursion, results equal to SymPy's tree walks."""
 
-import sys
-
 import pytest
 import sympy as sp
 
@@ -19,15 +17,6 @@ x, y, s = sp.symbols("x y s")
 X = sp.MatrixSymbol("X", 2, 2)
 n = sp.Symbol("n")
 f = sp.Function("f")
-
-
-@pytest.fixture
-def default_recursion_limit():
-    """Python's default recursion limit, whatever the test runner set."""
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(1000)
-    yield
-    sys.setrecursionlimit(previous)
 
 
 def doubling(depth: int) -> sp.Expr:
