@@ -2,7 +2,8 @@
 
 Prints the graph (nodes in order with their definitions), L, (I − L)ᵀ (or I − L in forward
 mode), every substitution step and the gradient. Errors print one line and exit with
-status 2 (``--debug`` shows the traceback).
+status 2 for bad input, 1 for an internal error, 130 when interrupted (``--debug`` shows the
+traceback instead). Output is printed only once it is complete.
 """
 
 from __future__ import annotations
@@ -46,8 +47,23 @@ def main(argv: list[str] | None = None) -> int:
     except SymbackslashError as err:
         if args.debug:
             raise
-        print(f"symbackslash: error: {err}", file=sys.stderr)
+        print(f"symbackslash: error: {_one_line(err)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("symbackslash: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug: still one line; --debug shows where
+        if args.debug:
+            raise
+        print(f"symbackslash: internal error: {type(err).__name__}: {_one_line(err)} (run with "
+              f"--debug for the traceback, and please report it)", file=sys.stderr)
+        return 1
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

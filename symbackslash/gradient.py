@@ -27,9 +27,10 @@ from functools import cached_property
 import networkx as nx
 import sympy as sp
 
-from .errors import InputError
+from .errors import InputError, boundary, keep_partial
 from .graph import build_graph, formulas, resolve_wrt
 from .matrices import TriangularSystem, triangular_system
+from .nonsmooth import NonSmoothPoint, nonsmooth_points
 from .program import gradient_program
 from .solve import Substitution, back_substitute, forward_substitute
 
@@ -72,6 +73,12 @@ class Differentiation:
         """Each node's value in terms of the inputs."""
         return formulas(self.graph)
 
+    @cached_property
+    def nonsmooth(self) -> list[NonSmoothPoint]:
+        """The nodes whose derivative uses a convention at some points, and which entries of
+        the Jacobian depend on them (see :mod:`symbackslash.nonsmooth`); empty if none."""
+        return nonsmooth_points(self.graph, self.wrt)
+
     def closed_form(self, expr):
         """``expr`` (in node symbols) with every node symbol replaced by its value."""
         return expr.xreplace(self.values) if isinstance(expr, sp.Basic) else expr
@@ -101,6 +108,7 @@ class Differentiation:
         return list(self.jacobian.row(0))
 
 
+@boundary
 def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differentiation:
     """Build the graph and the system of ``f`` and solve it; return every intermediate result.
 
@@ -110,19 +118,22 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
     if mode not in MODES:
         raise InputError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     G = build_graph(f, outputs=outputs)
-    system = triangular_system(G)
-    variables = resolve_wrt(G, wrt)
-    outs = list(G.graph["outputs"])
-    if mode == "reverse":
-        upper = system.upper()
-        solutions = [back_substitute(upper, system.unit(out)) for out in outs]
-    else:
-        lower = system.lower()
-        solutions = [forward_substitute(lower, system.unit(v)) if v in G else None
-                     for v in variables]
+    with keep_partial(graph=G):
+        system = triangular_system(G)
+        variables = resolve_wrt(G, wrt)
+        outs = list(G.graph["outputs"])
+    with keep_partial(graph=G, system=system):
+        if mode == "reverse":
+            upper = system.upper()
+            solutions = [back_substitute(upper, system.unit(out)) for out in outs]
+        else:
+            lower = system.lower()
+            solutions = [forward_substitute(lower, system.unit(v)) if v in G else None
+                         for v in variables]
     return Differentiation(G, system, mode, outs, variables, solutions)
 
 
+@boundary
 def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
     """The gradient of a scalar ``f``, by back substitution (or forward substitution).
 
@@ -144,14 +155,20 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
     ------
     InputError
         For several outputs, or a ``wrt`` entry that is not a variable.
+    ResourceLimitError
+        If the closed form is too large to write out; ``err.partial["differentiation"]``
+        keeps the solved system, and ``form="program"`` gives the gradient as a program.
     """
     if form == "program":
         return gradient_program(f, wrt)
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
-    return differentiate(f, wrt, mode=mode).gradient
+    result = differentiate(f, wrt, mode=mode)
+    with keep_partial(differentiation=result):
+        return result.gradient
 
 
+@boundary
 def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
     """The Jacobian matrix of several outputs, rows = outputs, columns = ``wrt``.
 
@@ -163,4 +180,6 @@ def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
         As in :func:`gradient`. Reverse mode does one back substitution per output, forward
         mode one forward substitution per variable; the results are identical.
     """
-    return differentiate(fs, wrt, mode=mode, outputs=outputs).jacobian
+    result = differentiate(fs, wrt, mode=mode, outputs=outputs)
+    with keep_partial(differentiation=result):
+        return result.jacobian

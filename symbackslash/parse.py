@@ -19,6 +19,24 @@ Programs
     may be assigned once, must be assigned before it is used, and may not be the name of a
     function or constant.
 
+Names
+    A name means only what this module says: a function of :data:`FUNCTIONS` (callable only),
+    a constant of :data:`CONSTANTS`, or else a plain variable. So ``E`` is a variable, not
+    Euler's number (write ``exp(1)``); ``I`` is a variable, not the imaginary unit; ``S``,
+    ``N``, ``beta``, ``gamma``, ``eval`` and ``open`` are variables too (calling ``eval(x)`` or
+    ``open(x)`` is refused as unsafe). Names starting with ``__`` are refused.
+
+Numbers
+    Decimal literals are read exactly from the text (``1e-400`` is 10⁻⁴⁰⁰, not 0.0); integer
+    and decimal sizes and numeric powers are held to :mod:`symbackslash.limits`.
+
+Limits
+    Every limit of :class:`~symbackslash.limits.Limits` is checked before work grows with it.
+    Python's parser has two fixed limits of its own, reported as
+    ``ResourceLimitError(limit="python_parser")``: about 200 nested brackets, and a few
+    thousand operators chained in one expression (a sum of 100,000 terms); split such
+    expressions into assignments.
+
 >>> parse("exp(sin(x)**2) / (1 + y**2)")
 exp(sin(x)**2)/(y**2 + 1)
 >>> program = parse("a = x*y; b = sin(a)\\nf = a + b   # output")
@@ -37,9 +55,9 @@ import re
 
 import sympy as sp
 
-from .errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError
+from .errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError, boundary
 from .functions import relu, sigmoid, softplus
-from .limits import check_limit, get_limits
+from .limits import check_limit, check_power, get_limits, integer_digits
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "Program", "parse", "parse_expression", "parse_program"]
 
@@ -84,6 +102,10 @@ _HINTS = {
 }
 _BUILTINS = frozenset(dir(builtins))  # calling one of these is refused as unsafe
 _DIGITS = re.compile(r"\d{2,}")
+_DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+_STRUCTURE = re.compile(r"[()\[\]{}\n;#]")
+#: Name given to text handed to :func:`ast.parse` (so audits can tell it from other code).
+SOURCE_NAME = "<symbackslash input>"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,6 +140,7 @@ class Program:
         return "\n".join(f"{name} = {expr}" for name, expr in self.assignments)
 
 
+@boundary
 def parse(text: str) -> sp.Expr | Program:
     """Parse an expression or a program; return a SymPy expression or a :class:`Program`.
 
@@ -129,10 +152,11 @@ def parse(text: str) -> sp.Expr | Program:
     """
     module = _read(text)
     if any(not isinstance(s, ast.Expr) for s in module.body) or len(module.body) != 1:
-        return _program(module)
-    return _Converter().expression(module.body[0].value)
+        return _program(module, text)
+    return _Converter(text).expression(module.body[0].value)
 
 
+@boundary
 def parse_expression(text: str) -> sp.Expr:
     """Parse text that must hold exactly one expression."""
     result = parse(text)
@@ -142,6 +166,7 @@ def parse_expression(text: str) -> sp.Expr:
     return result
 
 
+@boundary
 def parse_program(text: str) -> Program:
     """Parse text as a program; a lone expression becomes the program ``f = expression``."""
     result = parse(text)
@@ -164,26 +189,66 @@ def _read(text: str) -> ast.Module:
     limits = get_limits()
     for match in _DIGITS.finditer(text):
         if match.end() - match.start() > limits.max_int_digits:
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            line, column = _position(text, match.start())
             raise ResourceLimitError(
                 f"a number literal with {match.end() - match.start()} digits at line {line}, "
                 f"column {column} is longer than {limits.max_int_digits} digits",
                 limit="max_int_digits")
+    statements = _count_statements(text, limits.max_statements)
+    check_limit("max_statements", statements, "number of statements")
     try:
-        module = ast.parse(text, mode="exec")
+        module = ast.parse(text, filename=SOURCE_NAME, mode="exec")
     except SyntaxError as err:
+        if "too many nested parentheses" in err.msg:
+            raise ResourceLimitError(f"more than 200 nested brackets at line {err.lineno}, "
+                                     f"column {err.offset}", limit="python_parser") from None
         raise ParseError(_syntax_message(err), line=err.lineno, column=err.offset,
                          construct="syntax") from None
     except (RecursionError, MemoryError):
-        raise ResourceLimitError(
-            "the text is nested too deeply, or one expression chains too many operators, "
-            "for Python's parser; split it into several assignments", limit="max_depth") from None
+        raise ResourceLimitError("the text nests too deeply, or one expression chains too many "
+                                 "operators, for Python's parser", limit="python_parser") from None
+    if not text.isascii():
+        _character_columns(module, text)
     if not module.body:
         raise ParseError("empty input: give an expression such as 'x*y' or a program such as "
                          "'a = x*y\\nf = sin(a)'", line=1, column=1)
     check_limit("max_statements", len(module.body), "number of statements")
     return module
+
+
+def _count_statements(text: str, limit: int) -> int:
+    """The number of statements, counted without parsing when it may be over ``limit``.
+
+    Counts line ends and semicolons outside brackets and comments: exact for the programs the
+    parser accepts, and linear in the text, so a huge program is refused before
+    :func:`ast.parse` spends seconds on it. Returns 0 when a crude bound is under ``limit``.
+    """
+    if text.count("\n") + text.count(";") < limit:
+        return 0
+    depth, count, content, comment = 0, 0, 0, False
+    for match in _STRUCTURE.finditer(text):
+        char = match.group()
+        if char == "\n":
+            if depth == 0 and match.start() > content:
+                count += 1
+            content, comment = match.start() + 1, False
+        elif comment:
+            continue
+        elif char == "#":
+            comment = True
+            if depth == 0 and not text[content:match.start()].strip():
+                content = match.end()  # a comment-only line is no statement
+        elif char == ";":
+            count += depth == 0
+        else:
+            depth = max(0, depth + (1 if char in "([{" else -1))
+    return count + 1
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _syntax_message(err: SyntaxError) -> str:
@@ -192,12 +257,16 @@ def _syntax_message(err: SyntaxError) -> str:
         message += "; implicit multiplication is not allowed, write 2*x instead of 2x"
     elif "was never closed" in message or "unmatched" in message:
         message += "; check the parentheses"
+    elif "null bytes" in message:
+        message += "; remove the null character"
     elif "string" in message:
         message += "; string literals are not allowed"
+    elif "indent" in message:
+        message += "; remove the spaces at the start of the line"
     return f"not a valid expression: {message}"
 
 
-def _program(module: ast.Module) -> Program:
+def _program(module: ast.Module, text: str) -> Program:
     names = sp.Symbol  # program names are plain symbols, like every other name
     assigned: dict[str, tuple[int, int]] = {}
     for stmt in module.body:
@@ -220,7 +289,7 @@ def _program(module: ast.Module) -> Program:
         else:
             raise _unsupported(stmt)
 
-    converter = _Converter()
+    converter = _Converter(text)
     defined: set[str] = set()
     assignments, lines = [], []
     for stmt in module.body:
@@ -286,8 +355,9 @@ def _unsupported(node: ast.AST, what: str | None = None) -> ParseError:
 class _Converter:
     """Allow-listed ``ast`` → SymPy, iterative (no recursion limits on long chains)."""
 
-    def __init__(self):
+    def __init__(self, text: str):
         self.symbols: dict[str, sp.Symbol] = {}
+        self.lines = _LINE_END.split(text)
 
     def expression(self, root: ast.expr) -> sp.Expr:
         limits = get_limits()
@@ -298,8 +368,8 @@ class _Converter:
             node, depth, ready = stack.pop()
             if depth > limits.max_depth:
                 raise ResourceLimitError(
-                    f"expression nesting deeper than {limits.max_depth} at line {node.lineno}",
-                    limit="max_depth")
+                    f"expression nesting deeper than {limits.max_depth} at line {node.lineno}, "
+                    f"column {node.col_offset + 1}", limit="max_depth")
             if not ready:
                 _validate(node)
                 children = self._children(node)
@@ -329,9 +399,14 @@ class _Converter:
                 kind = {str: "string literal", bytes: "bytes literal"}.get(type(value), type(value).__name__)
                 raise UnsafeInputError(f"{kind} is not allowed; only numbers", construct=kind, **where)
             if isinstance(value, float):
-                if value != value or value in (float("inf"), float("-inf")):
-                    raise ParseError("number literal out of range", construct="number", **where)
-                return sp.Rational(repr(value))
+                line = self.lines[node.lineno - 1]
+                return _decimal(line[node.col_offset:node.end_col_offset], where)
+            digits = integer_digits(value)
+            if digits > get_limits().max_int_digits:
+                raise ResourceLimitError(f"an integer literal with about {digits} digits at line "
+                                         f"{where['line']}, column {where['column']} is longer "
+                                         f"than {get_limits().max_int_digits} digits",
+                                         limit="max_int_digits")
             return sp.Integer(value)
         if isinstance(node, ast.Name):
             if node.id in CONSTANTS:
@@ -418,19 +493,41 @@ def _chain(node: ast.BinOp) -> list[tuple[type, ast.AST]]:
 
 
 def _power(base: sp.Expr, exponent: sp.Expr, where: dict) -> sp.Expr:
-    limits = get_limits()
-    if exponent.is_Number:
-        if abs(exponent) > limits.max_exponent:
-            raise ResourceLimitError(f"exponent {exponent} at line {where['line']}, column "
-                                     f"{where['column']} is larger than {limits.max_exponent}",
-                                     limit="max_exponent")
-        if base.is_Rational and exponent.is_Integer and base not in (0, 1, -1):
-            digits = abs(int(exponent)) * max(len(str(abs(base.p))), len(str(base.q)))
-            if digits > limits.max_int_digits:
-                raise ResourceLimitError(
-                    f"{base}**{exponent} at line {where['line']}, column {where['column']} would "
-                    f"have about {digits} digits, more than {limits.max_int_digits}",
-                    limit="max_int_digits")
+    check_power(base, exponent, f"the power at line {where['line']}, column {where['column']}")
     if base == 0 and exponent.is_Number and exponent < 0:
         raise ParseError("division by zero (0 to a negative power)", construct="power", **where)
     return sp.Pow(base, exponent)
+
+
+def _decimal(literal: str, where: dict) -> sp.Rational:
+    """The exact value of a decimal literal (``1.5e-3`` is 3/2000), within the limits."""
+    match = _DECIMAL.fullmatch(literal.replace("_", ""))
+    if match is None:  # not reached for literals Python accepted; kept as a guard
+        raise ParseError(f"cannot read the number {literal!r}", construct="number", **where)
+    whole, fraction, exponent = match.group(1), match.group(2) or "", match.group(3) or "0"
+    lim = get_limits()
+    if len(exponent.lstrip("+-0")) > 9 or abs(int(exponent)) > lim.max_exponent:
+        raise ResourceLimitError(f"the decimal exponent of {literal[:40]!r} at line "
+                                 f"{where['line']}, column {where['column']} is larger than "
+                                 f"{lim.max_exponent}", limit="max_exponent")
+    digits, power = (whole + fraction).lstrip("0") or "0", int(exponent) - len(fraction)
+    if len(digits) + max(power, 0) > lim.max_int_digits or -power > lim.max_int_digits:
+        raise ResourceLimitError(f"the number {literal[:40]!r} at line {where['line']}, column "
+                                 f"{where['column']} would have more than {lim.max_int_digits} "
+                                 f"digits", limit="max_int_digits")
+    return sp.Rational(int(digits) * 10 ** max(power, 0), 10 ** max(-power, 0))
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _character_columns(module: ast.Module, text: str) -> None:
+    """Turn the UTF-8 byte offsets of ``ast`` into character columns, in place (only needed
+    for lines with non-ASCII characters), so messages and literals use character positions."""
+    lines = _LINE_END.split(text)
+    for node in ast.walk(module):
+        for attr, line_attr in (("col_offset", "lineno"), ("end_col_offset", "end_lineno")):
+            offset, number = getattr(node, attr, None), getattr(node, line_attr, None)
+            if offset is not None and number is not None and not lines[number - 1].isascii():
+                encoded = lines[number - 1].encode("utf-8")
+                setattr(node, attr, len(encoded[:offset].decode("utf-8", errors="replace")))

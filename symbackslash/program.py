@@ -32,9 +32,11 @@ import dataclasses
 
 import networkx as nx
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
-from .errors import InputError
-from .graph import build_graph, node_order, resolve_wrt
+from .errors import InputError, boundary
+from .evaluate import KINK_HEADS, CheckedFunction
+from .graph import build_graph, closed_forms, node_order, resolve_wrt
 from .matrices import triangular_system
 from .rules import local_partials
 from .solve import back_substitute
@@ -112,31 +114,62 @@ class GradientProgram:
         """Gradient-program operations ÷ function operations (the cheap-gradient ratio)."""
         return self.operations / max(self.function_operations, 1)
 
+    @boundary
     def closed_form(self) -> list:
-        """The gradient in closed form: the program's outputs with every name substituted."""
-        values: dict = {}
-        for name, expr in self.assignments:
-            values[name] = expr.xreplace(values)
+        """The gradient in closed form: the program's outputs with every name substituted
+        (within the limits of :func:`~symbackslash.graph.closed_forms`)."""
+        values = closed_forms(self.assignments)
         return [out.xreplace(values) if isinstance(out, sp.Basic) else out for out in self.outputs]
 
-    def lambdify(self, modules="numpy"):
+    @boundary
+    def lambdify(self, modules="numpy", *, check: bool = True):
         """Compile the program into a Python function of the inputs (in ``inputs`` order).
 
-        Every symbol is renamed to a generated identifier first, so no user text reaches
-        the code that :func:`sympy.lambdify` compiles.
+        Every symbol, free or bound, is renamed to a generated identifier first, and
+        undefined functions are refused, so no user text reaches the code that
+        :func:`sympy.lambdify` compiles.
+
+        With ``check`` (the default) the function is a
+        :class:`~symbackslash.evaluate.CheckedFunction`: at a point where the gradient, or the
+        function itself, is undefined it raises
+        :class:`~symbackslash.errors.EvaluationDomainError` naming the assignment, instead of
+        returning nan or inf.
         """
-        names = [name for name, _ in self.assignments]
-        safe = {s: sp.Symbol(f"_t{k}") for k, s in enumerate(list(self.inputs) + names)}
-        replacements = [(safe[name], expr.xreplace(safe)) for name, expr in self.assignments]
-        outputs = [sp.sympify(out).xreplace(safe) for out in self.outputs]
-        args = [safe[s] for s in self.inputs]
-        return sp.lambdify(args, outputs, modules=modules,
-                           cse=lambda exprs: (replacements, list(exprs)), docstring_limit=0)
+        G = self.graph
+        function = [(v, G.nodes[v]["expr"]) for v in node_order(G) if G.nodes[v]["expr"] is not None]
+        outputs = [sp.sympify(out) for out in self.outputs]
+        if not check:
+            return _compile(self.inputs, self.assignments, outputs, modules)
+        kinks = list(dict.fromkeys(k.args[0] for _, e in self.assignments
+                                   for k in e.atoms(*KINK_HEADS)))
+        checked = [name for name, _ in self.assignments]
+        program = _compile(self.inputs, self.assignments, outputs + checked + kinks, modules)
+        domain = _compile(self.inputs, function, [v for v, _ in function], modules)
+        return CheckedFunction(program, self.inputs, len(outputs), self.assignments, kinks,
+                               domain=(domain, function), numpy=modules == "numpy")
 
     def __str__(self) -> str:
         lines = [f"{name} = {expr}" for name, expr in self.assignments]
         lines.append(f"return ({', '.join(map(str, self.outputs))})")
         return "\n".join(lines)
+
+
+def _compile(inputs, assignments: list, outputs: list, modules):
+    """``sympy.lambdify`` of a straight-line program, every symbol (free or bound) renamed to
+    a generated identifier first, undefined functions refused: no user text is compiled."""
+    exprs = [e for _, e in assignments] + outputs
+    undefined = set().union(*(e.atoms(AppliedUndef) for e in exprs))
+    if undefined:
+        raise InputError(f"cannot compile the undefined function(s) "
+                         f"{', '.join(sorted(map(str, undefined)))}; define them in SymPy")
+    symbols = set(inputs).union(*(e.atoms(sp.Symbol) for e in exprs),
+                                (name for name, _ in assignments))
+    safe = {s: sp.Symbol(f"_t{k}")
+            for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
+    replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
+    return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
+                       modules=modules, cse=lambda exprs: (replacements, list(exprs)),
+                       docstring_limit=0)
 
 
 def binary_products(G: nx.DiGraph) -> nx.DiGraph:
@@ -178,6 +211,7 @@ def _add(H: nx.DiGraph, v, expr, kind: str, index: int) -> None:
             H.add_edge(u, v, weight=w)
 
 
+@boundary
 def gradient_program(f, wrt=None) -> GradientProgram:
     """The gradient of a scalar ``f`` as a :class:`GradientProgram` (reverse mode).
 

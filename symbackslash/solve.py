@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .elements import act, divide, is_zero, subtract
-from .errors import InputError
+from .errors import InputError, boundary
 
 __all__ = ["Step", "Substitution", "back_substitute", "forward_substitute", "sparse_rows"]
 
@@ -83,6 +83,7 @@ class Substitution(Sequence):
 Assign = Callable[[int, Any], Any]
 
 
+@boundary
 def back_substitute(U, b: Sequence, *, assign: Assign | None = None) -> Substitution:
     """Solve ``U x = b`` for upper-triangular ``U`` by back substitution (last unknown first).
 
@@ -103,6 +104,7 @@ def back_substitute(U, b: Sequence, *, assign: Assign | None = None) -> Substitu
     return _substitute(U, b, upper=True, assign=assign)
 
 
+@boundary
 def forward_substitute(L, b: Sequence, *, assign: Assign | None = None) -> Substitution:
     """Solve ``L x = b`` for lower-triangular ``L`` by forward substitution (first unknown
     first). Parameters and result as in :func:`back_substitute`."""
