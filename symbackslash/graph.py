@@ -352,6 +352,10 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
 @boundary
 def node_order(G: nx.DiGraph) -> list:
     """The nodes of ``G`` sorted by their ``index`` attribute (the order of L's rows)."""
+    missing = [v for v in G if "index" not in G.nodes[v]]
+    if missing:
+        raise GraphError(f"node {missing[0]} has no 'index'; pass the graph through "
+                         f"check_graph first, which numbers the nodes")
     return sorted(G, key=lambda v: G.nodes[v]["index"])
 
 

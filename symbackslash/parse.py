@@ -52,10 +52,12 @@ import ast
 import builtins
 import dataclasses
 import re
+import sys
 
 import sympy as sp
 
-from .errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError, boundary
+from .errors import (GraphError, InputError, ParseError, ResourceLimitError, UnsafeInputError,
+                     boundary)
 from .functions import relu, sigmoid, softplus
 from .limits import check_limit, check_power, get_limits, integer_digits
 
@@ -101,7 +103,7 @@ _HINTS = {
     ast.Compare: "equations are not expressions; give the expression to differentiate",
 }
 _BUILTINS = frozenset(dir(builtins))  # calling one of these is refused as unsafe
-_DIGITS = re.compile(r"\d{2,}")
+_DIGITS = re.compile(r"\d[\d_]+")  # digit runs, underscores allowed
 _DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 _STRUCTURE = re.compile(r"[()\[\]{}\n;#]")
 #: Name given to text handed to :func:`ast.parse` (so audits can tell it from other code).
@@ -125,6 +127,31 @@ class Program:
     assignments: tuple[tuple[sp.Symbol, sp.Expr], ...]
     inputs: tuple[sp.Symbol, ...]
     lines: tuple[int, ...] = ()
+
+    def __post_init__(self):
+        """A program made by hand obeys the parser's rules: pairs (Symbol, expression), each
+        name assigned once and before it is used."""
+        if not isinstance(self.assignments, (tuple, list)) or not self.assignments:
+            raise InputError("a Program needs a non-empty tuple of (Symbol, expression) pairs")
+        if not isinstance(self.inputs, (tuple, list)) or \
+                not all(isinstance(s, sp.Symbol) for s in self.inputs):
+            raise InputError("Program.inputs must be a tuple of symbols")
+        assigned = {pair[0] for pair in self.assignments if isinstance(pair, tuple) and pair}
+        defined: set = set()
+        for k, pair in enumerate(self.assignments):
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], sp.Symbol)
+                    and isinstance(pair[1], sp.Expr)):
+                raise InputError(f"assignment {k} of the Program is {pair!r}; give a pair "
+                                 f"(Symbol, SymPy expression), or parse text with parse_program")
+            name, expr = pair
+            if name in defined:
+                raise GraphError(f"'{name}' is assigned twice in the Program; assign each name once")
+            early = sorted(map(str, (expr.free_symbols & assigned) - defined))
+            if early:
+                raise GraphError(f"assignment {k} ({name} = {expr}) uses {', '.join(early)} "
+                                 f"before its assignment; assign it first (a program has no "
+                                 f"cycles)")
+            defined.add(name)
 
     @property
     def output(self) -> sp.Symbol:
@@ -188,12 +215,12 @@ def _read(text: str) -> ast.Module:
     check_limit("max_chars", len(text), "input length in characters")
     limits = get_limits()
     for match in _DIGITS.finditer(text):
-        if match.end() - match.start() > limits.max_int_digits:
+        digits = match.end() - match.start() - match.group().count("_")
+        if digits > limits.max_int_digits:
             line, column = _position(text, match.start())
             raise ResourceLimitError(
-                f"a number literal with {match.end() - match.start()} digits at line {line}, "
-                f"column {column} is longer than {limits.max_int_digits} digits",
-                limit="max_int_digits")
+                f"a number literal with {digits} digits at line {line}, column {column} is "
+                f"longer than {limits.max_int_digits} digits", limit="max_int_digits")
     statements = _count_statements(text, limits.max_statements)
     check_limit("max_statements", statements, "number of statements")
     try:
@@ -202,6 +229,10 @@ def _read(text: str) -> ast.Module:
         if "too many nested parentheses" in err.msg:
             raise ResourceLimitError(f"more than 200 nested brackets at line {err.lineno}, "
                                      f"column {err.offset}", limit="python_parser") from None
+        if "integer string conversion" in err.msg:
+            raise ResourceLimitError(f"an integer literal at line {err.lineno} is longer than "
+                                     f"Python's {sys.get_int_max_str_digits()} digits",
+                                     limit="python_parser") from None
         raise ParseError(_syntax_message(err), line=err.lineno, column=err.offset,
                          construct="syntax") from None
     except (RecursionError, MemoryError):
@@ -259,7 +290,7 @@ def _syntax_message(err: SyntaxError) -> str:
         message += "; check the parentheses"
     elif "null bytes" in message:
         message += "; remove the null character"
-    elif "string" in message:
+    elif "string literal" in message or "f-string" in message:
         message += "; string literals are not allowed"
     elif "indent" in message:
         message += "; remove the spaces at the start of the line"
@@ -379,7 +410,7 @@ class _Converter:
             count = len(self._children(node))
             args = values[len(values) - count:] if count else []
             del values[len(values) - count:]
-            values.append(self._build(node, args))
+            values.append(self._real(node, self._build(node, args), args))
         return values[0]
 
     def _children(self, node: ast.AST) -> list[ast.AST]:
@@ -390,6 +421,20 @@ class _Converter:
         if isinstance(node, ast.Call):
             return list(node.args)
         return []
+
+    def _real(self, node: ast.AST, value: sp.Expr, args: list[sp.Expr]) -> sp.Expr:
+        """Refuse a constant that SymPy folded into something not finite and real:
+        ``log(0)`` is zoo, ``sqrt(-1)`` is I, ``asin(2)`` is complex."""
+        if value.is_Rational or not args or any(a.free_symbols for a in args):
+            return value
+        number = value if value.is_Number else value.evalf(15)
+        if number.is_Number and number.is_finite and number.is_extended_real:
+            return value
+        line = self.lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
+        text = line[node.col_offset:node.end_col_offset] or str(value)
+        raise ParseError(f"{text} is not a finite real number (SymPy: {value}); symbackslash "
+                         f"works with real values", construct="constant",
+                         line=node.lineno, column=node.col_offset + 1)
 
     def _build(self, node: ast.AST, args: list[sp.Expr]) -> sp.Expr:
         where = {"line": node.lineno, "column": node.col_offset + 1}

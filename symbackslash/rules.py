@@ -183,9 +183,20 @@ def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
     DifferentiationError
         If SymPy knows no derivative for the head of ``expr``.
     """
+    if not isinstance(expr, sp.Basic):
+        raise InputError(f"local_partials needs a SymPy expression, not {type(expr).__name__}")
     rule = RULES.get(expr.func)
-    if rule is not None:
-        return rule(expr)
+    weights = rule(expr) if rule is not None else _fdiff(expr)
+    for operand, weight in weights.items():
+        if isinstance(weight, sp.Basic) and weight.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise DifferentiationError(
+                f"the derivative of {expr} with respect to {operand} is undefined "
+                f"({weight}); rewrite the expression (e.g. 0**x is not differentiable in x)")
+    return weights
+
+
+def _fdiff(expr: sp.Expr) -> dict:
+    """Local partials from SymPy's own ``fdiff`` (heads without a rule)."""
     try:
         if _opaque(expr):
             return {s: sp.diff(expr, s) for s in operands(expr)}
