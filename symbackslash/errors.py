@@ -234,11 +234,14 @@ def boundary(function: Callable) -> Callable:
 
 
 def _raised_here(err: BaseException) -> bool:
-    """Whether ``err`` was raised by symbackslash's own code (not by SymPy, networkx …)."""
+    """Whether ``err`` was raised by symbackslash's own code (not by SymPy, networkx …, and
+    not by the call itself: wrong arguments to the public function are the caller's)."""
     tb = err.__traceback__
-    while tb is not None and tb.tb_next is not None:
+    if tb is None or tb.tb_next is None:  # the call of the wrapped function failed
+        return False
+    while tb.tb_next is not None:
         tb = tb.tb_next
-    return tb is not None and os.path.dirname(tb.tb_frame.f_code.co_filename) == _PACKAGE
+    return os.path.dirname(tb.tb_frame.f_code.co_filename) == _PACKAGE
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))

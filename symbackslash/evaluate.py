@@ -33,7 +33,7 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 
 from .errors import EvaluationDomainError, InputError, NonSmoothWarning, boundary
 from .graph import build_graph, formulas
-from .limits import check_expression
+from .limits import check_expression, symbols
 
 __all__ = ["evaluate", "CheckedFunction", "KINK_HEADS"]
 
@@ -138,10 +138,14 @@ def _point(point: Mapping) -> dict[str, sp.Float]:
 
 
 def _number(value, name: str) -> sp.Float:
-    if isinstance(value, sp.Number) and value.is_finite:
-        return sp.Float(value, _DIGITS)
-    if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value):
-        return sp.Float(float(value) if isinstance(value, np.floating) else value, _DIGITS)
+    if isinstance(value, sp.Basic):
+        if value.is_Number and value.is_finite and value.is_extended_real:
+            return sp.Float(value, _DIGITS)
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool) \
+            and math.isfinite(value):
+        if isinstance(value, numbers.Rational):  # int, Fraction, NumPy integers: exactly
+            return sp.Float(sp.Rational(int(value.numerator), int(value.denominator)), _DIGITS)
+        return sp.Float(float(value), _DIGITS)
     raise InputError(f"the value of {name} must be a real finite number, not {value!r}")
 
 
@@ -153,9 +157,6 @@ def _value(expr, values: dict, kinks: list, found: dict) -> float:
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
         raise InputError(f"cannot evaluate a {type(expr).__name__}; give SymPy expressions")
     check_expression(expr, "the expression to evaluate")
-    missing = sorted({s.name for s in expr.free_symbols} - set(values))
-    if missing:
-        raise InputError(f"no value for {', '.join(missing)}; add them to the point")
     stack = [(expr, False)]
     while stack:
         e, ready = stack.pop()
@@ -176,12 +177,16 @@ def _node(e, found: dict, values: dict, kinks: list):
     """The value of ``e`` from the values of its arguments (a number, a truth value, an
     ``(expr, cond)`` pair, or :class:`_Undefined`)."""
     if e.is_Symbol:
+        if e.name not in values:
+            raise InputError(f"no value for {e.name}; add it to the point")
         return values[e.name]
     if not e.args:
         return _checked(e, e)
     if isinstance(e, _BINDING):
-        free = {s: values[s.name] for s in e.free_symbols}
-        return _checked(e, e.subs(free))
+        unknown = sorted(s.name for s in e.free_symbols if s.name not in values)
+        if unknown:
+            raise InputError(f"no value for {', '.join(unknown)}; add it to the point")
+        return _checked(e, e.subs({s: values[s.name] for s in e.free_symbols}))
     args = [found[a] for a in e.args]
     if isinstance(e, sp.Piecewise):
         return _piecewise(e, args)
@@ -245,7 +250,7 @@ def _reason(e, value) -> str:
 def _domain_error(undefined: _Undefined, values: dict) -> EvaluationDomainError:
     node = undefined.node
     if isinstance(node, sp.Basic):
-        names = sorted({s.name for s in node.free_symbols}) or sorted(values)
+        names = sorted({s.name for s in symbols(node)}) or sorted(values)
     else:
         names = sorted(values)
     where = ", ".join(f"{n} = {_format(values[n])}" for n in names if n in values)

@@ -50,7 +50,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import GraphError, InputError, ResourceLimitError, boundary
-from .limits import check_expression, check_limit, get_limits, measure
+from .limits import check_expression, check_limit, get_limits, measure, symbols
 from .parse import Program, parse
 from .rules import children, local_partials
 
@@ -309,16 +309,7 @@ def _from_expressions(exprs: list[sp.Expr], names: list[str], source, coarse: bo
 
 def _symbols(e: sp.Expr) -> set:
     """The symbols of ``e``, found without recursion."""
-    found, seen, stack = set(), set(), [e]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if node.is_Symbol:
-            found.add(node)
-        stack.extend(node.args)
-    return found
+    return symbols(e)
 
 
 def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
@@ -352,6 +343,7 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
 @boundary
 def node_order(G: nx.DiGraph) -> list:
     """The nodes of ``G`` sorted by their ``index`` attribute (the order of L's rows)."""
+    _require_digraph(G)
     missing = [v for v in G if "index" not in G.nodes[v]]
     if missing:
         raise GraphError(f"node {missing[0]} has no 'index'; pass the graph through "
@@ -375,9 +367,7 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
         not a number or SymPy object (text is never parsed here), or indices that are not a
         topological order with the inputs first.
     """
-    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
-        raise GraphError(f"expected a networkx.DiGraph, got {type(G).__name__}; a computational "
-                         f"graph is directed and has one edge per pair of nodes")
+    _require_digraph(G)
     if len(G) == 0:
         raise GraphError("the graph has no nodes")
     check_limit("max_nodes", len(G), "number of graph nodes")
@@ -456,6 +446,12 @@ def closed_forms(assignments) -> dict:
                                      f"as short as the program", limit=limit)
         values[name] = expr.xreplace(values)
     return values
+
+
+def _require_digraph(G) -> None:
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        raise GraphError(f"expected a networkx.DiGraph, got {type(G).__name__}; a computational "
+                         f"graph is directed and has one edge per pair of nodes")
 
 
 def _check_attributes(G: nx.DiGraph) -> None:

@@ -36,10 +36,10 @@ from collections.abc import Iterator
 
 import sympy as sp
 
-from .errors import InputError, ResourceLimitError
+from .errors import InputError, ResourceLimitError, boundary
 
 __all__ = ["Limits", "get_limits", "set_limits", "limits", "check_limit", "check_expression",
-           "check_power", "measure", "integer_digits"]
+           "check_power", "measure", "symbols", "integer_digits"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,12 +86,14 @@ _scoped: contextvars.ContextVar[Limits | None] = contextvars.ContextVar(
     "symbackslash_limits", default=None)   # limits(): this thread or task only
 
 
+@boundary
 def get_limits() -> Limits:
     """Return the limits now in force (those of an enclosing :func:`limits` block, if any)."""
     scoped = _scoped.get()
     return _process if scoped is None else scoped
 
 
+@boundary
 def set_limits(**changes) -> Limits:
     """Change limits for the rest of the process; return the previous limits.
 
@@ -106,6 +108,7 @@ def set_limits(**changes) -> Limits:
     return previous
 
 
+@boundary
 @contextlib.contextmanager
 def limits(**changes) -> Iterator[Limits]:
     """Context manager: the given limits hold inside the ``with`` block only (and only for
@@ -139,6 +142,28 @@ def _validated(base: Limits, changes: dict) -> Limits:
 
 
 # --------------------------------------------------------------------------- SymPy input
+
+
+def symbols(expr: sp.Basic) -> set:
+    """The symbols in ``expr`` (free or bound), each shared subexpression visited once.
+
+    SymPy's ``free_symbols`` recurses into every repeat of a shared subexpression, which
+    takes exponential time on a closed form like ``b = sin(a) + cos(a)`` repeated.
+
+    >>> x, y = sp.symbols("x y")
+    >>> sorted(symbols(sp.sin(x) + sp.cos(x)*y), key=str)
+    [x, y]
+    """
+    found, seen, stack = set(), set(), [expr]
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        if e.is_Symbol:
+            found.add(e)
+        stack.extend(e.args)
+    return found
 
 
 def integer_digits(n: int) -> int:
@@ -250,10 +275,15 @@ def check_power(base: sp.Basic, exponent: sp.Basic, where: str) -> None:
         raise ResourceLimitError(f"the exponent {_short(exponent)} of {where} is larger than "
                                  f"{lim.max_exponent}", limit="max_exponent")
     if base.is_Rational and exponent.is_Integer and base not in (0, 1, -1):
-        digits = abs(int(exponent)) * max(integer_digits(base.p), integer_digits(base.q))
+        digits = math.floor(abs(int(exponent)) * max(_log10(base.p), _log10(base.q))) + 1
         if digits > lim.max_int_digits:
             raise ResourceLimitError(f"{where} would be a number with about {digits} digits, "
                                      f"more than {lim.max_int_digits}", limit="max_int_digits")
+
+
+def _log10(n: int) -> float:
+    n = abs(n)
+    return math.log10(n) if n.bit_length() < 1000 else n.bit_length() * math.log10(2)
 
 
 def _short(number: sp.Number) -> str:

@@ -59,7 +59,7 @@ import sympy as sp
 from .errors import (GraphError, InputError, ParseError, ResourceLimitError, UnsafeInputError,
                      boundary)
 from .functions import relu, sigmoid, softplus
-from .limits import check_limit, check_power, get_limits, integer_digits
+from .limits import check_limit, check_power, get_limits, integer_digits, symbols
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "Program", "parse", "parse_expression", "parse_program"]
 
@@ -105,7 +105,8 @@ _HINTS = {
 _BUILTINS = frozenset(dir(builtins))  # calling one of these is refused as unsafe
 _DIGITS = re.compile(r"\d[\d_]+")  # digit runs, underscores allowed
 _DECIMAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
-_STRUCTURE = re.compile(r"[()\[\]{}\n;#]")
+_STRUCTURE = re.compile(r"[()\[\]{}\n;]")
+_COMMENT = re.compile(r"#[^\n]*")
 #: Name given to text handed to :func:`ast.parse` (so audits can tell it from other code).
 SOURCE_NAME = "<symbackslash input>"
 
@@ -146,7 +147,7 @@ class Program:
             name, expr = pair
             if name in defined:
                 raise GraphError(f"'{name}' is assigned twice in the Program; assign each name once")
-            early = sorted(map(str, (expr.free_symbols & assigned) - defined))
+            early = sorted(map(str, (symbols(expr) & assigned) - defined))
             if early:
                 raise GraphError(f"assignment {k} ({name} = {expr}) uses {', '.join(early)} "
                                  f"before its assignment; assign it first (a program has no "
@@ -250,30 +251,24 @@ def _read(text: str) -> ast.Module:
 def _count_statements(text: str, limit: int) -> int:
     """The number of statements, counted without parsing when it may be over ``limit``.
 
-    Counts line ends and semicolons outside brackets and comments: exact for the programs the
-    parser accepts, and linear in the text, so a huge program is refused before
-    :func:`ast.parse` spends seconds on it. Returns 0 when a crude bound is under ``limit``.
+    Counts the non-blank pieces between line ends and semicolons outside brackets, comments
+    removed: exact for the programs the parser accepts, and linear in the text, so a huge
+    program is refused before :func:`ast.parse` spends seconds on it. Returns 0 when a crude
+    bound is within ``limit``.
     """
-    if text.count("\n") + text.count(";") < limit:
+    if text.count("\n") + text.count(";") + 1 <= limit:
         return 0
-    depth, count, content, comment = 0, 0, 0, False
-    for match in _STRUCTURE.finditer(text):
+    code = _COMMENT.sub("", text)
+    depth, count, start = 0, 0, 0
+    for match in _STRUCTURE.finditer(code):
         char = match.group()
-        if char == "\n":
-            if depth == 0 and match.start() > content:
-                count += 1
-            content, comment = match.start() + 1, False
-        elif comment:
-            continue
-        elif char == "#":
-            comment = True
-            if depth == 0 and not text[content:match.start()].strip():
-                content = match.end()  # a comment-only line is no statement
-        elif char == ";":
-            count += depth == 0
+        if char in "\n;":
+            if depth == 0:
+                count += bool(code[start:match.start()].strip())
+                start = match.end()
         else:
             depth = max(0, depth + (1 if char in "([{" else -1))
-    return count + 1
+    return count + bool(code[start:].strip())
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

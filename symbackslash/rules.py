@@ -166,6 +166,7 @@ RULES: dict[type, Rule] = {
 }
 
 
+@boundary
 def register_rule(head: type, rule: Rule) -> None:
     """Add or replace the rule for a SymPy head. ``rule(expr)`` returns ``{operand: weight}``."""
     if not (isinstance(head, type) and issubclass(head, sp.Basic)) or not callable(rule):

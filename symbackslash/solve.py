@@ -113,6 +113,7 @@ def forward_substitute(L, b: Sequence, *, assign: Assign | None = None) -> Subst
 
 def _substitute(A, b: Sequence, *, upper: bool, assign: Assign | None) -> Substitution:
     """The loop: x_i = (b_i − Σ_j A_ij x_j) / A_ii, over the rows in solving order."""
+    _check_arguments(A, b, assign)
     n = len(b)
     diagonal, rows = sparse_rows(A, n, upper=upper)
     x: list = [None] * n
@@ -171,3 +172,21 @@ def _entries(A, n: int):
                          f"side")
     return [((i, j), entry) for i, row in enumerate(rows) for j, entry in enumerate(row)
             if not is_zero(entry)]
+
+
+def _check_arguments(A, b, assign) -> None:
+    """Refuse, by name, arguments the loop cannot use."""
+    if isinstance(b, (str, bytes, Mapping)) or not hasattr(b, "__len__") or \
+            not hasattr(b, "__getitem__"):
+        raise InputError(f"the right-hand side b must be a sequence of entries, not "
+                         f"{type(b).__name__}")
+    if not (isinstance(A, Mapping) or hasattr(A, "todok") or
+            (isinstance(A, Sequence) and not isinstance(A, (str, bytes))
+             and all(isinstance(row, Sequence) for row in A))):
+        raise InputError(f"the matrix must be a SymPy matrix, a list of rows or a mapping "
+                         f"{{(i, j): entry}}, not {type(A).__name__}")
+    if isinstance(A, Mapping) and not all(isinstance(k, tuple) and len(k) == 2 for k in A):
+        raise InputError("the keys of a sparse matrix must be pairs (i, j)")
+    if assign is not None and not callable(assign):
+        raise InputError(f"assign must be a function (i, value) -> stored value, not "
+                         f"{type(assign).__name__}")
