@@ -42,6 +42,7 @@ cos(v1)
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections import defaultdict
 
@@ -419,11 +420,12 @@ def formulas(G: nx.DiGraph) -> dict:
     return {v: values.get(v, v) for v in order}
 
 
-def closed_forms(assignments) -> dict:
+def closed_forms(assignments, *, partial: bool = False) -> dict:
     """Substitute a straight-line program into itself: ``{name: value in the inputs}``.
 
     ``assignments`` are ``(name, expression)`` pairs in order, each expression in the inputs
-    and earlier names.
+    and earlier names. With ``partial``, a value over the limits (and every value that uses
+    it) is left out instead of raising.
 
     Raises
     ------
@@ -438,6 +440,9 @@ def closed_forms(assignments) -> dict:
     values, sizes = {}, {}
     for name, expr in assignments:
         depth, size = sizes[name] = measure(expr, sizes)
+        if partial and (depth > lim.max_depth or size > lim.max_nodes):
+            sizes[name] = (math.inf, math.inf)
+            continue
         if depth > lim.max_depth or size > lim.max_nodes:
             limit, what = (("max_depth", f"nested {depth} levels deep") if depth > lim.max_depth
                            else ("max_nodes", f"about {size} parts written out"))

@@ -29,8 +29,8 @@ import dataclasses
 import networkx as nx
 import sympy as sp
 
-from .errors import ResourceLimitError, boundary
-from .graph import build_graph, formulas, node_order, resolve_wrt
+from .errors import boundary
+from .graph import build_graph, closed_forms, node_order, resolve_wrt
 from .rules import NONSMOOTH, kink
 
 __all__ = ["NonSmoothPoint", "nonsmooth_points"]
@@ -49,8 +49,8 @@ class NonSmoothPoint:
     condition : Boolean
         Where the node is not differentiable, in node symbols (``Eq(v1, 0)``).
     where : Boolean or None
-        The same condition in terms of the inputs, when the closed forms are within the
-        limits (else ``None``); ``False`` would mean the point is never reached.
+        The same condition in terms of the inputs, when the operands' closed forms are within
+        the limits (else ``None``); ``False`` would mean the point is never reached.
     convention : str
         The value the derivative takes there.
     affects : tuple of (output, variable)
@@ -80,10 +80,8 @@ def nonsmooth_points(f, wrt=None, *, outputs=None) -> list[NonSmoothPoint]:
     G = build_graph(f, outputs=outputs)
     variables = [v for v in resolve_wrt(G, wrt) if v in G]
     outs = list(G.graph["outputs"])
-    try:
-        values = formulas(G)
-    except ResourceLimitError:
-        values = None  # too large to write out; the conditions stay in node symbols
+    values = closed_forms([(v, G.nodes[v]["expr"]) for v in node_order(G)
+                           if G.nodes[v]["expr"] is not None], partial=True)
     points = []
     for v in node_order(G):
         expr = G.nodes[v]["expr"]
@@ -95,7 +93,8 @@ def nonsmooth_points(f, wrt=None, *, outputs=None) -> list[NonSmoothPoint]:
         if not affects:
             continue
         condition = kink(expr)
-        where = condition.xreplace(values) if values is not None else None
+        known = all(u in values or G.nodes[u]["expr"] is None for u in G.predecessors(v))
+        where = condition.xreplace(values) if known else None
         if where is sp.false:
             continue
         points.append(NonSmoothPoint(v, expr, condition, where, NONSMOOTH[expr.func], affects))
