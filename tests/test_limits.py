@@ -2,8 +2,10 @@
 
 import dataclasses
 import math
+import re
 import threading
 import time
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -213,3 +215,10 @@ def test_hand_made_graph_is_held_to_the_limits():
     G.add_edge("a", "b", weight=sp.Pow(2, 10**6, evaluate=False))
     with pytest.raises(sb.ResourceLimitError, match="max_exponent"):
         sb.gradient(G)
+
+
+def test_readme_limits_table_matches_the_defaults():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Safety and limits", 1)[1]
+    rows = dict(re.findall(r"^\| `(\w+)` \| ([\d,.]+) \|", section, flags=re.MULTILINE))
+    assert {name: float(value.replace(",", "")) for name, value in rows.items()} == DEFAULTS
