@@ -121,7 +121,7 @@ def parse_item(item, position: int) -> sp.Expr:
 
 def _expression(f, what: str) -> sp.Expr:
     if isinstance(f, (int, float)) and not isinstance(f, bool):
-        return sp.sympify(f)  # a Python number, not text
+        return sp.sympify(f, strict=True)  # a Python number, never text
     if not isinstance(f, sp.Expr):
         raise InputError(f"{what} must be a SymPy expression, a text or a Program, "
                          f"not {type(f).__name__}")

@@ -137,7 +137,7 @@ class GradientProgram:
         """
         G = self.graph
         function = [(v, G.nodes[v]["expr"]) for v in node_order(G) if G.nodes[v]["expr"] is not None]
-        outputs = [sp.sympify(out) for out in self.outputs]
+        outputs = [sp.sympify(out, strict=True) for out in self.outputs]
         if not check:
             return _compile(self.inputs, self.assignments, outputs, modules)
         kinks = list(dict.fromkeys(k.args[0] for _, e in self.assignments
@@ -240,7 +240,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     solution = back_substitute(upper, S.unit(out), assign=assign)
     outputs = [solution[S.position(v)] if v in H else sp.S.Zero for v in variables]
     needed = set().union(*(expr.free_symbols for _, expr in adjoint),
-                         *(sp.sympify(o).free_symbols for o in outputs))
+                         *(sp.sympify(o, strict=True).free_symbols for o in outputs))
     forward = _needed_forward(H, needed)
     function_ops = operation_count((v, G.nodes[v]["expr"]) for v in G if G.nodes[v]["expr"] is not None)
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables,

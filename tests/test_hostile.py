@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+import sympy as sp
 
 import symbackslash as sb
 from symbackslash.parse import SOURCE_NAME
@@ -188,8 +189,6 @@ def test_table_is_large_enough():
 
 def test_the_audit_hook_sees_what_it_looks_for(tmp_path):
     # The oracle can fail: SymPy's own sympify does compile user text.
-    import sympy as sp
-
     err, events = audited(sp.sympify, f"x + {MARK}")
     assert err is None
     assert unsafe_events(events, MARK) != []
@@ -208,3 +207,38 @@ def test_after_a_storm_of_hostile_input_the_process_still_works():
         with pytest.raises(sb.SymbackslashError):
             sb.gradient(text.replace("{canary}", "/nonexistent/" + MARK))
     assert sb.gradient("x*y", ["x"]) == [sb.parse("y")]
+
+
+ENTRY_POINTS = {
+    "build_graph": lambda text: sb.build_graph(text),
+    "jacobian": lambda text: sb.jacobian([text, "x"]),
+    "differentiate": lambda text: sb.differentiate(text, mode="forward"),
+    "gradient_program": lambda text: sb.gradient(text, form="program"),
+    "nonsmooth_points": lambda text: sb.nonsmooth_points(text),
+    "evaluate_domain": lambda text: sb.evaluate(sb.parse("x"), {"x": 1}, domain=text),
+    "parse_program": lambda text: sb.parse_program(text),
+}
+
+
+@pytest.mark.parametrize("entry", list(ENTRY_POINTS))
+def test_every_entry_point_that_takes_text_is_as_safe(entry, tmp_path):
+    canary = tmp_path / MARK
+    err, events = audited(ENTRY_POINTS[entry], f"a = x\nf = __import__('os').system("
+                                               f"'touch {canary}') + a")
+    assert isinstance(err, sb.UnsafeInputError)
+    assert not canary.exists() and unsafe_events(events, MARK) == []
+
+
+def test_compiled_programs_contain_no_user_names(tmp_path):
+    # Names given through SymPy can hold anything; lambdify renames them before compiling.
+    canary = tmp_path / MARK
+    weird = sp.Symbol(f"__import__('os').system('touch {canary}')")
+    program = sb.gradient(sp.sin(weird) * weird, form="program")
+    err, events = audited(lambda: program.lambdify()(0.5))
+    assert err is None and not canary.exists()
+    assert unsafe_events(events, MARK) == []
+    assert any(event == "compile" for event, _ in events)  # it did compile: generated code
+    undefined = sp.Function(f"open('{canary}', 'w').write")(weird)
+    with pytest.raises(sb.InputError, match="undefined function"):
+        sb.gradient(undefined + weird, form="program").lambdify()
+    assert not canary.exists()
