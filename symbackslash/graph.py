@@ -468,13 +468,13 @@ def _check_attributes(G: nx.DiGraph) -> None:
             raise GraphError(f"the weight of the edge {u} → {v} is a {type(weight).__name__}; "
                              f"give a number or a SymPy expression (text is never parsed here: "
                              f"use symbackslash.parse on it first)")
-        check_expression(weight, f"the weight of the edge {u} → {v}")
+        check_expression(weight, lambda u=u, v=v: f"the weight of the edge {u} → {v}")
     for v, data in G.nodes(data=True):
         expr = data.get("expr")
         if expr is not None and not isinstance(expr, sp.Basic):
             raise GraphError(f"the 'expr' of node {v} is a {type(expr).__name__}; give a SymPy "
                              f"expression or None")
-        check_expression(expr, f"the 'expr' of node {v}")
+        check_expression(expr, lambda v=v: f"the 'expr' of node {v}")
         index = data.get("index", 0)
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise GraphError(f"the 'index' of node {v} is {index!r}; give integers 1 … {len(G)}")

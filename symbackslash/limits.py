@@ -16,10 +16,13 @@ Exceeding a limit raises :class:`~symbackslash.errors.ResourceLimitError`, which
 limit and how to raise it:
 
     >>> with sb.limits(max_depth=3):
-    ...     sb.parse("sin(cos(tan(x)))")
-    Traceback (most recent call last):
-    ...
-    symbackslash.errors.ResourceLimitError: expression nesting deeper than 3 at line 1, column 13 [limit max_depth; raise it with symbackslash.set_limits(max_depth=...) or `with symbackslash.limits(max_depth=...):`]
+    ...     try:
+    ...         sb.parse("sin(cos(tan(x)))")
+    ...     except sb.ResourceLimitError as err:
+    ...         print(err.limit, "|", str(err).split(" [")[0])
+    ...         print("set_limits(max_depth=...)" in str(err))
+    max_depth | expression nesting deeper than 3 at line 1, column 13
+    True
 
 SymPy expressions given directly (not as text) are held to the same limits by
 :func:`check_expression`, so ``sympy.Pow(9, 10**9, evaluate=False)`` is refused before any
@@ -32,7 +35,7 @@ import contextlib
 import contextvars
 import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import sympy as sp
 
@@ -181,8 +184,11 @@ _NOT_FINITE = {sp.nan: "nan", sp.zoo: "zoo (complex infinity)", sp.oo: "oo (infi
                -sp.oo: "-oo (infinity)", sp.I: "I (the imaginary unit)"}
 
 
-def check_expression(expr, what: str = "the expression") -> None:
+def check_expression(expr, what: str | Callable[[], str] = "the expression") -> None:
     """Hold a SymPy object given directly to the limits the parser enforces on text.
+
+    ``what`` names the object in messages (a string, or a function that makes one, called
+    only when there is a message to write).
 
     Walks ``expr`` once, iteratively (each distinct subexpression once), and checks its
     nesting depth (``max_depth``), integer sizes (``max_int_digits``) and numeric powers
@@ -196,13 +202,17 @@ def check_expression(expr, what: str = "the expression") -> None:
         For ``nan``, ``zoo``, ``oo`` or ``I``: symbackslash differentiates real expressions
         with finite constants.
     """
-    if not isinstance(expr, sp.Basic):
+    if not isinstance(expr, sp.Basic) or expr.is_Symbol:
         return
     lim = get_limits()
     depth, _ = measure(expr, visit=lambda e: _check_atom(e, what, lim), stop=lim.max_depth)
     if depth > lim.max_depth:
-        raise ResourceLimitError(f"{what} is nested deeper than {lim.max_depth} levels",
+        raise ResourceLimitError(f"{_named(what)} is nested deeper than {lim.max_depth} levels",
                                  limit="max_depth")
+
+
+def _named(what: str | Callable[[], str]) -> str:
+    return what() if callable(what) else what
 
 
 def measure(expr: sp.Basic, known: dict | None = None, *, visit=None,
@@ -245,10 +255,12 @@ def measure(expr: sp.Basic, known: dict | None = None, *, visit=None,
     return found[expr]
 
 
-def _check_atom(e: sp.Basic, what: str, lim: Limits) -> None:
+def _check_atom(e: sp.Basic, what, lim: Limits) -> None:
+    if e.is_Symbol:
+        return
     if e in _NOT_FINITE:
-        raise InputError(f"{what} contains {_NOT_FINITE[e]}; symbackslash differentiates real "
-                         f"expressions with finite constants")
+        raise InputError(f"{_named(what)} contains {_NOT_FINITE[e]}; symbackslash "
+                         f"differentiates real expressions with finite constants")
     if e.is_Rational and not e.is_Integer:
         digits = max(integer_digits(e.p), integer_digits(e.q))
     elif e.is_Integer:
@@ -256,10 +268,11 @@ def _check_atom(e: sp.Basic, what: str, lim: Limits) -> None:
     else:
         digits = 0
     if digits > lim.max_int_digits:
-        raise ResourceLimitError(f"{what} contains a number with about {digits} digits, more "
-                                 f"than {lim.max_int_digits}", limit="max_int_digits")
-    if e.is_Pow:
-        check_power(e.base, e.exp, f"a power in {what}")
+        raise ResourceLimitError(f"{_named(what)} contains a number with about {digits} "
+                                 f"digits, more than {lim.max_int_digits}",
+                                 limit="max_int_digits")
+    if e.is_Pow and e.exp.is_Number:
+        check_power(e.base, e.exp, f"a power in {_named(what)}")
 
 
 def check_power(base: sp.Basic, exponent: sp.Basic, where: str) -> None:

@@ -99,8 +99,9 @@ class TriangularSystem:
 
     # dense matrices for display ---------------------------------------------------
     def _dense(self, entry) -> sp.Matrix:
-        check_limit("max_nodes", self.n * self.n, f"the number of entries of a dense {self.n} × {self.n} "
-                    f"matrix (the sparse form is TriangularSystem.entries)")
+        check_limit("max_nodes", self.n * self.n,
+                    f"the number of entries of a dense {self.n} × {self.n} matrix (the sparse "
+                    f"form is TriangularSystem.entries)")
         return sp.Matrix(self.n, self.n, lambda i, j: entry(int(i), int(j)))
 
     @property

@@ -56,8 +56,14 @@ import sys
 
 import sympy as sp
 
-from .errors import (GraphError, InputError, ParseError, ResourceLimitError, UnsafeInputError,
-                     boundary)
+from .errors import (
+    GraphError,
+    InputError,
+    ParseError,
+    ResourceLimitError,
+    UnsafeInputError,
+    boundary,
+)
 from .functions import relu, sigmoid, softplus
 from .limits import check_limit, check_power, get_limits, integer_digits, symbols
 
@@ -146,7 +152,8 @@ class Program:
                                  f"(Symbol, SymPy expression), or parse text with parse_program")
             name, expr = pair
             if name in defined:
-                raise GraphError(f"'{name}' is assigned twice in the Program; assign each name once")
+                raise GraphError(f"'{name}' is assigned twice in the Program; assign each name "
+                                 f"once")
             early = sorted(map(str, (symbols(expr) & assigned) - defined))
             if early:
                 raise GraphError(f"assignment {k} ({name} = {expr}) uses {', '.join(early)} "
@@ -279,7 +286,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def _syntax_message(err: SyntaxError) -> str:
     message = err.msg
-    if "invalid decimal literal" in message or "invalid syntax. Perhaps you forgot a comma" in message:
+    if "invalid decimal literal" in message or "Perhaps you forgot a comma" in message:
         message += "; implicit multiplication is not allowed, write 2*x instead of 2x"
     elif "was never closed" in message or "unmatched" in message:
         message += "; check the parentheses"
@@ -296,7 +303,8 @@ def _program(module: ast.Module, text: str) -> Program:
     names = sp.Symbol  # program names are plain symbols, like every other name
     assigned: dict[str, tuple[int, int]] = {}
     for stmt in module.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0]
             _check_name(target.id, target, assigning=True)
             if target.id in assigned:
@@ -310,7 +318,8 @@ def _program(module: ast.Module, text: str) -> Program:
                                "assignment target (only 'name = expression' is allowed)")
         elif isinstance(stmt, ast.Expr):
             raise ParseError("a program line must be an assignment 'name = expression'; the last "
-                             "assignment is the output", line=stmt.lineno, column=stmt.col_offset + 1,
+                             "assignment is the output", line=stmt.lineno,
+                             column=stmt.col_offset + 1,
                              construct="expression statement")
         else:
             raise _unsupported(stmt)
@@ -324,7 +333,8 @@ def _program(module: ast.Module, text: str) -> Program:
             if isinstance(node, ast.Name) and node.id in assigned and node.id not in defined:
                 if node.id == target.id:
                     raise GraphError(f"'{node.id}' is used in its own definition on line "
-                                     f"{stmt.lineno}, column {node.col_offset + 1}; a straight-line "
+                                     f"{stmt.lineno}, column {node.col_offset + 1}; a "
+                                     f"straight-line "
                                      f"program has no cycles, so give the new value a new name")
                 raise GraphError(_before_definition(node, stmt, assigned, module))
         assignments.append((names(target.id), converter.expression(stmt.value)))
@@ -355,7 +365,8 @@ def _before_definition(node: ast.Name, stmt: ast.Assign, assigned: dict[str, tup
 def _check_name(name: str, node: ast.AST, *, assigning: bool = False) -> None:
     if name.startswith("__"):
         raise UnsafeInputError(f"names starting with '__' are not allowed ({name!r})",
-                               line=node.lineno, column=node.col_offset + 1, construct="dunder name")
+                               line=node.lineno, column=node.col_offset + 1,
+                               construct="dunder name")
     if name in FUNCTIONS or name in CONSTANTS:
         what = "function" if name in FUNCTIONS else "constant"
         if assigning:
@@ -363,7 +374,8 @@ def _check_name(name: str, node: ast.AST, *, assigning: bool = False) -> None:
                              f"{node.lineno}); choose another name")
         if name in FUNCTIONS:
             raise ParseError(f"'{name}' is a function; call it, as in {name}(x)",
-                             line=node.lineno, column=node.col_offset + 1, construct="function name")
+                             line=node.lineno, column=node.col_offset + 1,
+                             construct="function name")
 
 
 def _unsupported(node: ast.AST, what: str | None = None) -> ParseError:
@@ -436,8 +448,10 @@ class _Converter:
         if isinstance(node, ast.Constant):
             value = node.value
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                kind = {str: "string literal", bytes: "bytes literal"}.get(type(value), type(value).__name__)
-                raise UnsafeInputError(f"{kind} is not allowed; only numbers", construct=kind, **where)
+                kind = {str: "string literal", bytes: "bytes literal"}.get(
+                    type(value), type(value).__name__)
+                raise UnsafeInputError(f"{kind} is not allowed; only numbers", construct=kind,
+                                       **where)
             if isinstance(value, float):
                 line = self.lines[node.lineno - 1]
                 return _decimal(line[node.col_offset:node.end_col_offset], where)
@@ -469,14 +483,17 @@ class _Converter:
             if op is ast.Pow:
                 return _power(args[0], args[1], where)
             # A whole chain a + b - c … or a * b / c … at once: SymPy flattens in one go.
-            ops = [kind for kind, _ in _chain(node)]
+            operands = _chain(node)
+            ops = [kind for kind, _ in operands]
             if op in (ast.Add, ast.Sub):
-                return sp.Add(*(-a if kind is ast.Sub else a for kind, a in zip(ops, args)))
-            for kind, a, operand in zip(ops, args, _chain(node)):
+                return sp.Add(*(-a if kind is ast.Sub else a
+                                for kind, a in zip(ops, args, strict=True)))
+            for kind, a, operand in zip(ops, args, operands, strict=True):
                 if kind is ast.Div and a == 0:
                     raise ParseError("division by zero", construct="division",
                                      line=operand[1].lineno, column=operand[1].col_offset + 1)
-            return sp.Mul(*(sp.Pow(a, -1) if kind is ast.Div else a for kind, a in zip(ops, args)))
+            return sp.Mul(*(sp.Pow(a, -1) if kind is ast.Div else a
+                            for kind, a in zip(ops, args, strict=True)))
         if isinstance(node, ast.Call):
             return self._call(node, args, where)
         raise _unsupported(node)

@@ -136,7 +136,8 @@ class GradientProgram:
         returning nan or inf.
         """
         G = self.graph
-        function = [(v, G.nodes[v]["expr"]) for v in node_order(G) if G.nodes[v]["expr"] is not None]
+        function = [(v, G.nodes[v]["expr"]) for v in node_order(G)
+                    if G.nodes[v]["expr"] is not None]
         outputs = [sp.sympify(out, strict=True) for out in self.outputs]
         if not check:
             return _compile(self.inputs, self.assignments, outputs, modules)

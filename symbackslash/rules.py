@@ -147,7 +147,7 @@ def _extremum(expr: sp.Expr) -> dict:
     attains = [sp.Heaviside(sign * (a - expr.func(*(b for b in args if b != a))), 1)
                for a in args]
     count = sp.Add(*attains)
-    return {a: t / count for a, t in zip(args, attains) if a.free_symbols}
+    return {a: t / count for a, t in zip(args, attains, strict=True) if a.free_symbols}
 
 
 #: The rule table: SymPy head → rule. Heads not listed use SymPy's ``fdiff``.

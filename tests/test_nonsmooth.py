@@ -56,7 +56,7 @@ def test_away_from_kinks_the_gradient_is_sympys(head):
     rng = random.Random(1)
     for _ in range(5):
         point = {s: sp.Rational(rng.randint(-40, 40), 7) + sp.Rational(1, 13) for s in variables}
-        for v, g in zip(variables, gradient):
+        for v, g in zip(variables, gradient, strict=True):
             # Away from the jumps their derivative is 0 (SymPy: DiracDelta, or unevaluated).
             expected = sp.diff(f, v).replace(
                 lambda e: isinstance(e, (sp.DiracDelta, sp.Derivative)), lambda e: sp.S.Zero)
@@ -69,7 +69,7 @@ def test_max_and_min_give_a_subgradient_at_every_tie(n):
     for head, sign in ((sp.Max, 1), (sp.Min, -1)):
         gradient = sb.gradient(head(*args), list(args))
         for pattern in itertools.product([0, 1], repeat=n):  # ties among the 1s (or all 0s)
-            point = {a: sign * p for a, p in zip(args, pattern)}
+            point = {a: sign * p for a, p in zip(args, pattern, strict=True)}
             weights = [sp.nsimplify(g.xreplace(point)) for g in gradient]
             top = max(pattern)
             winners = [k for k, p in enumerate(pattern) if p == top]
