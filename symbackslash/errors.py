@@ -21,8 +21,8 @@ the function is not differentiable (see :mod:`symbackslash.nonsmooth`).
 Public functions are wrapped by :func:`boundary`: an exception from SymPy, networkx or
 Python itself caused by bad input (``TypeError``, ``KeyError``, ``RecursionError`` …) leaves
 as a :class:`SymbackslashError` that names the function, with the original as its
-``__cause__``. An error may carry what the stages before the failure produced, in
-``partial`` (see :func:`keep_partial`), so nothing computed is lost:
+``__cause__``. An error carries what the stages before the failure produced, in ``partial``
+(stages hand their results to :func:`record`), so nothing computed is lost:
 
 >>> import symbackslash as sb
 >>> try:
@@ -31,15 +31,15 @@ as a :class:`SymbackslashError` that names the function, with the original as it
 ...     print(err)
 ...     print(sorted(err.partial))
 wrt[0] = 'a' is an intermediate node, not an input; the inputs are: x, y
-['graph']
+['graph', 'system']
 """
 
 from __future__ import annotations
 
-import contextlib
+import contextvars
 import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import networkx as nx
 
@@ -55,7 +55,7 @@ __all__ = [
     "RenderError",
     "NonSmoothWarning",
     "boundary",
-    "keep_partial",
+    "record",
 ]
 
 
@@ -211,15 +211,18 @@ def boundary(function: Callable) -> Callable:
 
     @functools.wraps(function)
     def guarded(*args, **kwargs):
+        token = _recorded.set({}) if _recorded.get() is None else None  # outermost call
         try:
             return function(*args, **kwargs)
-        except SymbackslashError:
+        except SymbackslashError as err:
+            _with_partial(err)
             raise
         except RecursionError as err:
-            raise ResourceLimitError(f"{name}: the input is nested too deeply",
-                                     limit="recursion") from err
+            raise _with_partial(ResourceLimitError(f"{name}: the input is nested too deeply",
+                                                   limit="recursion")) from err
         except MemoryError as err:
-            raise ResourceLimitError(f"{name}: out of memory", limit="memory") from err
+            raise _with_partial(ResourceLimitError(f"{name}: out of memory",
+                                                   limit="memory")) from err
         except FOREIGN as err:
             detail = str(err).splitlines()[0] if str(err) else ""
             internal = _raised_here(err)
@@ -228,9 +231,32 @@ def boundary(function: Callable) -> Callable:
                                + ("; if the input is valid, this is a bug in symbackslash: "
                                   "please report it" if internal else ""))
             error.internal = internal
-            raise error from err
+            raise _with_partial(error) from err
+        finally:
+            if token is not None:
+                _recorded.reset(token)
 
     return guarded
+
+
+# What the stages of the current public call have produced so far (None outside one).
+_recorded: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "symbackslash_recorded", default=None)
+
+
+def record(**results) -> None:
+    """Hand a stage's results to the public call in progress: if it fails later, its error
+    keeps them in ``err.partial`` (the first result recorded under a name wins)."""
+    recorded = _recorded.get()
+    if recorded is not None:
+        for key, value in results.items():
+            recorded.setdefault(key, value)
+
+
+def _with_partial(err: SymbackslashError) -> SymbackslashError:
+    for key, value in (_recorded.get() or {}).items():
+        err.partial.setdefault(key, value)
+    return err
 
 
 def _raised_here(err: BaseException) -> bool:
@@ -245,18 +271,3 @@ def _raised_here(err: BaseException) -> bool:
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
-
-
-@contextlib.contextmanager
-def keep_partial(**results) -> Iterator[None]:
-    """Attach ``results`` to a :class:`SymbackslashError` raised inside the block.
-
-    Used around later stages so the caller keeps what earlier stages produced
-    (``err.partial``); results already attached by an inner block are kept.
-    """
-    try:
-        yield
-    except SymbackslashError as err:
-        for key, value in results.items():
-            err.partial.setdefault(key, value)
-        raise

@@ -27,7 +27,7 @@ from functools import cached_property
 import networkx as nx
 import sympy as sp
 
-from .errors import InputError, boundary, keep_partial
+from .errors import InputError, boundary, record
 from .graph import build_graph, formulas, resolve_wrt
 from .matrices import TriangularSystem, triangular_system
 from .nonsmooth import NonSmoothPoint, nonsmooth_points
@@ -118,18 +118,18 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
     if mode not in MODES:
         raise InputError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     G = build_graph(f, outputs=outputs)
-    with keep_partial(graph=G):
-        system = triangular_system(G)
-        variables = resolve_wrt(G, wrt)
-        outs = list(G.graph["outputs"])
-    with keep_partial(graph=G, system=system):
-        if mode == "reverse":
-            upper = system.upper()
-            solutions = [back_substitute(upper, system.unit(out)) for out in outs]
-        else:
-            lower = system.lower()
-            solutions = [forward_substitute(lower, system.unit(v)) if v in G else None
-                         for v in variables]
+    record(graph=G)
+    system = triangular_system(G)
+    record(system=system)
+    variables = resolve_wrt(G, wrt)
+    outs = list(G.graph["outputs"])
+    if mode == "reverse":
+        upper = system.upper()
+        solutions = [back_substitute(upper, system.unit(out)) for out in outs]
+    else:
+        lower = system.lower()
+        solutions = [forward_substitute(lower, system.unit(v)) if v in G else None
+                     for v in variables]
     return Differentiation(G, system, mode, outs, variables, solutions)
 
 
@@ -164,8 +164,8 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
     result = differentiate(f, wrt, mode=mode)
-    with keep_partial(differentiation=result):
-        return result.gradient
+    record(differentiation=result)
+    return result.gradient
 
 
 @boundary
@@ -181,5 +181,5 @@ def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
         mode one forward substitution per variable; the results are identical.
     """
     result = differentiate(fs, wrt, mode=mode, outputs=outputs)
-    with keep_partial(differentiation=result):
-        return result.jacobian
+    record(differentiation=result)
+    return result.jacobian

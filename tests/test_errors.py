@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 import symbackslash as sb
-from symbackslash.errors import boundary, keep_partial
+from symbackslash.errors import boundary, record
 from symbackslash.rules import children
 
 ERRORS = [sb.InputError("bad wrt"), sb.ParseError("bad", line=2, column=3, construct="call"),
@@ -91,12 +91,24 @@ def test_boundary_lets_interrupts_through():
         interrupted()
 
 
-def test_keep_partial_keeps_the_innermost_results():
+def test_recorded_results_reach_the_error_of_the_outermost_call():
+    @boundary
+    def inner():
+        record(graph="inner graph", system="system")
+        raise sb.GraphError("late failure")
+
+    @boundary
+    def outer():
+        record(graph="outer graph")
+        inner()
+
     with pytest.raises(sb.GraphError) as info:
-        with keep_partial(graph="outer", system="outer"):
-            with keep_partial(graph="inner"):
-                raise sb.GraphError("late failure")
-    assert info.value.partial == {"graph": "inner", "system": "outer"}
+        outer()
+    assert info.value.partial == {"graph": "outer graph", "system": "system"}
+    record(graph="ignored")  # outside a public call: nothing to attach it to
+    with pytest.raises(sb.GraphError) as info:
+        inner()
+    assert info.value.partial == {"graph": "inner graph", "system": "system"}
 
 
 def test_a_failed_gradient_keeps_the_graph():
