@@ -1,16 +1,25 @@
 """symbackslash: backpropagation is back substitution, shown symbolically.
 
 The data flow is the layout: expression → graph → matrix → solve → derivation → render.
-See README.md and method.md for the mathematics.
+See README.md and method.md for the mathematics. In a running IPython shell, importing the
+package registers the notebook display of graphs, systems and results
+(:mod:`symbackslash.render.notebook`).
 """
 
 from .errors import (DifferentiationError, EvaluationDomainError, GraphError, InputError,
                      NonSmoothWarning, ParseError, RenderError, ResourceLimitError,
                      SymbackslashError, UnsafeInputError)
+from .errors import boundary as _boundary
 from .limits import Limits, get_limits, limits, set_limits
 from .functions import relu, sigmoid, softplus
 from .parse import Program, parse, parse_expression, parse_program
 from .rules import RULES, local_partials, register_rule
+from .operators import (Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator,
+                        representer)
+from .operator_kinds import (Hadamard, Kronecker, LeftMultiply, RightMultiply, ScalarEmbedding,
+                             TraceFunctional, TransposeOperator, ZeroOperator, transpose_dot, vec)
+from .operator_rules import MATRIX_RULES, matrix_partials
+from .tidy import tidy
 from .graph import build_graph, check_graph, formulas, node_order
 from .nonsmooth import NonSmoothPoint, nonsmooth_points
 from .evaluate import evaluate
@@ -19,6 +28,14 @@ from .solve import Step, Substitution, back_substitute, forward_substitute
 from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
 from .program import AdjointSymbol, GradientProgram, gradient_program
 from .gradient import Differentiation, differentiate, gradient, jacobian
+from .numeric import evaluate_exact, random_values
+from .mlp import MLP, MLPSolution, mlp
+from .check import (DotTest, GradientReport, SympyComparison, check_gradient, compare_with_sympy,
+                    dot_test, finite_differences)
+from .derivation import Derivation, StepView, derivation
+from .render import (Storyboard, draw_graph, draw_matrix, draw_path_sum, draw_system,
+                     save_figure, storyboard)
+from .render.notebook import register as _register_notebook_display
 
 __version__ = "0.1.0"
 
@@ -30,6 +47,10 @@ __all__ = [
     "sigmoid", "softplus", "relu",
     "Program", "parse", "parse_expression", "parse_program",
     "RULES", "local_partials", "register_rule",
+    "Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum", "Compose",
+    "representer", "LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
+    "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "MATRIX_RULES",
+    "matrix_partials", "tidy",
     "build_graph", "check_graph", "formulas", "node_order",
     "NonSmoothPoint", "nonsmooth_points", "evaluate",
     "TriangularSystem", "triangular_system",
@@ -37,4 +58,21 @@ __all__ = [
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
     "AdjointSymbol", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
+    "evaluate_exact", "random_values",
+    "MLP", "MLPSolution", "mlp",
+    "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",
+    "dot_test", "finite_differences",
+    "Derivation", "StepView", "derivation",
+    "draw_graph", "draw_matrix", "draw_system", "draw_path_sum", "Storyboard", "storyboard",
+    "save_figure", "load_ipython_extension",
 ]
+
+
+@_boundary
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext symbackslash``: show graphs, systems and results as pictures and LaTeX
+    (done on import already when IPython is running)."""
+    _register_notebook_display(ipython)
+
+
+_register_notebook_display()

@@ -1,18 +1,34 @@
-"""Command line: ``symbackslash grad "sin(x*y) + x*y" --wrt x y [--mode forward]``.
+"""Command line: ``symbackslash grad "sin(x*y) + x*y" --wrt x y [--mode forward] [files]``.
 
-Prints the graph (nodes in order with their definitions), L, (I − L)ᵀ (or I − L in forward
-mode), every substitution step and the gradient. Errors print one line and exit with
-status 2 for bad input, 1 for an internal error, 130 when interrupted (``--debug`` shows the
-traceback instead). Output is printed only once it is complete.
+Prints the derivation (the function and its numbered program, the nodes with their local
+partials, L, (I − L)ᵀ or I − L, every substitution step, the block form and the gradient)
+and optionally writes files:
+
+``--latex FILE``        the derivation as a standalone LaTeX document;
+``--figure FILE``       the computational graph (.png, .svg or .pdf);
+``--matrix FILE``       (I − L)ᵀ in reverse mode, I − L in forward mode;
+``--storyboard FILE``   one frame per substitution step: a PNG grid or an animated GIF;
+``--paths FILE``        the paths from the first variable to the output, with their sum.
+
+Every file is rendered first and then written atomically, so an error leaves no file
+behind, complete or partial. Errors print one line and exit with status 2 for bad input, 1
+for an internal error, 130 when interrupted (``--debug`` shows the traceback instead).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from .derivation import derivation
-from .errors import SymbackslashError
+import matplotlib
+import matplotlib.pyplot as plt
+
+from .derivation import Derivation, derivation
+from .errors import InputError, RenderError, SymbackslashError
+from .parse import parse_expression
+from .render import draw_graph, draw_matrix, draw_path_sum, figure_bytes, storyboard, write_atomic
+from .render.files import FIGURE_FORMATS, check_writable
 
 __all__ = ["main"]
 
@@ -34,15 +50,92 @@ def _parser() -> argparse.ArgumentParser:
     grad.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
                       help="reverse: back substitution on (I - L)^T (default); "
                            "forward: forward substitution on I - L")
+    grad.add_argument("--at", nargs="+", metavar="NAME=VALUE", default=(),
+                      help="a point: every step and the gradient are also shown in numbers")
+    files = grad.add_argument_group("files (written only if everything renders)")
+    files.add_argument("--latex", metavar="FILE.tex", help="the derivation as a LaTeX document")
+    files.add_argument("--figure", metavar="FILE", help="the graph (.png, .svg or .pdf)")
+    files.add_argument("--matrix", metavar="FILE",
+                       help="(I - L)^T, or I - L in forward mode (.png, .svg or .pdf)")
+    files.add_argument("--storyboard", metavar="FILE",
+                       help="one frame per step: a grid (.png) or an animation (.gif)")
+    files.add_argument("--paths", metavar="FILE",
+                       help="the paths from the first variable to the output (.png, .svg, .pdf)")
+    grad.add_argument("--quiet", action="store_true", help="do not print the derivation")
     return parser
+
+
+def _point(items) -> dict:
+    """``["x=1", "y=0.5"]`` → ``{"x": 1, "y": 0.5}``; values through the safe parser."""
+    point = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(f"--at {item!r}: write NAME=VALUE, e.g. x=1.5")
+        number = parse_expression(value)
+        if not number.is_number:
+            raise InputError(f"--at {item!r}: the value must be a number")
+        point[name.strip()] = number
+    return point
+
+
+def _renderings(d: Derivation, args) -> list[tuple[Path, bytes]]:
+    """Every requested file as bytes, before anything is written."""
+    requested = [("latex", args.latex), ("figure", args.figure), ("matrix", args.matrix),
+                 ("storyboard", args.storyboard), ("paths", args.paths)]
+    for _, name in requested:  # fail on a bad destination before any work
+        if name is not None:
+            check_writable(name)
+    outputs = []
+    for kind, name in requested:
+        if name is None:
+            continue
+        path = Path(name)
+        suffix = path.suffix.lower().lstrip(".")
+        if kind == "latex":
+            outputs.append((path, d.document().encode("utf-8")))
+        elif kind == "storyboard":
+            if suffix not in ("png", "gif"):
+                raise RenderError(f"--storyboard {name}: use .png (a grid) or .gif (an "
+                                  f"animation)")
+            board = storyboard(d)
+            outputs.append((path, board.png_bytes() if suffix == "png" else board.gif_bytes()))
+        else:
+            if suffix not in FIGURE_FORMATS:
+                raise RenderError(f"--{kind} {name}: use .png, .svg or .pdf")
+            outputs.append((path, _figure(d, kind, suffix)))
+    return outputs
+
+
+def _figure(d: Derivation, kind: str, fmt: str) -> bytes:
+    if kind == "figure":
+        fig = draw_graph(d.graph).figure
+    elif kind == "matrix":
+        fig = draw_matrix(d.system, "(I-L)^T" if d.mode == "reverse" else "I-L").figure
+    else:
+        variable = next((v for v in d.result.wrt if v in d.graph), None)
+        if variable is None:
+            raise RenderError("--paths: none of the variables occurs in the function")
+        fig = draw_path_sum(d.graph, variable, d.result.outputs[0])
+    try:
+        return figure_bytes(fig, fmt)
+    finally:
+        plt.close(fig)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    matplotlib.use("Agg")  # the command line writes files; it never opens a window
     try:
         if args.command == "grad":
-            print(derivation(args.function, wrt=args.wrt, mode=args.mode).text())
+            d = derivation(args.function, wrt=args.wrt, mode=args.mode, at=_point(args.at))
+            outputs = _renderings(d, args)
+            if not args.quiet:
+                print(d.text())
+            for path, data in outputs:
+                write_atomic(path, data)
+                print(f"wrote {path}", file=sys.stderr)
         return 0
     except SymbackslashError as err:
         if args.debug:

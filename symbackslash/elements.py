@@ -117,6 +117,11 @@ def is_zero(a) -> bool:
 
 
 @is_zero.register
+def _(a: sp.Expr) -> bool:
+    return a is sp.S.Zero or (a.is_Number and a == 0)
+
+
+@is_zero.register
 def _(a: np.ndarray) -> bool:
     return not a.any()
 

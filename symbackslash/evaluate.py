@@ -34,6 +34,8 @@ from sympy.functions.elementary.piecewise import ExprCondPair
 from .errors import EvaluationDomainError, InputError, NonSmoothWarning, boundary
 from .graph import build_graph, formulas
 from .limits import check_expression, symbols
+from .matrix_graph import has_matrices
+from .numeric import evaluate as evaluate_with_numpy
 
 __all__ = ["evaluate", "CheckedFunction", "KINK_HEADS"]
 
@@ -104,6 +106,8 @@ def evaluate(expr, point: Mapping, *, domain=None, warn: bool = True):
     ...     print(err)
     log(x) is undefined at x = -1: the logarithm of a negative number
     """
+    if _with_matrices(expr, point):
+        return _map(expr, lambda e: _matrix_value(e, point))
     values = _point(point)
     kinks: list = []
     found: dict = {}
@@ -114,6 +118,27 @@ def evaluate(expr, point: Mapping, *, domain=None, warn: bool = True):
     if warn and kinks:
         _warn_kinks(kinks, values)
     return result
+
+
+def _with_matrices(expr, point) -> bool:
+    """Whether matrices are involved: they are evaluated with NumPy (:mod:`.numeric`)."""
+    if isinstance(point, Mapping) and any(
+            isinstance(k, sp.MatrixSymbol) or isinstance(v, sp.MatrixBase) or np.ndim(v) > 0
+            for k, v in point.items() if not isinstance(v, (str, bytes))):
+        return True
+    items = expr if isinstance(expr, (list, tuple)) else [expr]
+    return any(has_matrices(e) for e in items if not isinstance(e, (list, tuple)))
+
+
+def _matrix_value(expr, point):
+    """A matrix expression's value with NumPy, refused where it is not finite and real."""
+    with np.errstate(all="ignore"):
+        value = evaluate_with_numpy(expr, point)
+    problem = _describe_bad(value)
+    if problem is not None:
+        raise EvaluationDomainError(f"{_short(expr)} is undefined at this point: the value is "
+                                    f"{problem}", expression=expr)
+    return value
 
 
 def _map(expr, function: Callable):
@@ -148,7 +173,8 @@ def _number(value, name: str) -> sp.Float:
         if isinstance(value, numbers.Rational):  # int, Fraction, NumPy integers: exactly
             return sp.Float(sp.Rational(int(value.numerator), int(value.denominator)), _DIGITS)
         return sp.Float(float(value), _DIGITS)
-    raise InputError(f"the value of {name} must be a real finite number, not {value!r}")
+    shown = "text" if isinstance(value, (str, bytes)) else repr(value)
+    raise InputError(f"the value of {name} must be a real finite number, not {shown}")
 
 
 def _value(expr, values: dict, kinks: list, found: dict) -> float:

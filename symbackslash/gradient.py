@@ -7,6 +7,11 @@ output with respect to node k, and the gradient is the input rows of x̄. Forwar
 symbols; the closed forms are those solutions with every node symbol replaced by its value
 in terms of the inputs.
 
+With matrices (:mod:`symbackslash.matrix_graph`) the entries of L are operators and the
+same solvers run unchanged; a matrix variable's gradient is a matrix expression of its
+shape, tidied for reading (:mod:`symbackslash.tidy`). In forward mode the unknowns are
+operators and the output's one is a functional G^{T•}, whose G is the gradient.
+
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y")
 >>> gradient(sp.sin(x*y) + x*y, [x, y])
@@ -17,6 +22,12 @@ in terms of the inputs.
 Matrix([
 [y, x],
 [1, 1]])
+>>> A, X = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("X", 3, 3)
+>>> v = sp.MatrixSymbol("v", 3, 1)
+>>> gradient(sp.Trace(A*X) + sp.log(sp.Determinant(X)), [X])
+[X.T**(-1) + A.T]
+>>> gradient(v.T*A*v, [v, A], mode="forward")
+[(A + A.T)*v, v*v.T]
 """
 
 from __future__ import annotations
@@ -27,12 +38,16 @@ from functools import cached_property
 import networkx as nx
 import sympy as sp
 
-from .errors import InputError, boundary, record
+from .elements import zero
+from .errors import InputError, ResourceLimitError, boundary, record
 from .graph import build_graph, formulas, resolve_wrt
 from .matrices import TriangularSystem, triangular_system
+from .matrix_graph import has_matrices
 from .nonsmooth import NonSmoothPoint, nonsmooth_points
+from .operators import representer
 from .program import gradient_program
 from .solve import Substitution, back_substitute, forward_substitute
+from .tidy import tidy
 
 __all__ = ["Differentiation", "differentiate", "gradient", "jacobian"]
 
@@ -79,33 +94,69 @@ class Differentiation:
         the Jacobian depend on them (see :mod:`symbackslash.nonsmooth`); empty if none."""
         return nonsmooth_points(self.graph, self.wrt)
 
+    @cached_property
+    def has_matrices(self) -> bool:
+        """Whether the graph has matrix-valued nodes (its closed forms are tidied)."""
+        return any(isinstance(v, sp.MatrixSymbol) for v in self.graph)
+
     def closed_form(self, expr):
-        """``expr`` (in node symbols) with every node symbol replaced by its value."""
-        return expr.xreplace(self.values) if isinstance(expr, sp.Basic) else expr
+        """``expr`` (in node symbols) with every node symbol replaced by its value; results
+        with matrices are tidied (:func:`~symbackslash.tidy.tidy`).
+
+        Raises
+        ------
+        ResourceLimitError
+            When the closed form is nested too deeply for SymPy at Python's recursion limit
+            (a composition hundreds of functions deep); the gradient *program*
+            (``gradient(..., form="program")``) has no such limit.
+        """
+        if not isinstance(expr, sp.Basic):
+            return expr
+        try:
+            value = expr.xreplace(self.values)
+            return tidy(value) if self.has_matrices else value
+        except RecursionError:
+            raise ResourceLimitError(
+                "the closed form is nested too deeply for SymPy at Python's recursion limit; "
+                "use gradient(..., form='program'), which has no depth limit, or raise "
+                "sys.setrecursionlimit", limit="max_depth") from None
 
     def derivative(self, output, variable):
-        """d output / d variable in node symbols, read off the solution."""
+        """d output / d variable in node symbols, read off the solution: a scalar, or for a
+        matrix variable the gradient matrix, of the variable's shape."""
         if variable not in self.graph:
-            return sp.S.Zero
+            return zero(variable)
         if self.mode == "reverse":
             solution = self.solutions[self.outputs.index(output)]
             return solution[self.system.position(variable)]
         solution = self.solutions[self.wrt.index(variable)]
-        return solution[self.system.position(output)]
+        return representer(solution[self.system.position(output)])
 
     @cached_property
     def jacobian(self) -> sp.Matrix:
-        """The Jacobian in closed form: rows are outputs, columns the variables of ``wrt``."""
+        """The Jacobian in closed form: rows are outputs, columns the variables of ``wrt``.
+
+        Raises
+        ------
+        InputError
+            For a matrix variable (a Jacobian has scalar entries; use ``gradient``).
+            As in :meth:`closed_form`.
+        """
+        matrices = [var for var in self.wrt if isinstance(var, sp.MatrixSymbol)]
+        if matrices:
+            raise InputError(f"{matrices[0]} is a matrix: a Jacobian has scalar entries; use "
+                             f"gradient for one output, or derivative(output, variable)")
         return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
                           for out in self.outputs])
 
-    @property
+    @cached_property
     def gradient(self) -> list:
-        """The gradient of the (single) output in closed form, aligned with ``wrt``."""
+        """The gradient of the (single) output in closed form, aligned with ``wrt``: a
+        scalar for each scalar variable, a matrix of its shape for each matrix variable."""
         if len(self.outputs) != 1:
             raise InputError(f"the computation has {len(self.outputs)} outputs; a gradient needs "
                              f"one scalar output (use jacobian for several)")
-        return list(self.jacobian.row(0))
+        return [self.closed_form(self.derivative(self.outputs[0], var)) for var in self.wrt]
 
 
 @boundary
@@ -128,7 +179,7 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
         solutions = [back_substitute(upper, system.unit(out)) for out in outs]
     else:
         lower = system.lower()
-        solutions = [forward_substitute(lower, system.unit(v)) if v in G else None
+        solutions = [forward_substitute(lower, system.seed(v)) if v in G else None
                      for v in variables]
     return Differentiation(G, system, mode, outs, variables, solutions)
 
@@ -140,9 +191,10 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
     Parameters
     ----------
     f : sympy.Expr, str, Program or networkx.DiGraph
-        A SymPy expression, the text of an expression or of a straight-line program (the last
-        assignment is the output), or a graph already built.
-    wrt : list of Symbol or str, optional
+        A SymPy expression (scalar-valued; matrices allowed, see
+        :mod:`~symbackslash.matrix_graph`), the text of an expression or of a straight-line
+        program (the last assignment is the output), or a graph already built.
+    wrt : list of Symbol, MatrixSymbol or str, optional
         The variables, as symbols or names (default: every input, sorted by name). A variable
         that does not occur has derivative 0, as with ``sympy.diff``.
     mode : {"reverse", "forward"}

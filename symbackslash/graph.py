@@ -13,7 +13,9 @@ Graph attributes (``G.graph``)
 
 Nodes are keyed by SymPy symbols: inputs keep their own symbols; program variables keep
 their names; other intermediates are ``v1, v2, …``; an expression's output is ``f`` (or
-``f_1, f_2, …`` for several). Node attributes:
+``f_1, f_2, …`` for several). Expressions with matrices (:mod:`.matrix_graph`) add
+matrix-valued nodes keyed by ``MatrixSymbol``s (intermediates ``V1, V2, …``), whose edge
+weights are linear operators (:mod:`.operators`). Node attributes:
 
     ``expr``   the node's defining expression in terms of its predecessors' symbols
                (``None`` for inputs);
@@ -44,7 +46,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import defaultdict
+from collections import Counter
 
 import networkx as nx
 import numpy as np
@@ -52,8 +54,10 @@ import sympy as sp
 
 from .errors import GraphError, InputError, ResourceLimitError, boundary
 from .limits import check_expression, check_limit, get_limits, measure, symbols
+from .matrix_graph import has_matrices, lower_matrix_expressions
 from .parse import Program, parse
 from .rules import children, local_partials
+from .sharing import SharingIndex, split_flat
 
 __all__ = ["build_graph", "node_order", "check_graph", "formulas", "resolve_wrt"]
 
@@ -140,12 +144,9 @@ class _Builder:
         self.memo: dict[sp.Expr, sp.Symbol] = {}    # expression → node key
         self.constant: set[sp.Expr] = set()         # sub-expressions without symbols
         self.order: list[sp.Symbol] = []            # non-input nodes in creation order
-        self.position: dict[sp.Symbol, int] = {}    # node → its place in self.order
         self.reserved = set(reserved)
         self.counter = 0
-        # For recovering sharing hidden by flattening: operand → sum/product nodes using it.
-        self.users: dict[tuple, list] = defaultdict(list)
-        self.signature: dict[sp.Symbol, frozenset] = {}
+        self.sharing = SharingIndex()               # recovers sharing hidden by flattening
 
     # names ---------------------------------------------------------------
     def fresh(self, stem: str = "v") -> sp.Symbol:
@@ -188,8 +189,8 @@ class _Builder:
                 elif not e.args:
                     self.constant.add(e)  # numbers, pi, E, …
                 elif isinstance(e, sp.MatrixExpr):
-                    raise InputError(f"the matrix {e} appears in a scalar expression; matrix "
-                                     f"expressions need the operator graph")
+                    raise InputError(f"the matrix {e} appears in a program or statement; give "
+                                     f"matrix expressions to build_graph as expressions")
                 else:
                     stack.append((e, True))
                     stack.extend((c, False) for c in reversed(children(e)))
@@ -210,11 +211,12 @@ class _Builder:
     def _create(self, e: sp.Expr, name: sp.Symbol | None) -> None:
         ops = [c for c in dict.fromkeys(children(e)) if c not in self.constant]
         mapped = {o: self.memo[o] for o in ops}
-        expr = _rebuild(e, mapped)
-        expr = self._recover_sharing(expr)
+        flat = split_flat(e, mapped)
+        expr = (flat and self.sharing.rewrite(*flat)) or _rebuild(e, mapped)
         key = name if name is not None else self.fresh()
-        weights = local_partials(expr)
-        self._new_node(key, expr, weights)
+        self._new_node(key, expr, local_partials(expr))
+        if flat:
+            self.sharing.register(key, *flat)
         self.memo[e] = key
 
     def _new_node(self, key: sp.Symbol, expr, weights: dict) -> None:
@@ -224,61 +226,22 @@ class _Builder:
             if pred not in self.G:
                 raise GraphError(f"internal: operand {pred} of {key} = {expr} is not a node")
             self.G.add_edge(pred, key, weight=weight)
-        self.position[key] = len(self.order)
         self.order.append(key)
-        sig = _signature(expr)
-        if sig is not None:
-            self.signature[key] = sig
-            for item in sig:
-                self.users[item].append(key)
-
-    def _recover_sharing(self, expr: sp.Expr) -> sp.Expr:
-        """Rewrite an n-ary sum/product over a larger existing node whose operands it contains."""
-        while True:
-            sig = _signature(expr)
-            if sig is None or len(sig) < 3:
-                return expr
-            hits: dict[sp.Symbol, int] = defaultdict(int)
-            for item in sig:
-                for node in self.users.get(item, ()):
-                    hits[node] += 1
-            best = max((node for node, count in hits.items()
-                        if count == len(self.signature[node]) and 2 <= count < len(sig)),
-                       key=lambda node: (hits[node], self.position[node]), default=None)
-            if best is None:
-                return expr
-            head = expr.func
-            rest = [_term(item, head) for item in sig - self.signature[best]]
-            expr = head(_constant_part(expr), best, *rest)
 
     def finish(self, outputs: list[sp.Symbol], source) -> nx.DiGraph:
-        G = self.G
-        inputs = sorted((v for v in G if G.nodes[v]["kind"] == "input"), key=_name_key)
-        for k, v in enumerate(inputs + self.order, start=1):
-            G.nodes[v]["index"] = k
-        for v in outputs:
-            if G.nodes[v]["kind"] != "input":
-                G.nodes[v]["kind"] = "output"
-        G.graph.update(inputs=inputs, outputs=list(outputs), source=source)
-        return G
+        return _finish(self.G, self.order, outputs, source)
 
 
-def _signature(expr: sp.Expr) -> frozenset | None:
-    """The operand set of a sum (terms with coefficients) or product without constant part."""
-    if expr.is_Mul and expr.as_coeff_Mul()[0] == 1:
-        items = frozenset(("*", a) for a in expr.args)
-        return items if len(items) == len(expr.args) else None
-    if expr.is_Add and not any(a.is_Number for a in expr.args):
-        return frozenset(("+",) + a.as_coeff_Mul() for a in expr.args)
-    return None
-
-
-def _term(item: tuple, head) -> sp.Expr:
-    return item[1] if head is sp.Mul else item[1] * item[2]
-
-
-def _constant_part(expr: sp.Expr) -> sp.Expr:
-    return sp.S.One if expr.is_Mul else sp.S.Zero
+def _finish(G: nx.DiGraph, order: list, outputs: list, source) -> nx.DiGraph:
+    """Number the nodes (inputs first, sorted by name), mark the outputs, set graph attributes."""
+    inputs = sorted((v for v in G if G.nodes[v]["kind"] == "input"), key=_name_key)
+    for k, v in enumerate(inputs + order, start=1):
+        G.nodes[v]["index"] = k
+    for v in outputs:
+        if G.nodes[v]["kind"] != "input":
+            G.nodes[v]["kind"] = "output"
+    G.graph.update(inputs=inputs, outputs=list(outputs), source=source)
+    return G
 
 
 def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
@@ -299,6 +262,12 @@ def _name_key(symbol) -> tuple:
 
 
 def _from_expressions(exprs: list[sp.Expr], names: list[str], source, coarse: bool) -> nx.DiGraph:
+    if any(has_matrices(e) for e in exprs):
+        if coarse:
+            raise InputError("nodes='statements' is for programs; matrix expressions are "
+                             "lowered one operation per node")
+        G, order, outputs = lower_matrix_expressions(exprs, names)
+        return _finish(G, order, outputs, source)
     reserved = set()
     for e in exprs:
         reserved |= {s.name for s in _symbols(e)}
@@ -373,27 +342,27 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
         raise GraphError("the graph has no nodes")
     check_limit("max_nodes", len(G), "number of graph nodes")
     _check_attributes(G)
-    try:
-        cycle = nx.find_cycle(G)
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle:
-        path = " → ".join(str(u) for u, _ in cycle) + f" → {cycle[0][0]}"
-        raise GraphError(f"the graph has a cycle: {path}; a computation is a DAG")
     for u, v, data in G.edges(data=True):
         if "weight" not in data:
             raise GraphError(f"the edge {u} → {v} has no 'weight' attribute (the local partial "
                              f"∂{v}/∂{u})")
     if any("index" not in G.nodes[v] for v in G):
+        if not nx.is_directed_acyclic_graph(G):
+            raise GraphError(_cycle_message(G))
         sources = [v for v in G if G.in_degree(v) == 0]
         rest = [v for v in nx.lexicographical_topological_sort(G, key=str) if G.in_degree(v) > 0]
         for k, v in enumerate(sorted(sources, key=str) + rest, start=1):
             G.nodes[v]["index"] = k
     indices = sorted(G.nodes[v]["index"] for v in G)
     if indices != list(range(1, len(G) + 1)):
-        raise GraphError(f"node indices must be 1 … {len(G)}, each once; got {indices}")
-    for u, v in G.edges:
+        counts = Counter(indices)
+        wrong = sorted(set(counts) ^ set(range(1, len(G) + 1)))[:5] or sorted(
+            k for k, c in counts.items() if c > 1)[:5]
+        raise GraphError(f"node indices must be 1 … {len(G)}, each once; check {wrong}")
+    for u, v in G.edges:  # edges that all go forward prove the graph acyclic
         if G.nodes[u]["index"] >= G.nodes[v]["index"]:
+            if not nx.is_directed_acyclic_graph(G):
+                raise GraphError(_cycle_message(G))
             raise GraphError(f"the edge {u} → {v} goes from index {G.nodes[u]['index']} to "
                              f"{G.nodes[v]['index']}; indices must be a topological order")
     for v in G:
@@ -405,6 +374,12 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
     G.graph.setdefault("outputs", [v for v in order if G.nodes[v]["kind"] == "output"])
     G.graph.setdefault("source", None)
     return G
+
+
+def _cycle_message(G: nx.DiGraph) -> str:
+    cycle = nx.find_cycle(G)
+    path = " → ".join(str(u) for u, _ in cycle) + f" → {cycle[0][0]}"
+    return f"the graph has a cycle: {path}; a computation is a DAG"
 
 
 @boundary
@@ -516,6 +491,13 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
         elif isinstance(item, (sp.Symbol, sp.MatrixSymbol)):
             matches = [item] if item in G else by_name.get(item.name, [])
             key = item
+            if matches and matches[0] != item and type(matches[0]) is not type(item):
+                raise InputError(f"wrt[{k}] = {item} is not the variable {matches[0]} of the "
+                                 f"expression (a matrix and a scalar share the name)")
+            if matches and isinstance(item, sp.MatrixSymbol) and matches[0].shape != item.shape:
+                raise InputError(f"wrt[{k}] = {item} is {item.shape[0]} × {item.shape[1]} but "
+                                 f"the expression's {matches[0]} is {matches[0].shape[0]} × "
+                                 f"{matches[0].shape[1]}; pass the MatrixSymbol used in it")
         else:
             raise InputError(f"wrt[{k}] = {item!r} is not a variable; give symbols or names "
                              f"(a {type(item).__name__} was given)")

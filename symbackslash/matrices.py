@@ -41,6 +41,8 @@ from .elements import adjoint, one, zero
 from .errors import InputError, boundary
 from .graph import check_graph, formulas, node_order
 from .limits import check_limit
+from .operator_kinds import ZeroOperator
+from .shapes import shape_of
 
 __all__ = ["TriangularSystem", "triangular_system"]
 
@@ -96,6 +98,16 @@ class TriangularSystem:
         elsewhere."""
         k = self.position(node)
         return [sp.S.One if i == k else zero(v) for i, v in enumerate(self.nodes)]
+
+    def seed(self, node) -> list:
+        """The right-hand side of forward mode for the input ``node``: its identity (1 for a
+        scalar, the identity operator for a matrix) there, zeros elsewhere. For a matrix
+        input the unknowns are operators (maps from d node), so the zeros are zero maps."""
+        if not isinstance(node, sp.MatrixSymbol):
+            return self.unit(node)
+        k = self.position(node)
+        return [one(node) if i == k else ZeroOperator(node.shape, shape_of(v))
+                for i, v in enumerate(self.nodes)]
 
     # dense matrices for display ---------------------------------------------------
     def _dense(self, entry) -> sp.Matrix:

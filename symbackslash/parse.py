@@ -505,7 +505,9 @@ class _Converter:
             wanted = "2 or more" if arity is None else str(arity)
             raise ParseError(f"{name} takes {wanted} argument(s), got {len(args)}",
                              construct="call", **where)
-        return function(*args)
+        # Evaluate (sin(0) → 0) only on constants: for symbolic arguments SymPy's eval only
+        # queries assumptions, which costs more than the rest of the parse.
+        return function(*args, evaluate=all(a.is_Number for a in args))
 
 
 def _validate(node: ast.AST) -> None:

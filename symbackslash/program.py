@@ -38,11 +38,12 @@ from .errors import InputError, boundary
 from .evaluate import KINK_HEADS, CheckedFunction
 from .graph import build_graph, closed_forms, node_order, resolve_wrt
 from .matrices import triangular_system
+from .printing import symbol_latex
 from .rules import local_partials
 from .solve import back_substitute
 
 __all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
-           "operation_count"]
+           "operation_count", "compile_program", "function_program"]
 
 
 class AdjointSymbol(sp.Symbol):
@@ -59,7 +60,7 @@ class AdjointSymbol(sp.Symbol):
         return self.name[: -len("_bar")]
 
     def _latex(self, printer):
-        return r"\bar{%s}" % printer._print(sp.Symbol(self.node_name))
+        return symbol_latex(self.name)
 
     def _pretty(self, printer):
         return printer._print(sp.Symbol(self.node_name + "bar"))
@@ -85,8 +86,6 @@ class GradientProgram:
     outputs : list of Expr
         The gradient entries (adjoint symbols, or 0), aligned with ``wrt``.
     wrt : list
-    function_operations : int
-        Operations of the function itself (its graph, shared nodes counted once).
     graph : networkx.DiGraph
         The graph of the function (before products were split).
     """
@@ -96,8 +95,12 @@ class GradientProgram:
     adjoint: list
     outputs: list
     wrt: list
-    function_operations: int
     graph: nx.DiGraph = dataclasses.field(repr=False)
+
+    @property
+    def function_operations(self) -> int:
+        """Operations of the function itself (its graph: shared nodes counted once)."""
+        return operation_count(function_program(self.graph))
 
     @property
     def assignments(self) -> list:
@@ -122,31 +125,39 @@ class GradientProgram:
         return [out.xreplace(values) if isinstance(out, sp.Basic) else out for out in self.outputs]
 
     @boundary
-    def lambdify(self, modules="numpy", *, check: bool = True):
-        """Compile the program into a Python function of the inputs (in ``inputs`` order).
+    def lambdify(self, args=None, modules="numpy", *, check: bool = True):
+        """Compile the program into a Python function returning the list of gradient entries.
 
-        Every symbol, free or bound, is renamed to a generated identifier first, and
-        undefined functions are refused, so no user text reaches the code that
-        :func:`sympy.lambdify` compiles.
+        Parameters
+        ----------
+        args : sequence of Symbol, optional
+            The function's parameters, in order; they must include every input (default:
+            ``inputs``, sorted by name — mind that ``x10`` sorts before ``x2``).
+        modules : str
+            As in :func:`sympy.lambdify` (``"numpy"``, ``"math"``, ``"mpmath"``, ``"jax"``).
+        check : bool
+            With ``True`` (the default) the function is a
+            :class:`~symbackslash.evaluate.CheckedFunction`: at a point where the gradient, or
+            the function itself, is undefined it raises
+            :class:`~symbackslash.errors.EvaluationDomainError` naming the assignment, instead
+            of returning nan or inf. ``False`` gives the bare compiled function.
 
-        With ``check`` (the default) the function is a
-        :class:`~symbackslash.evaluate.CheckedFunction`: at a point where the gradient, or the
-        function itself, is undefined it raises
-        :class:`~symbackslash.errors.EvaluationDomainError` naming the assignment, instead of
-        returning nan or inf.
+        See :func:`compile_program`.
         """
-        G = self.graph
-        function = [(v, G.nodes[v]["expr"]) for v in node_order(G)
-                    if G.nodes[v]["expr"] is not None]
+        args = list(self.inputs if args is None else args)
+        missing = [s for s in self.inputs if s not in args]
+        if missing:
+            raise InputError(f"args must include every input; missing: {missing}")
         outputs = [sp.sympify(out, strict=True) for out in self.outputs]
         if not check:
-            return _compile(self.inputs, self.assignments, outputs, modules)
+            return compile_program(args, self.assignments, outputs, modules)
         kinks = list(dict.fromkeys(k.args[0] for _, e in self.assignments
                                    for k in e.atoms(*KINK_HEADS)))
         checked = [name for name, _ in self.assignments]
-        program = _compile(self.inputs, self.assignments, outputs + checked + kinks, modules)
-        domain = _compile(self.inputs, function, [v for v, _ in function], modules)
-        return CheckedFunction(program, self.inputs, len(outputs), self.assignments, kinks,
+        program = compile_program(args, self.assignments, outputs + checked + kinks, modules)
+        function = function_program(self.graph)
+        domain = compile_program(args, function, [v for v, _ in function], modules)
+        return CheckedFunction(program, args, len(outputs), self.assignments, kinks,
                                domain=(domain, function), numpy=modules == "numpy")
 
     def __str__(self) -> str:
@@ -155,9 +166,20 @@ class GradientProgram:
         return "\n".join(lines)
 
 
-def _compile(inputs, assignments: list, outputs: list, modules):
-    """``sympy.lambdify`` of a straight-line program, every symbol (free or bound) renamed to
-    a generated identifier first, undefined functions refused: no user text is compiled."""
+def compile_program(inputs, assignments, outputs, modules="numpy"):
+    """Compile a straight-line program into a Python function of ``inputs``.
+
+    Every symbol, free or bound, is renamed to a generated identifier first, and undefined
+    functions are refused, so no user text (symbol or function names) reaches the code that
+    :func:`sympy.lambdify` compiles; the assignments become the function's local variables,
+    so shared values are computed once.
+
+    >>> import sympy as sp
+    >>> x, a = sp.symbols("x a")
+    >>> compile_program([x], [(a, x + 1)], [a**2, a], modules="math")(2.0)
+    [9.0, 3.0]
+    """
+    outputs = [sp.sympify(out, strict=True) for out in outputs]
     exprs = [e for _, e in assignments] + outputs
     undefined = set().union(*(e.atoms(AppliedUndef) for e in exprs))
     if undefined:
@@ -173,6 +195,11 @@ def _compile(inputs, assignments: list, outputs: list, modules):
                        docstring_limit=0)
 
 
+def function_program(G: nx.DiGraph) -> list:
+    """The function itself as a straight-line program: ``(node, expr)`` in node order."""
+    return [(v, G.nodes[v]["expr"]) for v in node_order(G) if G.nodes[v]["expr"] is not None]
+
+
 def binary_products(G: nx.DiGraph) -> nx.DiGraph:
     """A copy of ``G`` in which every product of three or more operands is a chain of binary
     products ``t = a*b, t' = t*c, …`` (new nodes ``name_2, name_3, …``), so its partials cost
@@ -183,20 +210,23 @@ def binary_products(G: nx.DiGraph) -> nx.DiGraph:
     for v in node_order(G):
         data = G.nodes[v]
         expr = data["expr"]
-        if expr is not None and expr.is_Mul and _factor_count(expr) >= 3:
-            coeff, rest = expr.as_coeff_Mul()
-            factors = list(rest.args)
-            partial = factors[0]
-            for k, factor in enumerate(factors[1:-1], start=2):
-                t = sp.Symbol(f"{v}_{k}")
-                while t in G or t in H:
-                    t = sp.Symbol(f"{t.name}_")
-                index += 1
-                _add(H, t, partial * factor, "intermediate", index)
-                partial = t
-            expr = coeff * partial * factors[-1]
+        if expr is None or not (expr.is_Mul and _factor_count(expr) >= 3):
+            index += 1  # unchanged: keep the node and its weights
+            H.add_node(v, expr=expr, kind=data["kind"], index=index)
+            H.add_edges_from(G.in_edges(v, data=True))
+            continue
+        coeff, rest = expr.as_coeff_Mul()
+        factors = list(rest.args)
+        partial = factors[0]
+        for k, factor in enumerate(factors[1:-1], start=2):
+            t = sp.Symbol(f"{v}_{k}")
+            while t in G or t in H:
+                t = sp.Symbol(f"{t.name}_")
+            index += 1
+            _add(H, t, partial * factor, "intermediate", index)
+            partial = t
         index += 1
-        _add(H, v, expr, data["kind"], index)
+        _add(H, v, coeff * partial * factors[-1], data["kind"], index)
     return H
 
 
@@ -222,13 +252,17 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     variables = resolve_wrt(G, wrt)
     if len(G.graph["outputs"]) != 1:
         raise InputError("a gradient program needs one scalar output")
+    if any(isinstance(v, sp.MatrixSymbol) for v in G):
+        raise InputError("gradient programs are written for scalar computations; for matrix "
+                         "expressions use form='closed' (symbackslash.mlp shows the "
+                         "layer-by-layer adjoints Λᵢ of a perceptron)")
     H = binary_products(G)
     S = triangular_system(H)
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
     # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v.
-    upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]}) if i != j else w
-             for (j, i), w in S.upper().items()}
+    upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]})
+             if i != j and isinstance(w, sp.Basic) else w for (j, i), w in S.upper().items()}
     adjoint: list = []
 
     def assign(i, value):
@@ -243,9 +277,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     needed = set().union(*(expr.free_symbols for _, expr in adjoint),
                          *(sp.sympify(o, strict=True).free_symbols for o in outputs))
     forward = _needed_forward(H, needed)
-    function_ops = operation_count((v, G.nodes[v]["expr"]) for v in G if G.nodes[v]["expr"] is not None)
-    return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables,
-                           function_ops, G)
+    return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
 
 
 def _needed_forward(H: nx.DiGraph, needed: set) -> list:

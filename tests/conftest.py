@@ -1,10 +1,23 @@
-"""Shared test helpers: independent oracles (sympy.diff, numeric evaluation)."""
+"""Shared test helpers: independent oracles (sympy.diff, numeric evaluation); figures are
+drawn with the Agg backend (no screen) and closed after each test."""
 
 from __future__ import annotations
 
 import random
 
+import matplotlib
+import pytest
 import sympy as sp
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 def same_expression(a, b) -> bool:

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from PIL import Image
+
 from symbackslash.cli import main
 
 
@@ -10,14 +12,15 @@ def test_grad_prints_graph_system_steps_and_gradient(capsys):
     assert main(["grad", "sin(x*y) + x*y", "--wrt", "x", "y"]) == 0
     out = capsys.readouterr().out
     for piece in ["v1 = x*y", "v2 = sin(v1)", "(I - L)^T", "Back substitution", "x_bar =",
-                  "df/dx = y*(cos(x*y) + 1)"]:
+                  "df/dx = x_bar = y*(cos(v1) + 1) = y*(cos(x*y) + 1)"]:
         assert piece in out
 
 
 def test_forward_mode(capsys):
     assert main(["grad", "a = x*y; f = sin(a)", "--mode", "forward"]) == 0
     out = capsys.readouterr().out
-    assert "Forward substitution" in out and "I - L" in out and "df/dx = y*cos(x*y)" in out
+    assert "Forward substitution" in out and "I - L" in out
+    assert "df/dx = y*cos(a) = y*cos(x*y)" in out
 
 
 def test_errors_are_one_line_and_nonzero(capsys):
@@ -30,6 +33,44 @@ def test_python_dash_m():
     result = subprocess.run([sys.executable, "-m", "symbackslash", "grad", "x*y", "--wrt", "x"],
                             capture_output=True, text=True, check=True)
     assert "df/dx = y" in result.stdout
+
+
+def test_files_latex_figure_matrix_storyboard_paths(tmp_path, capsys):
+    names = {"latex": "d.tex", "figure": "g.svg", "matrix": "m.png", "storyboard": "s.gif",
+             "paths": "p.pdf"}
+    args = ["grad", "a = x*y; f = sin(a)", "--at", "x=1", "y=2", "--quiet"]
+    for option, name in names.items():
+        args += [f"--{option}", str(tmp_path / name)]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("wrote ") == 5
+    tex = (tmp_path / "d.tex").read_text()
+    assert tex.startswith(r"\documentclass") and r"\bar{a} &= " in tex
+    assert b"<svg" in (tmp_path / "g.svg").read_bytes()
+    assert (tmp_path / "m.png").read_bytes().startswith(b"\x89PNG")
+    assert Image.open(tmp_path / "s.gif").n_frames == 4  # one per node: x, y, a, f
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names.values())
+
+
+def test_a_failure_writes_no_file_at_all(tmp_path, capsys):
+    good, bad = tmp_path / "g.png", tmp_path / "s.bmp"
+    assert main(["grad", "x*y", "--figure", str(good), "--storyboard", str(bad)]) == 2
+    assert "use .png (a grid) or .gif" in capsys.readouterr().err
+    assert main(["grad", "x*y", "--latex", str(tmp_path / "d.tex"),
+                 "--matrix", str(tmp_path / "no" / "m.png")]) == 2
+    assert "directory" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_point_values(capsys):
+    assert main(["grad", "sin(x*y) + x*y", "--at", "x=1", "y=1/2"]) == 0
+    out = capsys.readouterr().out
+    assert "df/dx = x_bar = y*(cos(v1) + 1) = y*(cos(x*y) + 1) = 0.938791" in out
+    assert main(["grad", "x*y", "--at", "x"]) == 2
+    assert "write NAME=VALUE" in capsys.readouterr().err
+    assert main(["grad", "x*y", "--at", "z=1"]) == 2
+    assert "'z' is not a variable" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- failures

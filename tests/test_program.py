@@ -27,7 +27,7 @@ def test_each_adjoint_is_a_named_variable():
     P = sb.gradient_program("a = x*y\nb = sin(a)\nf = a*b + b", ["x", "y"])
     assert all(isinstance(name, AdjointSymbol) for name, _ in P.adjoint)
     assert {str(name) for name, _ in P.adjoint} >= {"x_bar", "y_bar", "a_bar"}
-    assert sp.latex(AdjointSymbol(sp.Symbol("x1"))) == r"\bar{x_{1}}"
+    assert sp.latex(AdjointSymbol(sp.Symbol("x1"))) == r"\bar{x}_{1}"
 
 
 def test_products_are_split_into_binary_chains():
@@ -61,3 +61,22 @@ def test_lambdify_never_uses_user_names_in_code():
 def test_str_is_a_readable_program():
     text = str(sb.gradient_program(x*y, [x, y]))
     assert text.splitlines()[-1] == "return (y, x)"
+
+
+def test_deep_and_long_programs_at_the_default_recursion_limit():
+    import sys
+
+    assert sys.getrecursionlimit() <= 1000 + 100  # pytest does not raise it
+    deep = "\n".join(f"x{k + 1} = sin(x{k})" for k in range(1000))
+    P = sb.gradient_program(deep)
+    assert len(P.graph) == 1001
+    value = P.lambdify(modules="math")(0.5)[0]
+    derivative, x = 1.0, 0.5
+    for _ in range(1000):
+        derivative *= math.cos(x)
+        x = math.sin(x)
+    assert math.isclose(value, derivative, rel_tol=1e-12)
+    with pytest.raises(sb.ResourceLimitError, match="form='program'"):
+        sb.gradient(deep)
+    long = "\n".join(f"x{k + 1} = sin(x{k})*x{k}" for k in range(5000))
+    assert len(sb.gradient_program(long).graph) == 10001

@@ -1,0 +1,209 @@
+"""Benchmark: symbackslash gradients against sympy.diff, one process, one table.
+
+For each family of ``symbackslash.examples`` (and the matrix MLP when operators are
+available) at several sizes, given both as one SymPy expression and as a straight-line
+program, it prints:
+
+- ``ours``: time to build the graph and the gradient program by back substitution;
+- ``sympy.diff``: time of ``sympy.diff`` on the same function for every variable, in a child
+  process with a time-out (reported as ``> t``);
+- ``speed-up``: sympy.diff time ÷ ours;
+- ``ops ratio``: gradient-program operations ÷ function operations (SymPy ``count_ops``);
+- ``µs/edge``: our time per edge of the function's graph;
+- ``check``: the largest relative difference between our gradient (compiled program) and
+  sympy.diff's, at a random point (or against central differences of the function where
+  sympy.diff did not finish: ``fd``).
+
+Then, per family and form, the growth exponent of our time between the two largest sizes,
+and two size targets: a 10,000-node program and (with operators) a depth-100 matrix MLP.
+
+Usage::
+
+    python benchmarks/run.py                 # sizes 16 32 64 128, time-out 60 s
+    python benchmarks/run.py --quick         # sizes 8 16 32, time-out 10 s
+    python benchmarks/run.py --sizes 32 64 --timeout 20 --families sin-chain Chebyshev
+
+Times are wall-clock seconds of this process (``time.perf_counter``); run on an idle
+machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing as mp
+import queue as queue_module
+import random
+import sys
+import time
+
+import numpy as np
+import sympy as sp
+
+import symbackslash as sb
+from symbackslash.examples import FAMILIES
+from symbackslash.program import compile_program, function_program
+
+
+def _diff_child(expression, variables, point, queue):
+    start = time.perf_counter()
+    try:
+        grads = [sp.diff(expression, v) for v in variables]
+    except RecursionError:
+        queue.put("RecursionError")
+        return
+    queue.put(time.perf_counter() - start)
+    try:
+        queue.put([complex(sp.N(g.xreplace(point), 17)) for g in grads])
+    except Exception:  # noqa: BLE001 - a value we cannot evaluate is reported, not fatal
+        queue.put(None)
+
+
+def sympy_diff(expression, variables, point, timeout: float):
+    """(seconds, None on time-out, or the name of the exception it raised; gradient values or
+    None) of sympy.diff in a child process."""
+    context = mp.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_diff_child, args=(expression, variables, point, queue))
+    child.start()
+    elapsed = values = None
+    try:
+        elapsed = queue.get(timeout=timeout)
+        if not isinstance(elapsed, str):
+            values = queue.get(timeout=timeout)
+    except queue_module.Empty:
+        pass
+    if child.is_alive():
+        child.kill()
+    child.join()
+    return elapsed, values
+
+
+def finite_differences(function, variables, point, h=1e-6):
+    """Central differences of the function itself, run as its compiled straight-line program."""
+    G = sb.build_graph(function)
+    f = compile_program(variables, function_program(G), G.graph["outputs"], modules="math")
+    base = [float(point[v]) for v in variables]
+    grads = []
+    for k in range(len(variables)):
+        up, down = list(base), list(base)
+        up[k] += h
+        down[k] -= h
+        grads.append((f(*up)[0] - f(*down)[0]) / (2*h))
+    return grads
+
+
+def relative_error(ours, reference) -> float:
+    ours, reference = np.asarray(ours, dtype=complex), np.asarray(reference, dtype=complex)
+    scale = max(1e-12, float(np.max(np.abs(reference))))
+    return float(np.max(np.abs(ours - reference))) / scale
+
+
+def run_family(name, sizes, timeout, rng):
+    rows = []
+    for n in sizes:
+        example = FAMILIES[name](n)
+        variables = list(example.wrt)
+        point = {v: sp.Float(rng.uniform(*example.domain), 20) for v in variables}
+        diff_time, diff_values = sympy_diff(example.expression, variables, point, timeout)
+        for form, function in (("expression", example.expression), ("program", example.program)):
+            start = time.perf_counter()
+            program = sb.gradient_program(function, variables)
+            ours = time.perf_counter() - start
+            compiled = program.lambdify(variables, modules="math")
+            values = compiled(*[float(point[v]) for v in variables])
+            if diff_values is not None:
+                check = f"{relative_error(values, diff_values):.1e}"
+            else:
+                check = f"{relative_error(values, finite_differences(function, variables, point)):.1e} fd"
+            edges = program.graph.number_of_edges()
+            rows.append(dict(family=name, n=n, form=form, ours=ours, diff=diff_time,
+                             ratio=program.ratio, per_edge=1e6*ours/max(edges, 1),
+                             nodes=len(program.graph), check=check))
+            print(_format(rows[-1], timeout), flush=True)
+    return rows
+
+
+def _format(row, timeout) -> str:
+    if isinstance(row["diff"], str):  # sympy.diff raised (e.g. RecursionError)
+        diff, speedup = f"{'fails':>8}", f"{'-':>9}"
+    elif row["diff"] is None:
+        diff = f"{'> ' + str(int(timeout)):>8}"
+        speedup = f"{'> ' + format(timeout / row['ours'], '.0f'):>8}x"
+    else:
+        diff, speedup = f"{row['diff']:8.3f}", f"{row['diff'] / row['ours']:8.1f}x"
+    return (f"{row['family']:20} {row['n']:5d} {row['form']:10} {row['nodes']:6d} "
+            f"{row['ours']:8.3f} {diff} {speedup} {row['ratio']:7.2f} {row['per_edge']:8.0f} "
+            f"{row['check']:>10}")
+
+
+HEADER = (f"{'family':20} {'n':>5} {'form':10} {'nodes':>6} {'ours s':>8} {'diff s':>8} "
+          f"{'speed-up':>9} {'ops×':>7} {'µs/edge':>8} {'check':>10}")
+
+
+def growth(rows):
+    print("\nGrowth exponent of our time between the two largest sizes")
+    keys = sorted({(r["family"], r["form"]) for r in rows})
+    for family, form in keys:
+        mine = sorted((r for r in rows if (r["family"], r["form"]) == (family, form)),
+                      key=lambda r: r["n"])
+        if len(mine) >= 2:
+            a, b = mine[-2], mine[-1]
+            exponent = math.log(b["ours"] / a["ours"]) / math.log(b["n"] / a["n"])
+            print(f"  {family:20} {form:10} n {a['n']}→{b['n']}: {exponent:5.2f}")
+
+
+def big_program(lines: int):
+    example = FAMILIES["sin-chain"](lines)
+    start = time.perf_counter()
+    program = sb.gradient_program(example.program, list(example.wrt))
+    elapsed = time.perf_counter() - start
+    print(f"\n{len(program.graph)}-node program (sin-chain of {lines} lines): {elapsed:.2f} s "
+          f"({1e6*elapsed/program.graph.number_of_edges():.0f} µs/edge), "
+          f"ops ratio {program.ratio:.2f}")
+
+
+def matrix_mlp(depths):
+    builder = getattr(sb, "mlp", None)
+    if builder is None:
+        print("\nmatrix MLP: operators are not available in this build")
+        return
+    print("\nMatrix MLP (width 3, batch 2, tanh), symbolic gradient by back substitution")
+    previous = None
+    for depth in depths:
+        start = time.perf_counter()
+        net = builder(depth)
+        net.gradient()
+        elapsed = time.perf_counter() - start
+        growth_text = ""
+        if previous:
+            growth_text = f"  growth exponent {math.log(elapsed / previous[1]) / math.log(depth / previous[0]):.2f}"
+        print(f"  depth {depth:4d}: {elapsed:.2f} s{growth_text}")
+        previous = (depth, elapsed)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[16, 32, 64, 128])
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--families", nargs="+", default=list(FAMILIES), choices=list(FAMILIES),
+                        metavar="FAMILY")
+    parser.add_argument("--quick", action="store_true", help="sizes 8 16 32, time-out 10 s")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.timeout = [8, 16, 32], 10.0
+    rng = random.Random(args.seed)
+    print(f"symbackslash {sb.__version__}, sympy {sp.__version__}, python {sys.version.split()[0]}")
+    print(HEADER)
+    rows = []
+    for name in args.families:
+        rows += run_family(name, args.sizes, args.timeout, rng)
+    growth(rows)
+    big_program(10 if args.quick else 5_000)
+    matrix_mlp([5, 10] if args.quick else [25, 50, 100])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""Verification built in: finite differences, dot tests and SymPy's own matrix derivatives.
+
+* :func:`check_gradient` evaluates a gradient (ours by default) at random matrices and
+  compares it, entry by entry, with central finite differences of the function.
+* :func:`dot_test` checks an operator against its adjoint: ⟨Y, 𝒜X⟩ = ⟨𝒜ᵀY, X⟩ for random
+  integer X, Y (and random integer values of the operator's own symbols), exactly.
+* :func:`compare_with_sympy` puts our gradient next to ``MatrixExpr.diff`` and says, for
+  each variable, whether SymPy agrees with the finite differences, differs, or fails.
+
+>>> import sympy as sp
+>>> X = sp.MatrixSymbol("X", 3, 3)
+>>> check_gradient(sp.log(sp.Determinant(X)), [X]).passed
+True
+>>> print(compare_with_sympy(sp.log(sp.Determinant(X)), [X]))
+X: SymPy differs
+  symbackslash  X.T**(-1)  [matches finite differences]
+  sympy.diff    0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import sympy as sp
+
+from .errors import InputError, SymbackslashError, boundary
+from .gradient import gradient
+from .numeric import evaluate, evaluate_exact, random_values
+from .operators import Operator
+from .shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
+
+__all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
+           "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
+
+
+@dataclasses.dataclass(frozen=True)
+class GradientCheck:
+    """One variable: the gradient and the finite differences at the same point."""
+
+    variable: object
+    gradient: np.ndarray
+    finite_differences: np.ndarray
+    error: float
+    tolerance: float
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.error <= self.tolerance)
+
+
+@dataclasses.dataclass(frozen=True)
+class GradientReport:
+    """The checks of every variable, the point they were made at, and a summary."""
+
+    checks: list
+    values: dict
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def __str__(self) -> str:
+        rows = [f"{'variable':<10}{'max error':>12}{'tolerance':>12}  result"]
+        rows += [f"{str(c.variable):<10}{c.error:>12.2e}{c.tolerance:>12.2e}  "
+                 f"{'ok' if c.passed else 'WRONG'}" for c in self.checks]
+        return "\n".join(rows)
+
+
+def _scalar(value) -> float:
+    array = np.asarray(value, dtype=float)
+    if array.size != 1:
+        raise InputError(f"the function is not scalar-valued here (its value has shape "
+                         f"{array.shape})")
+    return float(array.reshape(()))
+
+
+@boundary
+def finite_differences(f, variable, values: dict, *, step: float = 1e-6) -> np.ndarray:
+    """Central differences (f(v + h eᵢ) − f(v − h eᵢ)) / 2h for every entry of ``variable``."""
+    base = np.asarray(values[variable], dtype=float)
+    result = np.zeros(base.shape)
+    for index in np.ndindex(*base.shape):
+        shifted = []
+        for sign in (1, -1):
+            point = base.copy()
+            point[index] += sign * step
+            shifted.append(_scalar(evaluate(f, {**values, variable: point if point.shape
+                                                 else float(point)})))
+        result[index] = (shifted[0] - shifted[1]) / (2 * step)
+    return result
+
+
+@boundary
+def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: float = 1e-6,
+                   rtol: float = 1e-5, atol: float = 1e-6) -> GradientReport:
+    """Compare a gradient with central finite differences at a random point.
+
+    Parameters
+    ----------
+    f : sympy.Expr
+        A scalar-valued expression (matrices allowed).
+    wrt : list of Symbol or MatrixSymbol
+    gradients : list, optional
+        The gradients to check, aligned with ``wrt`` (default: ``gradient(f, wrt)``).
+    values : dict, optional
+        The point (default: :func:`~symbackslash.numeric.random_values` with ``seed``).
+    step, rtol, atol : float
+        A variable passes when max |gradient − differences| ≤ atol + rtol·max |differences|.
+    """
+    wrt = _variables(f, wrt)
+    gradients = gradient(f, wrt) if gradients is None else list(gradients)
+    if len(gradients) != len(wrt):
+        raise InputError(f"{len(gradients)} gradients for {len(wrt)} variables")
+    values = random_values(f, seed=seed) if values is None else dict(values)
+    for v in wrt:
+        values.setdefault(v, random_values(v, seed=seed)[v])
+    checks = []
+    for variable, g in zip(wrt, gradients, strict=True):
+        if not isinstance(g, (sp.Basic, int, float)):
+            raise InputError(f"the gradient for {variable} must be a SymPy expression, not "
+                             f"{type(g).__name__}")
+        ours = np.asarray(evaluate(sp.sympify(g, strict=True), values), dtype=float)
+        fd = finite_differences(f, variable, values, step=step)
+        if ours.shape != fd.shape:
+            ours = np.broadcast_to(ours, fd.shape) if ours.size == 1 else ours
+        error = float(np.max(np.abs(ours - fd))) if ours.shape == fd.shape else float("inf")
+        tolerance = atol + rtol * float(np.max(np.abs(fd), initial=0.0))
+        checks.append(GradientCheck(variable, ours, fd, error, tolerance))
+    return GradientReport(checks, values)
+
+
+@dataclasses.dataclass(frozen=True)
+class DotTest:
+    """⟨Y, 𝒜X⟩ and ⟨𝒜ᵀY, X⟩ for one random pair X, Y."""
+
+    operator: Operator
+    lhs: sp.Expr
+    rhs: sp.Expr
+
+    @property
+    def passed(self) -> bool:
+        difference = sp.N(self.lhs - self.rhs, 30)
+        scale = max(1, abs(sp.N(self.lhs, 30)))
+        return bool(abs(difference) <= 1e-20 * scale)
+
+
+def _inner(X, Y):
+    """⟨X, Y⟩ = tr(XᵀY) (the product for scalars)."""
+    if isinstance(X, sp.MatrixBase):
+        return sum(a * b for a, b in zip(X, Y, strict=True))
+    return X * Y
+
+
+def _random(shape: tuple, rng) -> sp.Expr:
+    if shape == ():
+        return sp.Integer(int(rng.integers(-5, 6)))
+    return sp.Matrix(rng.integers(-5, 6, size=tuple(int(n) for n in shape)))
+
+
+def _explicit(value):
+    value = value.doit() if isinstance(value, sp.Basic) else value
+    if isinstance(value, sp.MatrixExpr) and not isinstance(value, sp.MatrixBase):
+        value = value.as_explicit()
+    return sp.Matrix(value) if isinstance(value, sp.MatrixBase) else value
+
+
+@boundary
+def dot_test(operator: Operator, shape: tuple, *, values=None, seed: int = 0) -> DotTest:
+    """The adjoint test ⟨Y, 𝒜X⟩ = ⟨𝒜ᵀY, X⟩ for random integer X (of ``shape``, ``()`` for a
+    scalar) and Y, with random integer values for the symbols inside ``operator`` (square
+    matrices diagonally dominant, so inverses exist). Exact unless the operator holds
+    transcendental functions."""
+    if not isinstance(operator, Operator):
+        raise InputError(f"dot_test needs an Operator, not {type(operator).__name__}")
+    shape = as_shape(shape)
+    rng = np.random.default_rng(seed)
+    point = random_values(operator, seed=seed, integers=True) if values is None else values
+    explicit = {k: as_explicit_matrix(v, k) if isinstance(k, sp.MatrixSymbol)
+                else as_scalar(v, f"the value of {k}") for k, v in point.items()}
+    op = operator.xreplace(explicit) if explicit else operator
+    X = _random(tuple(shape), rng)
+    AX = _explicit(op(X))
+    Y = _random(shape_of(AX), rng)
+    AtY = _explicit(op.T(Y))
+    return DotTest(operator, sp.nsimplify(_inner(Y, AX)), sp.nsimplify(_inner(AtY, X)))
+
+
+@dataclasses.dataclass(frozen=True)
+class SympyComparison:
+    """Our gradients and SymPy's ``diff`` side by side, each judged by finite differences.
+
+    ``rows`` holds, per variable: the variable, our gradient, SymPy's result (or ``None``),
+    what SymPy said (an error message, or why its answer cannot be evaluated), whether
+    ours matches the differences, and a verdict: ``"agrees"``, ``"SymPy differs"`` or
+    ``"SymPy fails"``.
+    """
+
+    rows: list
+
+    def __str__(self) -> str:
+        lines = []
+        for r in self.rows:
+            ours = "matches" if r["ours_ok"] else "DOES NOT MATCH"
+            theirs = r["message"] if r["sympy"] is None else str(r["sympy"])
+            note = f"  [{r['message']}]" if r["sympy"] is not None and r["message"] else ""
+            lines += [f"{r['variable']}: {r['verdict']}",
+                      f"  symbackslash  {r['ours']}  [{ours} finite differences]",
+                      f"  sympy.diff    {theirs}{note}"]
+        return "\n".join(lines)
+
+
+def _close(value, reference: np.ndarray) -> bool:
+    value = np.asarray(value, dtype=float)
+    if value.shape != reference.shape:
+        return False
+    return bool(np.allclose(value, reference, rtol=1e-5, atol=1e-6))
+
+
+def _numeric_sympy(result, values: dict):
+    """SymPy's answer as numbers: our evaluator, else SymPy's explicit evaluation."""
+    try:
+        return evaluate(result, values)
+    except SymbackslashError:
+        explicit = evaluate_exact(result, values)
+        if isinstance(explicit, sp.MatrixBase):
+            return np.array(explicit.evalf().tolist(), dtype=float)
+        return float(explicit)
+
+
+@boundary
+def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison:
+    """Our gradient and ``f.diff(variable)`` for each variable, judged by finite differences
+    at one random point (see :class:`SympyComparison`)."""
+    wrt = _variables(f, wrt)
+    ours = gradient(f, wrt)
+    values = random_values(f, seed=seed) if values is None else dict(values)
+    rows = []
+    for variable, g in zip(wrt, ours, strict=True):
+        fd = finite_differences(f, variable, values)
+        row = {"variable": variable, "ours": g, "sympy": None, "message": "",
+               "ours_ok": _close(evaluate(g, values), fd)}
+        try:
+            row["sympy"] = f.diff(variable)
+        except Exception as err:  # SymPy's failures are the point of this report
+            row["message"] = f"{type(err).__name__}: {err}"
+            row["verdict"] = "SymPy fails"
+            rows.append(row)
+            continue
+        try:
+            number = _numeric_sympy(row["sympy"], values)
+        except Exception as err:  # an answer SymPy itself cannot evaluate
+            row["message"] = f"not evaluable ({type(err).__name__})"
+            row["verdict"] = "SymPy fails"
+            rows.append(row)
+            continue
+        row["verdict"] = "agrees" if _close(number, fd) else "SymPy differs"
+        rows.append(row)
+    return SympyComparison(rows)
+
+
+def _variables(f, wrt) -> list:
+    """``wrt`` as a list, after checking that ``f`` is an expression and ``wrt`` a sequence."""
+    if not isinstance(f, sp.Expr):
+        raise InputError(f"f must be a SymPy expression, not {type(f).__name__}")
+    if isinstance(wrt, (str, bytes)) or not isinstance(wrt, (list, tuple)):
+        raise InputError(f"wrt must be a list of variables, not {type(wrt).__name__}")
+    return list(wrt)

@@ -1,0 +1,120 @@
+"""The path-sum figure: a total derivative as the sum, over all paths, of path products.
+
+One small copy of the graph per path from ``source`` to ``target``, the path highlighted and
+its product written under it (the later edge on the left, as in method.md §2), and the sum
+at the bottom: entry [target, source] of (I − L)⁻¹ = I + L + L² + …
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import symbackslash as sb
+>>> fig = draw_path_sum(sb.build_graph("sin(x*y) + x*y"), "x", "f")
+>>> len([ax for ax in fig.axes if ax.get_gid() == "path"])
+2
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import networkx as nx
+
+from ..errors import RenderError, boundary
+from ..graph import build_graph
+from ..paths import path_products, path_sum
+from ..pieces import Chain, Entry, Factors, Notation, Partial, Route, Terms, same
+from ..printing import node_symbol
+from .graph_figure import draw_graph, graph_size
+from .labels import label, mixed
+
+__all__ = ["draw_path_sum"]
+
+INVERSE = Notation(r"(I - L)^{-1}", "(I - L)^-1")
+SERIES = Notation(r"I + L + L^{2} + \cdots", "I + L + L^2 + ...")
+TITLE = 0.75    # inches above each panel: the path and its product
+TOTAL = 0.8     # inches at the bottom: the sum
+
+
+def _find(G: nx.DiGraph, node, default, what: str):
+    if node is None:
+        return default
+    if node in G:
+        return node
+    by_name = {str(v): v for v in G}
+    if str(node) in by_name:
+        return by_name[str(node)]
+    raise RenderError(f"the {what} {node!r} is not a node of the graph; its nodes are: "
+                      f"{', '.join(map(str, by_name))}")
+
+
+@boundary
+def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: int = 3,
+                  fontsize: float = 10.0, fig=None):
+    """Draw every path from ``source`` to ``target`` with its product, and their sum.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph, or anything :func:`~symbackslash.graph.build_graph` accepts
+    source, target : node or name, optional
+        Default: the first input and the first output.
+    max_paths : int
+        Draw at most this many paths (the sum always has them all; a note says how many
+        were left out).
+    columns : int
+        Panels per row.
+    fig : matplotlib.figure.Figure, optional
+        Where to draw (it is resized); by default a new pyplot figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    G = build_graph(G)
+    source = _find(G, source, G.graph["inputs"][0] if G.graph["inputs"] else None, "source")
+    target = _find(G, target, G.graph["outputs"][0] if G.graph["outputs"] else None, "target")
+    paths = path_products(G, source, target)
+    shown = paths[:max_paths]
+    columns = max(1, min(columns, len(shown) or 1))
+    rows = -(-len(shown) // columns) if shown else 0
+    width, height = graph_size(G, fontsize=fontsize, legend=False)
+    width, height = max(width, 2.6), height
+    fig_w, fig_h = columns * width + 0.4, rows * (height + TITLE) + TOTAL + 0.2
+    if fig is None:
+        fig = plt.figure(figsize=(fig_w, fig_h))
+    else:
+        fig.set_size_inches(fig_w, fig_h)
+    for k, (path, product) in enumerate(shown):
+        r, c = divmod(k, columns)
+        bottom = fig_h - (r + 1) * (height + TITLE)
+        ax = fig.add_axes(((0.2 + c * width) / fig_w, bottom / fig_h, width / fig_w,
+                           height / fig_h))
+        ax.set_gid("path")
+        draw_graph(G, ax, highlight=list(path), legend=False, fontsize=fontsize)
+        weights = [G.edges[u, v]["weight"] for u, v in zip(path, path[1:], strict=False)]
+        head = label(Route(*path), fontsize)
+        value = label(Chain(Factors(*reversed(weights)), product) if len(weights) > 1
+                      else product, fontsize)
+        x = (0.2 + c * width + width / 2) / fig_w
+        fig.text(x, (bottom + height + TITLE - 0.1) / fig_h, f"path {k + 1}:  {head.text}",
+                 ha="center", va="top", fontsize=fontsize, color="#404040", gid=f"route:{k}")
+        fig.text(x, (bottom + height + TITLE - 0.4) / fig_h, value.text, ha="center",
+                 va="top", fontsize=fontsize, gid=f"product:{k}")
+    partial = Partial(node_symbol(target), node_symbol(source))
+    products = [p for _, p in paths]
+    total = path_sum(G, source, target)
+    parts = [partial, Terms(*products)] if len(paths) > 1 else [partial]
+    if len(paths) <= 1 or not same(sum(products[1:], products[0]), total):
+        parts.append(total)  # the sum, when adding the products changed how it looks
+    line = label(Chain(*parts), 1.2 * fontsize, max_chars=160)
+    fig.text(0.5, (TOTAL - 0.15) / fig_h, line.text, ha="center", va="top",
+             fontsize=line.fontsize, gid="sum")
+    note = f"{len(paths)} paths" if len(paths) != 1 else "1 path"
+    if len(paths) > len(shown):
+        note += f", {len(paths) - len(shown)} not drawn"
+    if not paths:
+        note = f"no path from {source} to {target}: the derivative is 0"
+    entry = label(Chain(Entry(INVERSE, target, source), Entry(SERIES, target, source)),
+                  0.85 * fontsize)
+    fig.text(0.5, (TOTAL - 0.55) / fig_h, mixed(f"sum over {note}: the entry {entry.text}",
+                                                0.85 * fontsize).text,
+             ha="center", va="top", fontsize=0.85 * fontsize, color="#505050", gid="note")
+    return fig
+

@@ -1,0 +1,209 @@
+"""The back substitution as a storyboard: one frame per step of the solve.
+
+Each frame puts the graph and the system side by side. In the graph the node being solved
+is outlined in red, the edges its row uses are red, the nodes already solved are green and
+show their value; in the system the row is shaded, the entries it uses are red and the
+unknowns found so far are filled in. The caption is the step's equation from the
+derivation. Frames come from the solver's records (via :class:`~symbackslash.Derivation`),
+never from a separate computation.
+
+A :class:`Storyboard` saves itself as a PNG grid or an animated GIF (Pillow) and shows
+itself in a notebook.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> board = storyboard("a = x*y\\nb = sin(a)\\nf = a + b")
+>>> len(board)
+5
+>>> caption = board.frame(2).texts[1].get_text()
+>>> caption.startswith("$\\\\bar{a} = ")
+True
+>>> caption.endswith("= \\\\cos{\\\\left(x y \\\\right)} + 1$")
+True
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from ..derivation import Derivation, derivation, unknown_symbol
+from ..errors import RenderError, boundary
+from ..gradient import Differentiation
+from ..pieces import Chain
+from .files import write_atomic
+from .graph_figure import draw_graph, graph_size
+from .labels import label, mixed
+from .matrix_figure import draw_system
+
+__all__ = ["Storyboard", "storyboard"]
+
+CAPTION = 0.75   # inches above the panels for the caption
+
+
+class Storyboard:
+    """The frames of one solve of a derivation (reverse: back substitution; forward:
+    forward substitution).
+
+    Parameters
+    ----------
+    derivation : Derivation
+    solve : int
+        Which solve (output in reverse mode, variable in forward mode).
+    dpi : float
+        Resolution of the frames.
+    max_frames : int
+        Larger systems are refused (a storyboard of hundreds of frames helps nobody).
+    fontsize : float
+    """
+
+    def __init__(self, derivation: Derivation, solve: int = 0, *, dpi: float = 100,
+                 max_frames: int = 40, fontsize: float = 10.0):
+        self.derivation, self.solve, self.dpi, self.fontsize = derivation, solve, dpi, fontsize
+        if not 0 <= solve < len(derivation.solves()):
+            raise RenderError(f"solve={solve}: the derivation has {len(derivation.solves())} "
+                              f"solves")
+        self.steps = derivation.steps(solve)
+        if not self.steps:
+            raise RenderError("this solve has no steps (the variable does not occur)")
+        if len(self.steps) > max_frames:
+            raise RenderError(f"{len(self.steps)} steps: a storyboard shows at most "
+                              f"{max_frames} frames (raise max_frames=…)")
+        self.seed = derivation.solves()[solve][0]
+        self._images = None
+        self._final = {v.unknown: self._value(v) for v in self.steps}
+        width, height = graph_size(derivation.graph, fontsize=fontsize, legend=False,
+                                   values=self._final)
+        self._graph_size = (width, height)
+        position = {v: i for i, v in enumerate(derivation.system.nodes)}
+        self._reserve = {position[v.unknown]: v.symbolic for v in self.steps}
+        probe = draw_system(derivation.system, Figure(figsize=(40, 40)).add_subplot(),
+                            mode=derivation.mode, seed=self.seed, fontsize=fontsize,
+                            reserve=self._reserve)
+        left, right = probe.get_xlim()
+        bottom, top = probe.get_ylim()
+        self._system_size = (right - left, top - bottom)
+        self.size = (width + self._system_size[0] + 0.6,
+                     max(height, self._system_size[1]) + CAPTION + 0.2)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def _value(self, view):
+        return Chain(view.symbol, view.symbolic)
+
+    def frame(self, k: int) -> Figure:
+        """Frame k (0-based) as a matplotlib Figure (not registered with pyplot)."""
+        if not 0 <= k < len(self.steps):
+            raise RenderError(f"frame {k}: the storyboard has {len(self.steps)} frames, "
+                              f"numbered 0 … {len(self.steps) - 1}")
+        d, view = self.derivation, self.steps[k]
+        done = self.steps[: k + 1]
+        width, height = self.size
+        fig = Figure(figsize=(width, height), dpi=self.dpi, facecolor="white")
+        gw, gh = self._graph_size
+        sw, sh = self._system_size
+        body = height - CAPTION
+        graph_ax = fig.add_axes((0.2 / width, (body - gh) / 2 / height, gw / width, gh / height))
+        draw_graph(d.graph, graph_ax, highlight=view.record, fontsize=self.fontsize,
+                   solved=[v.unknown for v in done[:-1]], legend=False,
+                   values={v.unknown: self._value(v) for v in done}, reserve=self._final)
+        system_ax = fig.add_axes(((gw + 0.4) / width, (body - sh) / 2 / height, sw / width,
+                                  sh / height))
+        position = {v: i for i, v in enumerate(d.system.nodes)}
+        draw_system(d.system, system_ax, mode=d.mode, seed=self.seed, step=view.record,
+                    known={position[v.unknown]: v.symbolic for v in done},
+                    reserve=self._reserve, fontsize=self.fontsize)
+        verb = "back" if d.mode == "reverse" else "forward"
+        head = mixed(f"step {k + 1} of {len(self.steps)} ({verb} substitution, row "
+                     f"{view.record.unknown + 1}): solve for "
+                     f"{label(unknown_symbol(view.unknown, d.mode)).text}", self.fontsize)
+        fig.text(0.2 / width, 1 - 0.12 / height, head.text, ha="left", va="top",
+                 fontsize=head.fontsize, color="#404040", gid="heading")
+        equation = self._caption(view, width - 0.4)
+        fig.text(0.2 / width, 1 - 0.42 / height, equation.text, ha="left", va="top",
+                 fontsize=equation.fontsize, gid="equation")
+        return fig
+
+    def _caption(self, view, width: float):
+        """The step's equation, as long as fits: with the closed form, else without."""
+        for closed in (True, False):
+            caption = label(self.derivation.equation(view, closed=closed), 1.2 * self.fontsize)
+            if caption.width / 72 <= width:
+                return caption
+        return caption
+
+    def images(self) -> list[Image.Image]:
+        """Every frame as an RGB image (all of one size; drawn once, then kept)."""
+        if self._images is None:
+            self._images = []
+            for k in range(len(self.steps)):
+                canvas = FigureCanvasAgg(self.frame(k))
+                canvas.draw()
+                self._images.append(
+                    Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB"))
+        return list(self._images)
+
+    def grid(self, columns: int = 2, gap: int = 12) -> Image.Image:
+        """The frames in a grid, row by row, as one image."""
+        images = self.images()
+        w, h = images[0].size
+        rows = -(-len(images) // columns)
+        sheet = Image.new("RGB", (columns * w + (columns + 1) * gap, rows * h + (rows + 1) * gap),
+                          "white")
+        for k, image in enumerate(images):
+            r, c = divmod(k, columns)
+            sheet.paste(image, (gap + c * (w + gap), gap + r * (h + gap)))
+        return sheet
+
+    def png_bytes(self, columns: int = 2) -> bytes:
+        buffer = io.BytesIO()
+        self.grid(columns).save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+
+    def gif_bytes(self, duration: int = 1400) -> bytes:
+        """An animated GIF, ``duration`` ms a frame (the last one stays twice as long)."""
+        images = [image.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+                  for image in self.images()]
+        durations = [duration] * (len(images) - 1) + [2 * duration]
+        buffer = io.BytesIO()
+        images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
+                       duration=durations, loop=0, optimize=True)
+        return buffer.getvalue()
+
+    def save(self, path, *, columns: int = 2, duration: int = 1400) -> Path:
+        """Save as a PNG grid (``.png``) or an animated GIF (``.gif``), atomically."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".png":
+            return write_atomic(path, self.png_bytes(columns))
+        if suffix == ".gif":
+            return write_atomic(path, self.gif_bytes(duration))
+        raise RenderError(f"cannot save a storyboard as {path.name}: use .png (a grid of the "
+                          f"frames) or .gif (an animation)")
+
+    def _repr_png_(self) -> bytes:
+        return self.png_bytes()
+
+    def __repr__(self) -> str:
+        return f"<Storyboard: {len(self.steps)} frames of the {self.derivation.mode} solve>"
+
+
+@boundary
+def storyboard(f, wrt=None, *, mode: str = "reverse", at=None, solve: int = 0,
+               **options) -> Storyboard:
+    """The storyboard of a derivation, a differentiation, or anything
+    :func:`~symbackslash.derivation.derivation` accepts (``options`` go to
+    :class:`Storyboard`)."""
+    if isinstance(f, Derivation):
+        d = f
+    elif isinstance(f, Differentiation):
+        d = Derivation(f, at=at)
+    else:
+        d = derivation(f, wrt, mode=mode, at=at)
+    return Storyboard(d, solve, **options)

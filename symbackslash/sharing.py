@@ -1,0 +1,183 @@
+"""Recovering the sharing that SymPy's flattening hides.
+
+SymPy flattens sums and products as it builds them: the sin-chain x₂ = sin(x₁)·x₁ with
+x₁ = sin(x₀)·x₀ is stored as the three-factor product sin(x₁)·sin(x₀)·x₀, and
+T₃ = 2x·T₂ − T₁ has −T₁ distributed over T₁'s terms. A graph that takes such products and
+sums at face value has quadratic size. :class:`SharingIndex` remembers the flat operand set
+of every sum and product node, and rewrites a new one over the largest existing node whose
+operands it contains (for sums: up to a common factor), so the graph stays linear.
+
+>>> import sympy as sp
+>>> a, b, c, d, v, w = sp.symbols("a b c d v w")
+>>> index = SharingIndex()
+>>> index.register(v, *split_flat(a*b*c))
+>>> index.rewrite(*split_flat(2*a*b*c*d))
+2*d*v
+>>> index.register(w, *split_flat(a + b - c))
+>>> index.rewrite(*split_flat(3*a + 3*b - 3*c + d + 1))
+d + 3*w + 1
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sympy as sp
+
+__all__ = ["SharingIndex", "split_flat"]
+
+
+def split_flat(expr: sp.Expr, mapped: dict | None = None) -> tuple | None:
+    """``(head, constant part, {operand: coefficient})`` of a sum or product, each operand
+    replaced by ``mapped[operand]`` when given; ``None`` for other expressions.
+
+    For a product every coefficient is 1 and the constant part is the numeric coefficient;
+    for a sum the coefficients are the terms' numeric factors. No SymPy object is built, so
+    a product of k factors costs O(k).
+
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y")
+    >>> split_flat(3*x*y)
+    (<class 'sympy.core.mul.Mul'>, 3, {x: 1, y: 1})
+    >>> split_flat(2*x - y + 5)
+    (<class 'sympy.core.add.Add'>, 5, {y: -1, x: 2})
+    """
+    mapped = mapped or {}
+    if expr.is_Mul:
+        coeff, rest = expr.as_coeff_Mul()
+        factors = rest.args if rest.is_Mul else (rest,)
+        return sp.Mul, coeff, {mapped.get(f, f): sp.S.One for f in factors}
+    if expr.is_Add:
+        constant, terms = sp.S.Zero, {}
+        for arg in expr.args:
+            c, t = arg.as_coeff_Mul()
+            if t == 1:
+                constant += c
+            else:
+                t = mapped.get(t, t)
+                terms[t] = terms.get(t, 0) + c
+        return sp.Add, constant, terms
+    return None
+
+
+class SharingIndex:
+    """Flat operand sets of the sum and product nodes built so far, indexed by operand."""
+
+    def __init__(self):
+        self.users: dict[tuple, list] = defaultdict(list)  # (head, operand) → nodes
+        self.flat: dict = {}                               # node → (head, terms, constant)
+        self.position: dict = {}
+
+    def register(self, node, head, constant, terms: dict) -> None:
+        """Remember ``node``, whose value is the flat sum or product ``(head, constant, terms)``
+        (as :func:`split_flat` gives it, before any rewriting)."""
+        if len(terms) < 2:
+            return
+        self.flat[node] = (head, terms, constant)
+        self.position[node] = len(self.position)
+        for t in terms:
+            self.users[(head, t)].append(node)
+
+    def rewrite(self, head, constant, terms: dict) -> sp.Expr | None:
+        """The flat sum or product with the operands of the largest contained existing nodes
+        replaced by those nodes (repeatedly); ``None`` when nothing is contained."""
+        if len(terms) < 3:
+            return None
+        terms = dict(terms)
+        pieces = []
+        while len(terms) >= 3:
+            found = self._largest_contained(head, terms)
+            if found is None:
+                break
+            node, ratio = found
+            _, node_terms, node_constant = self.flat[node]
+            for t in node_terms:
+                del terms[t]
+            if head is sp.Add:
+                pieces.append(ratio * node)
+                constant -= ratio * node_constant
+            else:
+                pieces.append(node)
+                constant /= node_constant
+        if not pieces:
+            return self._difference(constant, terms) if head is sp.Add else None
+        if head is sp.Add:
+            return sp.Add(constant, *pieces, *(c * t for t, c in terms.items()))
+        return sp.Mul(constant, *pieces, *terms)
+
+    def _difference(self, constant, terms: dict) -> sp.Expr | None:
+        """A long sum written as an earlier sum plus a short difference, A = B + (A − B),
+        when B shares most of A's terms (a sum over all but one index, repeated for every
+        index, becomes linear instead of quadratic); ``None`` when no earlier sum is close.
+        """
+        if len(terms) < 8:
+            return None
+        best = None
+        for node in self._candidates(sp.Add, terms, checks=8):
+            _, node_terms, node_constant = self.flat[node]
+            if len(node_terms) < len(terms) // 2:
+                continue
+            delta = {t: c - node_terms.get(t, 0) for t, c in terms.items()}
+            delta.update({t: -c for t, c in node_terms.items() if t not in terms})
+            delta = {t: d for t, d in delta.items() if d != 0}
+            if best is None or len(delta) < len(best[1]):
+                best = (node, delta, constant - node_constant)
+        if best is None or 2 * (len(best[1]) + 1) >= len(terms):
+            return None
+        node, delta, difference = best
+        return sp.Add(difference, node, *(d * t for t, d in delta.items()))
+
+    def _candidates(self, head, terms: dict, checks: int):
+        """Registered nodes sharing operands with ``terms``: users of the rarest operands
+        first, most recent first, at most ``checks`` of them."""
+        seen = set()
+        for t in sorted(terms, key=lambda t: len(self.users.get((head, t), ()))):
+            for node in reversed(self.users.get((head, t), ())):
+                if node not in seen:
+                    seen.add(node)
+                    yield node
+                    if len(seen) >= checks:
+                        return
+
+    def _largest_contained(self, head, terms: dict):
+        """The largest registered node whose operands all occur in ``terms`` (for sums, with
+        proportional coefficients), and the ratio; ``None`` if there is none.
+
+        Candidates are read off the users of the rarest operands first, most recent first,
+        with a budget proportional to ``len(terms)``: linear work per rewrite, at the price
+        of possibly missing a contained node that shares only common operands.
+        """
+        budget = 4 * len(terms) + 64
+        best, best_size, best_ratio = None, 1, None
+        seen = set()
+        for t in sorted(terms, key=lambda t: len(self.users.get((head, t), ()))):
+            for node in reversed(self.users.get((head, t), ())):
+                budget -= 1
+                if budget < 0:
+                    return None if best is None else (best, best_ratio)
+                if node in seen:
+                    continue
+                seen.add(node)
+                node_terms = self.flat[node][1]
+                if not best_size < len(node_terms) < len(terms):
+                    continue
+                ratio = self._ratio(head, node_terms, terms)
+                if ratio is not None:
+                    best, best_size, best_ratio = node, len(node_terms), ratio
+        return None if best is None else (best, best_ratio)
+
+    @staticmethod
+    def _ratio(head, node_terms: dict, terms: dict):
+        """r with terms[t] = r·node_terms[t] for every operand t of the node, else None."""
+        ratio = None
+        for t, c in node_terms.items():
+            if t not in terms:
+                return None
+            if head is sp.Mul:
+                continue
+            r = terms[t] / c
+            if ratio is None:
+                ratio = r
+            elif r != ratio:
+                return None
+        return sp.S.One if ratio is None else ratio

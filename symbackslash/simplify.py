@@ -1,0 +1,81 @@
+"""Simplification within a time budget.
+
+:func:`sympy.simplify` can take very long on a large expression. Derivations simplify their
+results only where it helps (the result has fewer operations) and only within the budget
+``Limits.simplify_seconds``; past it, the unsimplified, equal expression is kept.
+
+The budget is enforced with a real-time interval timer (``SIGALRM``), which Python delivers
+to the main thread only; in other threads, or where the platform has no ``setitimer``,
+nothing is simplified.
+
+>>> import sympy as sp
+>>> x = sp.Symbol("x")
+>>> simplify_within(sp.sin(x)**2 + sp.cos(x)**2)
+1
+>>> simplify_within(x + 1)
+x + 1
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import sympy as sp
+
+from .limits import get_limits
+
+__all__ = ["simplify_within", "can_interrupt"]
+
+
+class _OutOfTime(Exception):
+    """Raised inside the simplification when the budget is spent."""
+
+
+def can_interrupt() -> bool:
+    """Whether a simplification can be stopped here (main thread, ``setitimer`` present)."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def simplify_within(expr, seconds: float | None = None):
+    """``sympy.simplify(expr)`` if it finishes within ``seconds`` and has fewer operations;
+    otherwise ``expr`` unchanged.
+
+    Parameters
+    ----------
+    expr : object
+        Anything; only SymPy expressions that are not atoms are simplified.
+    seconds : float, optional
+        The budget (default: ``get_limits().simplify_seconds``).
+    """
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom:
+        return expr
+    seconds = get_limits().simplify_seconds if seconds is None else seconds
+    if seconds <= 0 or not can_interrupt():
+        return expr
+
+    armed = [True]
+
+    def out_of_time(signum, frame):
+        if armed[0]:
+            raise _OutOfTime
+
+    start = time.monotonic()
+    outer_delay, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+    previous_handler = signal.signal(signal.SIGALRM, out_of_time)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            candidate = sp.simplify(expr)
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _OutOfTime:
+        candidate = expr
+    finally:
+        signal.signal(signal.SIGALRM, previous_handler)
+        if outer_delay > 0:  # give an outer timer (a test timeout, say) back what is left
+            left = max(outer_delay - (time.monotonic() - start), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
+    return candidate if sp.count_ops(candidate) < sp.count_ops(expr) else expr

@@ -1,0 +1,62 @@
+"""The path-sum figure: one panel per path with its product, and their sum."""
+
+import pytest
+import sympy as sp
+from examples import t1_graph, t2_graph
+from matplotlib.colors import to_rgba
+from matplotlib.patches import FancyArrowPatch
+
+import symbackslash as sb
+from symbackslash import RenderError
+from symbackslash.render import draw_path_sum
+from symbackslash.render.graph_figure import STYLE
+
+
+def texts(fig):
+    return {t.get_gid(): t.get_text() for t in fig.texts}
+
+
+def test_t2_four_paths_and_their_sum():
+    G = t2_graph()
+    fig = draw_path_sum(G, 1, 4, columns=2)
+    panels = [ax for ax in fig.axes if ax.get_gid() == "path"]
+    assert len(panels) == 4
+    found = texts(fig)
+    routes = sorted(found[f"route:{k}"] for k in range(4))
+    assert routes == [r"path 1:  $v_{1} \to v_{2} \to v_{3} \to v_{4}$",
+                      r"path 2:  $v_{1} \to v_{2} \to v_{4}$",
+                      r"path 3:  $v_{1} \to v_{3} \to v_{4}$", r"path 4:  $v_{1} \to v_{4}$"]
+    products = {found[f"product:{k}"] for k in range(4)}
+    assert r"$c_{3} \cdot b_{2} \cdot a_{1} = a_{1} b_{2} c_{3}$" in products
+    assert "$c_{1}$" in products
+    # the sum is entry [4, 1] of (I - L)^-1 (method.md T2), computed independently here
+    a1, b1, b2, c1, c2, c3 = sp.symbols("a1 b1 b2 c1 c2 c3")
+    assert sp.expand(sb.neumann_inverse(G)[3, 0] - (a1*b2*c3 + a1*c2 + b1*c3 + c1)) == 0
+    assert found["sum"] == (r"$\frac{\partial v_{4}}{\partial v_{1}} = "
+                            r"a_{1} b_{2} c_{3} + a_{1} c_{2} + b_{1} c_{3} + c_{1}$")
+    assert "4 paths" in found["note"]
+
+
+def test_each_panel_highlights_its_path():
+    fig = draw_path_sum(t1_graph(), 2, 5)
+    (panel,) = [ax for ax in fig.axes if ax.get_gid() == "path"]
+    red = sorted(a.get_gid() for a in panel.patches if isinstance(a, FancyArrowPatch)
+                 and a.get_edgecolor() == to_rgba(STYLE["highlight"]))
+    assert red == ["edge:2->3", "edge:3->4", "edge:4->5"]
+    assert texts(fig)["sum"] == r"$\frac{\partial v_{5}}{\partial v_{2}} = b c d$"
+
+
+def test_defaults_names_and_limits():
+    fig = draw_path_sum("sin(x*y) + x*y")              # first input x → output f
+    assert texts(fig)["sum"].startswith(r"$\frac{\partial f}{\partial x}")
+    many = draw_path_sum(t2_graph(), 1, 4, max_paths=2)
+    assert len([ax for ax in many.axes if ax.get_gid() == "path"]) == 2
+    assert "2 not drawn" in texts(many)["note"]
+    assert "a_{1} b_{2} c_{3} + a_{1} c_{2} + b_{1} c_{3} + c_{1}" in texts(many)["sum"]
+
+
+def test_no_path_and_bad_nodes():
+    fig = draw_path_sum(t1_graph(), 1, 2)
+    assert "no path" in texts(fig)["note"] and texts(fig)["sum"].endswith("= 0$")
+    with pytest.raises(RenderError, match="the source 'q' is not a node"):
+        draw_path_sum(t1_graph(), "q", 5)

@@ -1,0 +1,42 @@
+"""The clean-up pass: readable forms, and the value never changes."""
+
+import numpy as np
+import pytest
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+import symbackslash as sb
+
+A, B, X = (sp.MatrixSymbol(n, 3, 3) for n in "ABX")
+x, b = sp.MatrixSymbol("x", 3, 1), sp.MatrixSymbol("b", 3, 1)
+
+EXP = (A * B + X).applyfunc(sp.exp).function
+
+CASES = [
+    (A * x + A.T * x.T.T, (A + A.T) * x),
+    (sp.MatAdd(2 * A * x, -2 * b), sp.MatMul(2, A * x - b)),
+    (sp.Transpose(sp.Transpose(A)) * X / 2 + A * X / 2, A * X),
+    (-sp.HadamardProduct(-A, X), sp.HadamardProduct(A, X)),
+    (sp.Trace(-3 * X.T * A.T), -3 * sp.Trace(A * X)),
+    (sp.Trace(sp.ZeroMatrix(3, 3)) + sp.Trace(X), sp.Trace(X)),
+    (ElementwiseApplyFunction(EXP, (A * B + X).T),
+     sp.Transpose(ElementwiseApplyFunction(EXP, A * B + X))),
+    (A.T + X.T, A.T + X.T),                                 # one transpose saved: kept
+    (sp.HadamardProduct(A, X) + sp.HadamardProduct(A, B), sp.hadamard_product(A, B + X)),
+    (X * A + X * B, X * (A + B)),
+]
+
+
+@pytest.mark.parametrize("expr, expected", CASES, ids=[str(c[0]) for c in CASES])
+def test_readable_forms(expr, expected):
+    assert sb.tidy(expr) == expected
+
+
+@pytest.mark.parametrize("expr, expected", CASES, ids=[str(c[0]) for c in CASES])
+def test_values_are_unchanged(expr, expected):
+    values = sb.random_values(expr, seed=4)
+    assert np.allclose(sb.evaluate(sb.tidy(expr), values), sb.evaluate(expr, values))
+
+
+def test_non_expressions_pass_through():
+    assert sb.tidy(3) == 3
