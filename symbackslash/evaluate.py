@@ -132,6 +132,9 @@ def _with_matrices(expr, point) -> bool:
 
 def _matrix_value(expr, point):
     """A matrix expression's value with NumPy, refused where it is not finite and real."""
+    for key, value in point.items():
+        if any(isinstance(v, (str, bytes)) for v in np.asarray(value, dtype=object).ravel()):
+            raise InputError(f"the value of {key} must be numbers, not text")
     with np.errstate(all="ignore"):
         value = evaluate_with_numpy(expr, point)
     problem = _describe_bad(value)
@@ -165,9 +168,12 @@ def _point(point: Mapping) -> dict[str, sp.Float]:
 
 
 def _number(value, name: str) -> sp.Float:
-    if isinstance(value, sp.Basic):
-        if value.is_Number and value.is_finite and value.is_extended_real:
-            return sp.Float(value, _DIGITS)
+    if isinstance(value, sp.Basic):  # a number such as 1/3, pi or sqrt(2): within the limits
+        check_expression(value, lambda: f"the value of {name}")
+        number = value.evalf(_DIGITS) if value.is_number else None
+        if number is not None and number.is_Number and number.is_finite \
+                and number.is_extended_real:
+            return sp.Float(number, _DIGITS)
     elif isinstance(value, numbers.Real) and not isinstance(value, bool) \
             and math.isfinite(value):
         if isinstance(value, numbers.Rational):  # int, Fraction, NumPy integers: exactly

@@ -187,3 +187,33 @@ def test_compiled_program_wants_one_argument_per_input():
     f = sb.gradient("f = x*y", form="program").lambdify()
     with pytest.raises(sb.InputError, match="expected 2 arguments"):
         f(1.0)
+
+
+# --------------------------------------------------------------------------- derivations
+
+
+@pytest.mark.parametrize("text, point", [("log(x)", {"x": -1}), ("1/x", {"x": 0}),
+                                         ("sqrt(x*y)", {"x": -1, "y": 2})])
+def test_a_derivation_at_a_singular_point_raises_and_keeps_the_solve(text, point):
+    with pytest.raises(sb.EvaluationDomainError) as info:
+        sb.derivation(text, at=point)
+    assert isinstance(info.value.partial["differentiation"], sb.Differentiation)
+
+
+def test_a_derivation_at_a_kink_warns_and_shows_the_convention():
+    with pytest.warns(sb.NonSmoothWarning, match=r"sign\(x\) = 0"):
+        text = sb.derivation("abs(x)", at={"x": 0}).text()
+    assert "df/dx = x_bar = sign(x) = 0" in text
+
+
+def test_a_derivation_at_an_ordinary_point_is_quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "= 0.540302" in sb.derivation("sin(x)", at={"x": 1}).text()
+
+
+def test_matrix_values_are_checked_too():
+    A = sp.MatrixSymbol("A", 2, 2)
+    assert sb.evaluate(sp.Trace(A * A), {A: np.eye(2)}) == pytest.approx(2.0)
+    with pytest.raises(sb.EvaluationDomainError, match="nan"):
+        sb.evaluate(sp.log(sp.Determinant(A)), {A: np.diag([-1.0, 1.0])})
