@@ -99,7 +99,7 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
         f = parse(f)
     if isinstance(f, Program):
         for name, expr in f.assignments:
-            check_expression(expr, f"the assignment to {name}")
+            check_expression(expr, f"the assignment to {name}", depth=False)
         return _from_program(f, outputs, coarse)
     if outputs is not None:
         raise InputError("outputs= selects program variables; it is not used with expressions")
@@ -129,7 +129,7 @@ def _expression(f, what: str) -> sp.Expr:
     if not isinstance(f, sp.Expr):
         raise InputError(f"{what} must be a SymPy expression, a text or a Program, "
                          f"not {type(f).__name__}")
-    check_expression(f, what)
+    check_expression(f, what, depth=False)
     return f
 
 

@@ -184,15 +184,18 @@ _NOT_FINITE = {sp.nan: "nan", sp.zoo: "zoo (complex infinity)", sp.oo: "oo (infi
                -sp.oo: "-oo (infinity)", sp.I: "I (the imaginary unit)"}
 
 
-def check_expression(expr, what: str | Callable[[], str] = "the expression") -> None:
+def check_expression(expr, what: str | Callable[[], str] = "the expression", *,
+                     depth: bool = True) -> None:
     """Hold a SymPy object given directly to the limits the parser enforces on text.
 
     ``what`` names the object in messages (a string, or a function that makes one, called
     only when there is a message to write).
 
     Walks ``expr`` once, iteratively (each distinct subexpression once), and checks its
-    nesting depth (``max_depth``), integer sizes (``max_int_digits``) and numeric powers
-    (``max_exponent``; ``max_int_digits`` for the integer a power of a rational would be).
+    nesting depth (``max_depth``, unless ``depth=False``: the graph builder walks any depth
+    iteratively, so only stages that hand expressions to SymPy's recursive algorithms check
+    it), integer sizes (``max_int_digits``) and numeric powers (``max_exponent``;
+    ``max_int_digits`` for the integer a power of a rational would be).
 
     Raises
     ------
@@ -205,8 +208,9 @@ def check_expression(expr, what: str | Callable[[], str] = "the expression") -> 
     if not isinstance(expr, sp.Basic) or expr.is_Symbol:
         return
     lim = get_limits()
-    depth, _ = measure(expr, visit=lambda e: _check_atom(e, what, lim), stop=lim.max_depth)
-    if depth > lim.max_depth:
+    stop = lim.max_depth if depth else math.inf
+    found, _ = measure(expr, visit=lambda e: _check_atom(e, what, lim), stop=stop)
+    if depth and found > lim.max_depth:
         raise ResourceLimitError(f"{_named(what)} is nested deeper than {lim.max_depth} levels",
                                  limit="max_depth")
 

@@ -80,3 +80,20 @@ def test_deep_and_long_programs_at_the_default_recursion_limit():
         sb.gradient(deep)
     long = "\n".join(f"x{k + 1} = sin(x{k})*x{k}" for k in range(5000))
     assert len(sb.gradient_program(long).graph) == 10001
+
+
+def test_deep_sympy_expressions_are_accepted_and_differentiated_as_programs():
+    # A SymPy expression nested far deeper than max_depth (a sin-chain of depth 128): the
+    # graph builder walks it iteratively, so it is accepted; only the closed form, which
+    # SymPy's recursive algorithms would have to handle, is refused with advice.
+    from symbackslash.examples import sin_chain
+
+    ex = sin_chain(128)
+    P = sb.gradient_program(ex.expression, list(ex.wrt))
+    assert len(P.graph) == 2 * 128 + 1
+    x, derivative = 1.5, 1.0
+    for _ in range(128):
+        x, derivative = math.sin(x) * x, derivative * (math.cos(x) * x + math.sin(x))
+    assert math.isclose(P.lambdify(modules="math")(1.5)[0], derivative, rel_tol=1e-9)
+    with pytest.raises(sb.ResourceLimitError, match="form='program'"):
+        sb.gradient(ex.expression, list(ex.wrt))
