@@ -31,7 +31,7 @@ from .check import (DotTest, GradientReport, SympyComparison, check_gradient, co
                     dot_test, finite_differences)
 from .derivation import Derivation, StepView, derivation
 from .render import (Storyboard, draw_graph, draw_matrix, draw_path_sum, draw_system,
-                     save_figure, storyboard)
+                     pdflatex_available, save_figure, save_pdf, storyboard)
 from .render.notebook import register as _register_notebook_display
 
 __version__ = "0.1.0"
@@ -59,7 +59,7 @@ __all__ = [
     "dot_test", "finite_differences",
     "Derivation", "StepView", "derivation",
     "draw_graph", "draw_matrix", "draw_system", "draw_path_sum", "Storyboard", "storyboard",
-    "save_figure", "load_ipython_extension",
+    "save_figure", "save_pdf", "pdflatex_available", "load_ipython_extension",
 ]
 
 

@@ -5,6 +5,7 @@ partials, L, (I − L)ᵀ or I − L, every substitution step, the block form an
 and optionally writes files:
 
 ``--latex FILE``        the derivation as a standalone LaTeX document;
+``--pdf FILE``          the same document compiled with pdflatex (when it is installed);
 ``--figure FILE``       the computational graph (.png, .svg or .pdf);
 ``--matrix FILE``       (I − L)ᵀ in reverse mode, I − L in forward mode;
 ``--storyboard FILE``   one frame per substitution step: a PNG grid or an animated GIF;
@@ -27,7 +28,8 @@ import matplotlib.pyplot as plt
 from .derivation import Derivation, derivation
 from .errors import InputError, RenderError, SymbackslashError
 from .parse import parse_expression
-from .render import draw_graph, draw_matrix, draw_path_sum, figure_bytes, storyboard, write_atomic
+from .render import (draw_graph, draw_matrix, draw_path_sum, figure_bytes, pdf_bytes, storyboard,
+                     write_atomic)
 from .render.files import FIGURE_FORMATS, check_writable
 
 __all__ = ["main"]
@@ -54,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="a point: every step and the gradient are also shown in numbers")
     files = grad.add_argument_group("files (written only if everything renders)")
     files.add_argument("--latex", metavar="FILE.tex", help="the derivation as a LaTeX document")
+    files.add_argument("--pdf", metavar="FILE.pdf",
+                       help="the derivation compiled with pdflatex (needs a TeX installation)")
     files.add_argument("--figure", metavar="FILE", help="the graph (.png, .svg or .pdf)")
     files.add_argument("--matrix", metavar="FILE",
                        help="(I - L)^T, or I - L in forward mode (.png, .svg or .pdf)")
@@ -81,8 +85,8 @@ def _point(items) -> dict:
 
 def _renderings(d: Derivation, args) -> list[tuple[Path, bytes]]:
     """Every requested file as bytes, before anything is written."""
-    requested = [("latex", args.latex), ("figure", args.figure), ("matrix", args.matrix),
-                 ("storyboard", args.storyboard), ("paths", args.paths)]
+    requested = [("latex", args.latex), ("pdf", args.pdf), ("figure", args.figure),
+                 ("matrix", args.matrix), ("storyboard", args.storyboard), ("paths", args.paths)]
     for _, name in requested:  # fail on a bad destination before any work
         if name is not None:
             check_writable(name)
@@ -94,6 +98,8 @@ def _renderings(d: Derivation, args) -> list[tuple[Path, bytes]]:
         suffix = path.suffix.lower().lstrip(".")
         if kind == "latex":
             outputs.append((path, d.document().encode("utf-8")))
+        elif kind == "pdf":
+            outputs.append((path, pdf_bytes(d)))
         elif kind == "storyboard":
             if suffix not in ("png", "gif"):
                 raise RenderError(f"--storyboard {name}: use .png (a grid) or .gif (an "
