@@ -1,4 +1,5 @@
-"""Command line: ``symbackslash grad "sin(x*y) + x*y" --wrt x y [--mode forward] [files]``.
+"""Command line: ``symbackslash grad "sin(x*y) + x*y" --wrt x y [--mode forward] [files]``
+and ``symbackslash demo [--out DIR]`` (:mod:`symbackslash.demo`).
 
 Prints the derivation (the function and its numbered program, the nodes with their local
 partials, L, (I − L)ᵀ or I − L, every substitution step, the block form and the gradient)
@@ -25,6 +26,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 
+from .demo import DEFAULT_FOLDER, run_demo
 from .derivation import Derivation, derivation
 from .errors import InputError, RenderError, SymbackslashError
 from .parse import parse_expression
@@ -66,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--paths", metavar="FILE",
                        help="the paths from the first variable to the output (.png, .svg, .pdf)")
     grad.add_argument("--quiet", action="store_true", help="do not print the derivation")
+    demo = commands.add_parser(
+        "demo", help="the paper's examples in a few seconds, with files to look at",
+        description="Differentiate the paper's examples (sin(xy) + xy, its 5-node graph and "
+                    "its matrix MLP), print a summary with finite-difference checks, and write "
+                    "the derivation (.tex, and .pdf with pdflatex), the graph, the system and "
+                    "the storyboard of the first one.")
+    demo.add_argument("--out", metavar="DIR", default=DEFAULT_FOLDER,
+                      help=f"where to write the files (default: ./{DEFAULT_FOLDER}/)")
     return parser
 
 
@@ -134,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     matplotlib.use("Agg")  # the command line writes files; it never opens a window
     try:
-        if args.command == "grad":
+        if args.command == "demo":
+            run_demo(args.out)
+        elif args.command == "grad":
             d = derivation(args.function, wrt=args.wrt, mode=args.mode, at=_point(args.at))
             outputs = _renderings(d, args)
             if not args.quiet:
