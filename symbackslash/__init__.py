@@ -19,6 +19,7 @@ from .operator_kinds import (Hadamard, Kronecker, LeftMultiply, RightMultiply, S
                              TraceFunctional, TransposeOperator, ZeroOperator, transpose_dot, vec)
 from .operator_rules import MATRIX_RULES, matrix_partials
 from .tidy import tidy
+from .printing import latex, text
 from .graph import build_graph, check_graph, formulas, node_order
 from .matrices import TriangularSystem, triangular_system
 from .solve import Step, Substitution, back_substitute, forward_substitute
@@ -46,7 +47,7 @@ __all__ = [
     "Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum", "Compose",
     "representer", "LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
     "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "MATRIX_RULES",
-    "matrix_partials", "tidy",
+    "matrix_partials", "tidy", "latex", "text",
     "build_graph", "check_graph", "formulas", "node_order",
     "TriangularSystem", "triangular_system",
     "Step", "Substitution", "back_substitute", "forward_substitute",

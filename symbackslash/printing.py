@@ -411,10 +411,22 @@ def _beside(blocks: list[str], separator: str) -> str:
 
 
 def latex(expr, **settings) -> str:
-    """LaTeX of ``expr`` (a SymPy object or a derivation piece) with :class:`LatexPrinter`."""
+    """LaTeX of ``expr`` (a SymPy object or a derivation piece) with :class:`LatexPrinter`:
+    the notation of the derivations (``x_bar`` is x̄, h.(X) for element-wise functions).
+
+    >>> import sympy as sp
+    >>> print(latex(sp.MatrixSymbol("X", 2, 2).applyfunc(sp.tanh)))
+    \\tanh.\\!\\left(X\\right)
+    """
     return LatexPrinter(settings).doprint(expr)
 
 
 def text(expr, **settings) -> str:
-    """Plain text of ``expr`` with :class:`TextPrinter`."""
+    """Plain text of ``expr`` with :class:`TextPrinter` (what the command line prints).
+
+    >>> import sympy as sp
+    >>> A, X = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("X", 2, 2)
+    >>> print(text(sp.HadamardProduct(A, X.applyfunc(sp.tanh))))
+    A .* tanh.(X)
+    """
     return TextPrinter(settings).doprint(expr)
