@@ -6,15 +6,16 @@
 
 Each notebook runs in a fresh kernel (the ``python3`` kernel of this environment) with a
 temporary working directory, so the files a tutorial writes land there, not in the source
-tree. A cell that raises stops the run with its traceback. Outputs are kept free of timing
-metadata and notebooks are written atomically, so a re-run changes only what the code
-changed. The test suite (tests/test_tutorials.py) runs the same :func:`execute`.
+tree. A cell that raises stops the run with its traceback. Outputs are kept stable (no
+timing metadata, no object addresses, each stream in one piece) and notebooks are written
+atomically, so a re-run changes only what the code changed. The test suite (tests/test_tutorials.py) runs the same :func:`execute`.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -45,6 +46,30 @@ def execute(path: Path) -> nbformat.NotebookNode:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                 record_timing=False, resources={"metadata": {"path": folder}})
         client.execute()
+    return stable(nb)
+
+
+#: Object addresses in default reprs (``<… at 0x7f3d89df28d0>``): different on every run.
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+
+def stable(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The same outputs on every run: consecutive prints to one stream are one output (the
+    kernel may send them in pieces), and object addresses are left out of plain-text reprs."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.outputs:
+            previous = outputs[-1] if outputs else None
+            if (out.output_type == "stream" and previous is not None
+                    and previous.output_type == "stream" and previous.name == out.name):
+                previous.text += out.text
+                continue
+            if "text/plain" in out.get("data", {}):
+                out.data["text/plain"] = ADDRESS.sub(">", out.data["text/plain"])
+            outputs.append(out)
+        cell.outputs = outputs
     return nb
 
 
