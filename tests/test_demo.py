@@ -2,8 +2,10 @@
 
 import contextlib
 import io
+import shlex
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -93,3 +95,25 @@ def test_a_folder_that_cannot_be_made_is_one_error_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("symbackslash: error: cannot create the folder") and \
         err.count("\n") == 1
+
+
+def test_the_readme_shows_real_output(demo):
+    """Every line of the README's excerpt of the demo is a line the demo prints."""
+    _, out, _ = demo
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    printed = set(out.splitlines())
+    missing = [line for line in excerpt.splitlines() if line and line not in printed]
+    assert not missing, missing
+
+
+def test_the_command_the_demo_suggests_works(demo, tmp_path, monkeypatch, capsys):
+    _, out, _ = demo
+    suggestion = out.rstrip().splitlines()[-1].strip()
+    assert suggestion.startswith("symbackslash grad ")
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(suggestion)[1:]
+    if not shutil.which("pdflatex"):
+        args = args[:args.index("--pdf")]
+    assert main(args) == 0
+    assert "df/dx" in capsys.readouterr().out
