@@ -199,7 +199,7 @@ def run_demo(out=DEFAULT_FOLDER, *, say=print) -> list[Path]:
     for name, what in FILES.items():
         say(f"  {name:<16}{what if name in files else notes[name]}")
     say("")
-    say(f"Done in {time.perf_counter() - start:.1f} s. Next: the tutorials (tutorials/ in the "
-        "source tree), or your own function:")
+    say(f"Done in {time.perf_counter() - start:.1f} s. Next: the tutorials (tutorials/*.ipynb; "
+        "the README says how to open them), or your own function:")
     say('  symbackslash grad "exp(x*y)/(1 + y**2)" --wrt x y --at x=1 y=2 --pdf d.pdf')
     return written
