@@ -30,8 +30,15 @@ from .demo import DEFAULT_FOLDER, run_demo
 from .derivation import Derivation, derivation
 from .errors import InputError, RenderError, SymbackslashError
 from .parse import parse_expression
-from .render import (draw_graph, draw_matrix, draw_path_sum, figure_bytes, pdf_bytes, storyboard,
-                     write_atomic)
+from .render import (
+    draw_graph,
+    draw_matrix,
+    draw_path_sum,
+    figure_bytes,
+    pdf_bytes,
+    storyboard,
+    write_atomic,
+)
 from .render.files import FIGURE_FORMATS, check_writable
 
 __all__ = ["main"]

@@ -35,8 +35,15 @@ from .matrices import triangular_system
 from .mlp import mlp
 from .pieces import Chain, Grid, Partial
 from .printing import node_symbol, text
-from .render import (draw_graph, draw_matrix, figure_bytes, pdf_bytes, pdflatex_available,
-                     storyboard, write_atomic)
+from .render import (
+    draw_graph,
+    draw_matrix,
+    figure_bytes,
+    pdf_bytes,
+    pdflatex_available,
+    storyboard,
+    write_atomic,
+)
 from .solve import back_substitute, forward_substitute
 
 __all__ = ["run_demo", "DEFAULT_FOLDER", "POINT"]

@@ -8,7 +8,8 @@ Each notebook runs in a fresh kernel (the ``python3`` kernel of this environment
 temporary working directory, so the files a tutorial writes land there, not in the source
 tree. A cell that raises stops the run with its traceback. Outputs are kept stable (no
 timing metadata, no object addresses, each stream in one piece) and notebooks are written
-atomically, so a re-run changes only what the code changed. The test suite (tests/test_tutorials.py) runs the same :func:`execute`.
+atomically, so a re-run changes only what the code changed. The test suite
+(tests/test_tutorials.py) runs the same :func:`execute`.
 """
 
 from __future__ import annotations
