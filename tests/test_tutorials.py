@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+# Importing symbackslash loads matplotlib, which on a fresh machine builds its font cache (and
+# says so on stderr): here, once, rather than in the kernels below.
 import symbackslash as sb
 
 nbformat = pytest.importorskip("nbformat", reason="nbformat comes with the test extras")
