@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +47,8 @@ def execute(path: Path) -> nbformat.NotebookNode:
     with tempfile.TemporaryDirectory(prefix="symbackslash-tutorial-") as folder:
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                 record_timing=False, resources={"metadata": {"path": folder}})
-        client.execute()
+        # The kernel's own log (not the cells' output, which comes by messages) is dropped.
+        client.execute(stderr=subprocess.DEVNULL)
     return stable(nb)
 
 
