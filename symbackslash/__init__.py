@@ -20,6 +20,7 @@ from .operator_kinds import (Hadamard, Kronecker, LeftMultiply, RightMultiply, S
                              TraceFunctional, TransposeOperator, ZeroOperator, transpose_dot, vec)
 from .operator_rules import MATRIX_RULES, matrix_partials
 from .tidy import tidy
+from .printing import latex, text
 from .graph import build_graph, check_graph, formulas, node_order
 from .nonsmooth import NonSmoothPoint, nonsmooth_points
 from .evaluate import evaluate
@@ -34,7 +35,7 @@ from .check import (DotTest, GradientReport, SympyComparison, check_gradient, co
                     dot_test, finite_differences)
 from .derivation import Derivation, StepView, derivation
 from .render import (Storyboard, draw_graph, draw_matrix, draw_path_sum, draw_system,
-                     save_figure, storyboard)
+                     pdflatex_available, save_figure, save_pdf, storyboard)
 from .render.notebook import register as _register_notebook_display
 
 __version__ = "0.1.0"
@@ -50,7 +51,7 @@ __all__ = [
     "Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum", "Compose",
     "representer", "LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
     "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "MATRIX_RULES",
-    "matrix_partials", "tidy",
+    "matrix_partials", "tidy", "latex", "text",
     "build_graph", "check_graph", "formulas", "node_order",
     "NonSmoothPoint", "nonsmooth_points", "evaluate",
     "TriangularSystem", "triangular_system",
@@ -64,7 +65,7 @@ __all__ = [
     "dot_test", "finite_differences",
     "Derivation", "StepView", "derivation",
     "draw_graph", "draw_matrix", "draw_system", "draw_path_sum", "Storyboard", "storyboard",
-    "save_figure", "load_ipython_extension",
+    "save_figure", "save_pdf", "pdflatex_available", "load_ipython_extension",
 ]
 
 

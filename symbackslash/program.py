@@ -6,7 +6,8 @@ module runs the same :func:`~symbackslash.solve.back_substitute` on (I − L)ᵀ
 ``assign`` hook that gives every adjoint x̄_k its own name, so the solve writes the program:
 
 1. forward assignments: the node values the weights need (dead code removed);
-2. adjoint assignments: x̄_k = Σ_j L[j, k]·x̄_j, one per node on a path to the output;
+2. adjoint assignments: x̄_k = Σ_j L[j, k]·x̄_j, one per node on a path to the output
+   from a variable of ``wrt`` (adjoints nobody uses are dropped);
 3. outputs: the adjoints of the variables.
 
 Products of many factors are split into a chain of binary products first (SymPy flattens
@@ -274,10 +275,21 @@ def gradient_program(f, wrt=None) -> GradientProgram:
 
     solution = back_substitute(upper, S.unit(out), assign=assign)
     outputs = [solution[S.position(v)] if v in H else sp.S.Zero for v in variables]
-    needed = set().union(*(expr.free_symbols for _, expr in adjoint),
-                         *(sp.sympify(o, strict=True).free_symbols for o in outputs))
+    needed = set().union(*(sp.sympify(o, strict=True).free_symbols for o in outputs))
+    adjoint = _live(adjoint, needed)
     forward = _needed_forward(H, needed)
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
+
+
+def _live(assignments: list, needed: set) -> list:
+    """The assignments that the names in ``needed`` depend on (the adjoints of inputs not
+    differentiated by are dropped); ``needed`` grows by the names they use."""
+    kept = []
+    for name, expr in reversed(assignments):
+        if name in needed:
+            kept.append((name, expr))
+            needed |= expr.free_symbols
+    return kept[::-1]
 
 
 def _needed_forward(H: nx.DiGraph, needed: set) -> list:

@@ -9,7 +9,8 @@ results read like a textbook, without ever expanding into entries:
    element-wise expression that needs two transposes fewer written as Uᵀ is written that
    way, and h.(Uᵀ) as h.(U)ᵀ;
 3. scalars taken out of Hadamard products and traces: (cA) ⊙ B = c (A ⊙ B),
-   tr(cA) = c tr(A), and tr(Aᵀ) = tr(A) written with fewer transposes;
+   tr(cA) = c tr(A), and tr(Aᵀ) = tr(A) written with fewer transposes; the all-ones
+   matrix dropped from Hadamard products, 𝟙 ⊙ A = A;
 4. common factors taken out of sums: 2A + 2B = 2(A + B), AX + BX = (A + B)X,
    XA + XB = X(A + B), H ⊙ A + H ⊙ B = H ⊙ (A + B).
 
@@ -138,10 +139,14 @@ def _scalars_out_of_hadamard(e: sp.HadamardProduct):
             c, matrices = a.as_coeff_matrices()
             coefficient *= c
             a = matrices[0] if len(matrices) == 1 else sp.MatMul(*matrices).doit(deep=False)
-        factors.append(a)
-    if coefficient == 1:
+        if not isinstance(a, sp.OneMatrix):  # 𝟙 ⊙ A = A (an identity activation's Δ)
+            factors.append(a)
+    if coefficient == 1 and len(factors) == len(e.args):
         return e
-    return coefficient * sp.hadamard_product(*factors)
+    if not factors:
+        factors = [sp.OneMatrix(*e.shape)]
+    product = factors[0] if len(factors) == 1 else sp.hadamard_product(*factors)
+    return product if coefficient == 1 else coefficient * product
 
 
 def _terms(e: sp.MatAdd) -> list[tuple]:

@@ -1,11 +1,14 @@
 """The command line."""
 
+import shutil
 import subprocess
 import sys
 
+import pytest
 from PIL import Image
 
 from symbackslash.cli import main
+from symbackslash.render import pdf
 
 
 def test_grad_prints_graph_system_steps_and_gradient(capsys):
@@ -126,3 +129,20 @@ def test_a_failure_prints_no_partial_output(capsys):
     assert main(["grad", "a = x\nb = a\nf = b + log(0)"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "log(0) is not a finite real number" in captured.err
+
+
+def test_pdf_file(tmp_path, capsys):
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (Debian: texlive-latex-base, "
+                    "texlive-latex-recommended); .ci/run installs it")
+    assert main(["grad", "a = x*y; f = sin(a)", "--pdf", str(tmp_path / "d.pdf"), "--quiet"]) == 0
+    assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir()] == ["d.pdf"]
+
+
+def test_pdf_without_pdflatex_is_an_error_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    assert main(["grad", "x*y", "--latex", str(tmp_path / "d.tex"),
+                 "--pdf", str(tmp_path / "d.pdf")]) == 2
+    assert "pdflatex is not installed" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

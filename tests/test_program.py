@@ -45,6 +45,17 @@ def test_dead_code_is_not_in_the_program():
     assert all(str(name) != "unused" for name, _ in P.forward)
 
 
+def test_adjoints_of_inputs_not_asked_for_are_not_computed():
+    logistic = "z = w*x + b\np = sigmoid(z)\nloss = -(t*log(p) + (1 - t)*log(1 - p))"
+    P = sb.gradient_program(logistic, ["w", "b"])
+    assert not {name.node_name for name, _ in P.adjoint} & {"x", "t"}
+    assert sp.log(sp.Symbol("p")) not in [expr for _, expr in P.forward]  # only t_bar uses it
+    everything = sb.gradient_program(logistic)
+    assert P.operations < everything.operations
+    closed = sb.gradient(logistic, ["w", "b"])
+    assert all(same_expression(got, want) for got, want in zip(P.closed_form(), closed))
+
+
 def test_lambdify_evaluates_the_gradient():
     P = sb.gradient_program(sp.exp(x*y) + sp.sin(x), [x, y])
     gx, gy = P.lambdify()(0.5, 2.0)

@@ -188,7 +188,9 @@ class Storyboard:
                           f"frames) or .gif (an animation)")
 
     def _repr_png_(self) -> bytes:
-        return self.png_bytes()
+        """One frame per row: a notebook's output area is narrower than two frames, and a
+        two-column grid scaled down to it is too small to read."""
+        return self.png_bytes(columns=1)
 
     def __repr__(self) -> str:
         return f"<Storyboard: {len(self.steps)} frames of the {self.derivation.mode} solve>"
