@@ -35,6 +35,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from .elements import is_zero
+from .errors import boundary
 from .pieces import (Chain, Combination, Entry, Factors, Grid, Nabla, Notation, Partial, Phrase,
                      Product, Route, Rows, Section, Table, Terms, same)
 
@@ -410,6 +411,7 @@ def _beside(blocks: list[str], separator: str) -> str:
     return "\n".join(line.rstrip() for line in out)
 
 
+@boundary
 def latex(expr, **settings) -> str:
     """LaTeX of ``expr`` (a SymPy object or a derivation piece) with :class:`LatexPrinter`:
     the notation of the derivations (``x_bar`` is x̄, h.(X) for element-wise functions).
@@ -421,6 +423,7 @@ def latex(expr, **settings) -> str:
     return LatexPrinter(settings).doprint(expr)
 
 
+@boundary
 def text(expr, **settings) -> str:
     """Plain text of ``expr`` with :class:`TextPrinter` (what the command line prints).
 

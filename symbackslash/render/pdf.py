@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import RenderError
+from ..errors import RenderError, boundary
 from .files import check_writable, write_atomic
 
 __all__ = ["pdflatex_available", "pdf_bytes", "save_pdf", "INSTALL_HINT"]
@@ -31,6 +31,7 @@ INSTALL_HINT = ("install a TeX distribution with pdflatex (Debian/Ubuntu: apt-ge
                 "Windows: MiKTeX)")
 
 
+@boundary
 def pdflatex_available() -> bool:
     """Whether ``pdflatex`` is on the PATH."""
     return shutil.which("pdflatex") is not None
@@ -56,6 +57,7 @@ def _first_error(log: str) -> str:
     return lines[-1].strip() if lines else "no log"
 
 
+@boundary
 def pdf_bytes(document, *, timeout: float = 120) -> bytes:
     """Compile a LaTeX document (text, or a :class:`~symbackslash.Derivation`) and return
     the bytes of the PDF.
@@ -87,6 +89,7 @@ def pdf_bytes(document, *, timeout: float = 120) -> bytes:
         return pdf.read_bytes()
 
 
+@boundary
 def save_pdf(document, path, *, timeout: float = 120) -> Path:
     """Compile a LaTeX document (text, or a :class:`~symbackslash.Derivation`) and write the
     PDF to ``path`` atomically; return the path. Raises as :func:`pdf_bytes`."""
