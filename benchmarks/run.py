@@ -47,7 +47,11 @@ from symbackslash.program import compile_program, function_program
 
 def _diff_child(expression, variables, point, queue):
     start = time.perf_counter()
-    grads = [sp.diff(expression, v) for v in variables]
+    try:
+        grads = [sp.diff(expression, v) for v in variables]
+    except RecursionError:
+        queue.put("RecursionError")
+        return
     queue.put(time.perf_counter() - start)
     try:
         queue.put([complex(sp.N(g.xreplace(point), 17)) for g in grads])
@@ -56,7 +60,8 @@ def _diff_child(expression, variables, point, queue):
 
 
 def sympy_diff(expression, variables, point, timeout: float):
-    """(seconds or None on time-out, gradient values or None) of sympy.diff in a child."""
+    """(seconds, None on time-out, or the name of the exception it raised; gradient values or
+    None) of sympy.diff in a child process."""
     context = mp.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_diff_child, args=(expression, variables, point, queue))
@@ -64,7 +69,8 @@ def sympy_diff(expression, variables, point, timeout: float):
     elapsed = values = None
     try:
         elapsed = queue.get(timeout=timeout)
-        values = queue.get(timeout=timeout)
+        if not isinstance(elapsed, str):
+            values = queue.get(timeout=timeout)
     except queue_module.Empty:
         pass
     if child.is_alive():
@@ -119,9 +125,13 @@ def run_family(name, sizes, timeout, rng):
 
 
 def _format(row, timeout) -> str:
-    diff = f"{row['diff']:8.3f}" if row["diff"] is not None else f"{'> ' + str(int(timeout)):>8}"
-    speedup = (f"{row['diff'] / row['ours']:8.1f}x" if row["diff"] is not None
-               else f"{'> ' + format(timeout / row['ours'], '.0f'):>8}x")
+    if isinstance(row["diff"], str):  # sympy.diff raised (e.g. RecursionError)
+        diff, speedup = f"{'fails':>8}", f"{'-':>9}"
+    elif row["diff"] is None:
+        diff = f"{'> ' + str(int(timeout)):>8}"
+        speedup = f"{'> ' + format(timeout / row['ours'], '.0f'):>8}x"
+    else:
+        diff, speedup = f"{row['diff']:8.3f}", f"{row['diff'] / row['ours']:8.1f}x"
     return (f"{row['family']:20} {row['n']:5d} {row['form']:10} {row['nodes']:6d} "
             f"{row['ours']:8.3f} {diff} {speedup} {row['ratio']:7.2f} {row['per_edge']:8.0f} "
             f"{row['check']:>10}")

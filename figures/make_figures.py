@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 import sympy as sp  # noqa: E402
 
 import symbackslash as sb  # noqa: E402
+from symbackslash.examples import INTRO as INTRO_PROGRAM  # noqa: E402
 from symbackslash.examples import T3_PROGRAM, t1_graph, t2_graph  # noqa: E402
 from symbackslash.render import figure_bytes, write_atomic  # noqa: E402
 
@@ -46,6 +47,8 @@ def png(fig) -> bytes:
 
 
 FIGURES = {
+    # the README's first picture: the graph and (I − L)ᵀ x̄ = e in the middle of the solve
+    "hero.png": lambda: png(sb.storyboard(INTRO_PROGRAM).frame(2)),
     "graph_intro.png": lambda: png(sb.draw_graph(sb.build_graph(INTRO)).figure),
     "graph_intro_path.png": lambda: png(sb.draw_graph(
         sb.build_graph(INTRO), highlight=["x", "v1", "v2", "f"]).figure),

@@ -6,40 +6,79 @@ package registers the notebook display of graphs, systems and results
 (:mod:`symbackslash.render.notebook`).
 """
 
-from .errors import (DifferentiationError, EvaluationDomainError, GraphError, InputError,
-                     ParseError, RenderError, ResourceLimitError, SymbackslashError,
-                     UnsafeInputError)
-from .limits import Limits, get_limits, limits, set_limits
-from .functions import relu, sigmoid, softplus
-from .parse import Program, parse, parse_expression, parse_program
-from .rules import RULES, local_partials, register_rule
-from .operators import (Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator,
-                        representer)
-from .operator_kinds import (Hadamard, Kronecker, LeftMultiply, RightMultiply, ScalarEmbedding,
-                             TraceFunctional, TransposeOperator, ZeroOperator, transpose_dot, vec)
-from .operator_rules import MATRIX_RULES, matrix_partials
-from .tidy import tidy
-from .graph import build_graph, check_graph, formulas, node_order
-from .matrices import TriangularSystem, triangular_system
-from .solve import Step, Substitution, back_substitute, forward_substitute
-from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
 from .adjoints import MatrixAdjoint
-from .program import AdjointSymbol, GradientProgram, gradient_program
-from .gradient import Differentiation, differentiate, gradient, jacobian
-from .numeric import evaluate, evaluate_exact, random_values
-from .mlp import MLP, MLPSolution, mlp
-from .check import (DotTest, GradientReport, SympyComparison, check_gradient, compare_with_sympy,
-                    dot_test, finite_differences)
+from .check import (
+    DotTest,
+    GradientReport,
+    SympyComparison,
+    check_gradient,
+    compare_with_sympy,
+    dot_test,
+    finite_differences,
+)
 from .derivation import Derivation, StepView, derivation
-from .render import (Storyboard, draw_graph, draw_matrix, draw_path_sum, draw_system,
-                     save_figure, storyboard)
+from .errors import (
+    DifferentiationError,
+    EvaluationDomainError,
+    GraphError,
+    InputError,
+    NonSmoothWarning,
+    ParseError,
+    RenderError,
+    ResourceLimitError,
+    SymbackslashError,
+    UnsafeInputError,
+)
+from .errors import boundary as _boundary
+from .evaluate import evaluate
+from .functions import relu, sigmoid, softplus
+from .gradient import Differentiation, differentiate, gradient, jacobian
+from .graph import build_graph, check_graph, formulas, node_order
+from .limits import Limits, get_limits, limits, set_limits
+from .matrices import TriangularSystem, triangular_system
+from .mlp import MLP, MLPSolution, mlp
+from .nonsmooth import NonSmoothPoint, nonsmooth_points
+from .numeric import evaluate_exact, random_values
+from .operator_kinds import (
+    Hadamard,
+    Kronecker,
+    LeftMultiply,
+    RightMultiply,
+    ScalarEmbedding,
+    TraceFunctional,
+    TransposeOperator,
+    ZeroOperator,
+    transpose_dot,
+    vec,
+)
+from .operator_rules import MATRIX_RULES, matrix_partials
+from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator, representer
+from .parse import Program, parse, parse_expression, parse_program
+from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
+from .printing import latex, text
+from .program import AdjointSymbol, GradientProgram, gradient_program
+from .render import (
+    Storyboard,
+    draw_graph,
+    draw_matrix,
+    draw_path_sum,
+    draw_system,
+    pdflatex_available,
+    save_figure,
+    save_pdf,
+    storyboard,
+)
 from .render.notebook import register as _register_notebook_display
+from .rules import RULES, local_partials, register_rule
+from .solve import Step, Substitution, back_substitute, forward_substitute
+from .tidy import tidy
 
 __version__ = "0.1.0"
 
 __all__ = [
     "SymbackslashError", "InputError", "ParseError", "UnsafeInputError", "ResourceLimitError",
     "GraphError", "DifferentiationError", "EvaluationDomainError", "RenderError",
+    "NonSmoothWarning",
     "Limits", "get_limits", "set_limits", "limits",
     "sigmoid", "softplus", "relu",
     "Program", "parse", "parse_expression", "parse_program",
@@ -47,23 +86,25 @@ __all__ = [
     "Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum", "Compose",
     "representer", "LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
     "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "MATRIX_RULES",
-    "matrix_partials", "tidy",
+    "matrix_partials", "tidy", "latex", "text",
     "build_graph", "check_graph", "formulas", "node_order",
+    "NonSmoothPoint", "nonsmooth_points", "evaluate",
     "TriangularSystem", "triangular_system",
     "Step", "Substitution", "back_substitute", "forward_substitute",
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
     "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
-    "evaluate", "evaluate_exact", "random_values",
+    "evaluate_exact", "random_values",
     "MLP", "MLPSolution", "mlp",
     "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",
     "dot_test", "finite_differences",
     "Derivation", "StepView", "derivation",
     "draw_graph", "draw_matrix", "draw_system", "draw_path_sum", "Storyboard", "storyboard",
-    "save_figure", "load_ipython_extension",
+    "save_figure", "save_pdf", "pdflatex_available", "load_ipython_extension",
 ]
 
 
+@_boundary
 def load_ipython_extension(ipython) -> None:
     """``%load_ext symbackslash``: show graphs, systems and results as pictures and LaTeX
     (done on import already when IPython is running)."""

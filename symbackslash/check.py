@@ -24,7 +24,7 @@ import dataclasses
 import numpy as np
 import sympy as sp
 
-from .errors import InputError, SymbackslashError
+from .errors import InputError, SymbackslashError, boundary
 from .gradient import gradient
 from .numeric import evaluate, evaluate_exact, random_values
 from .operators import Operator
@@ -75,6 +75,7 @@ def _scalar(value) -> float:
     return float(array.reshape(()))
 
 
+@boundary
 def finite_differences(f, variable, values: dict, *, step: float = 1e-6) -> np.ndarray:
     """Central differences (f(v + h eᵢ) − f(v − h eᵢ)) / 2h for every entry of ``variable``."""
     base = np.asarray(values[variable], dtype=float)
@@ -90,6 +91,7 @@ def finite_differences(f, variable, values: dict, *, step: float = 1e-6) -> np.n
     return result
 
 
+@boundary
 def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: float = 1e-6,
                    rtol: float = 1e-5, atol: float = 1e-6) -> GradientReport:
     """Compare a gradient with central finite differences at a random point.
@@ -106,7 +108,7 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     step, rtol, atol : float
         A variable passes when max |gradient − differences| ≤ atol + rtol·max |differences|.
     """
-    wrt = list(wrt)
+    wrt = _variables(f, wrt)
     gradients = gradient(f, wrt) if gradients is None else list(gradients)
     if len(gradients) != len(wrt):
         raise InputError(f"{len(gradients)} gradients for {len(wrt)} variables")
@@ -163,6 +165,7 @@ def _explicit(value):
     return sp.Matrix(value) if isinstance(value, sp.MatrixBase) else value
 
 
+@boundary
 def dot_test(operator: Operator, shape: tuple, *, values=None, seed: int = 0) -> DotTest:
     """The adjoint test ⟨Y, 𝒜X⟩ = ⟨𝒜ᵀY, X⟩ for random integer X (of ``shape``, ``()`` for a
     scalar) and Y, with random integer values for the symbols inside ``operator`` (square
@@ -225,10 +228,11 @@ def _numeric_sympy(result, values: dict):
         return float(explicit)
 
 
+@boundary
 def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison:
     """Our gradient and ``f.diff(variable)`` for each variable, judged by finite differences
     at one random point (see :class:`SympyComparison`)."""
-    wrt = list(wrt)
+    wrt = _variables(f, wrt)
     ours = gradient(f, wrt)
     values = random_values(f, seed=seed) if values is None else dict(values)
     rows = []
@@ -253,3 +257,12 @@ def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison
         row["verdict"] = "agrees" if _close(number, fd) else "SymPy differs"
         rows.append(row)
     return SympyComparison(rows)
+
+
+def _variables(f, wrt) -> list:
+    """``wrt`` as a list, after checking that ``f`` is an expression and ``wrt`` a sequence."""
+    if not isinstance(f, sp.Expr):
+        raise InputError(f"f must be a SymPy expression, not {type(f).__name__}")
+    if isinstance(wrt, (str, bytes)) or not isinstance(wrt, (list, tuple)):
+        raise InputError(f"wrt must be a list of variables, not {type(wrt).__name__}")
+    return list(wrt)

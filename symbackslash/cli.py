@@ -1,18 +1,20 @@
-"""Command line: ``symbackslash grad "sin(x*y) + x*y" --wrt x y [--mode forward] [files]``.
+"""Command line: ``symbackslash grad "sin(x*y) + x*y" --wrt x y [--mode forward] [files]``
+and ``symbackslash demo [--out DIR]`` (:mod:`symbackslash.demo`).
 
 Prints the derivation (the function and its numbered program, the nodes with their local
 partials, L, (I − L)ᵀ or I − L, every substitution step, the block form and the gradient)
 and optionally writes files:
 
 ``--latex FILE``        the derivation as a standalone LaTeX document;
+``--pdf FILE``          the same document compiled with pdflatex (when it is installed);
 ``--figure FILE``       the computational graph (.png, .svg or .pdf);
 ``--matrix FILE``       (I − L)ᵀ in reverse mode, I − L in forward mode;
 ``--storyboard FILE``   one frame per substitution step: a PNG grid or an animated GIF;
 ``--paths FILE``        the paths from the first variable to the output, with their sum.
 
 Every file is rendered first and then written atomically, so an error leaves no file
-behind, complete or partial. Errors print one line and exit with status 2 (``--debug``
-shows the traceback).
+behind, complete or partial. Errors print one line and exit with status 2 for bad input, 1
+for an internal error, 130 when interrupted (``--debug`` shows the traceback instead).
 """
 
 from __future__ import annotations
@@ -24,10 +26,19 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 
+from .demo import DEFAULT_FOLDER, run_demo
 from .derivation import Derivation, derivation
 from .errors import InputError, RenderError, SymbackslashError
 from .parse import parse_expression
-from .render import draw_graph, draw_matrix, draw_path_sum, figure_bytes, storyboard, write_atomic
+from .render import (
+    draw_graph,
+    draw_matrix,
+    draw_path_sum,
+    figure_bytes,
+    pdf_bytes,
+    storyboard,
+    write_atomic,
+)
 from .render.files import FIGURE_FORMATS, check_writable
 
 __all__ = ["main"]
@@ -54,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="a point: every step and the gradient are also shown in numbers")
     files = grad.add_argument_group("files (written only if everything renders)")
     files.add_argument("--latex", metavar="FILE.tex", help="the derivation as a LaTeX document")
+    files.add_argument("--pdf", metavar="FILE.pdf",
+                       help="the derivation compiled with pdflatex (needs a TeX installation)")
     files.add_argument("--figure", metavar="FILE", help="the graph (.png, .svg or .pdf)")
     files.add_argument("--matrix", metavar="FILE",
                        help="(I - L)^T, or I - L in forward mode (.png, .svg or .pdf)")
@@ -62,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--paths", metavar="FILE",
                        help="the paths from the first variable to the output (.png, .svg, .pdf)")
     grad.add_argument("--quiet", action="store_true", help="do not print the derivation")
+    demo = commands.add_parser(
+        "demo", help="the paper's examples in a few seconds, with files to look at",
+        description="Differentiate the paper's examples (sin(xy) + xy, its 5-node graph and "
+                    "its matrix MLP), print a summary with finite-difference checks, and write "
+                    "the derivation (.tex, and .pdf with pdflatex), the graph, the system and "
+                    "the storyboard of the first one.")
+    demo.add_argument("--out", metavar="DIR", default=DEFAULT_FOLDER,
+                      help=f"where to write the files (default: ./{DEFAULT_FOLDER}/)")
     return parser
 
 
@@ -81,8 +102,8 @@ def _point(items) -> dict:
 
 def _renderings(d: Derivation, args) -> list[tuple[Path, bytes]]:
     """Every requested file as bytes, before anything is written."""
-    requested = [("latex", args.latex), ("figure", args.figure), ("matrix", args.matrix),
-                 ("storyboard", args.storyboard), ("paths", args.paths)]
+    requested = [("latex", args.latex), ("pdf", args.pdf), ("figure", args.figure),
+                 ("matrix", args.matrix), ("storyboard", args.storyboard), ("paths", args.paths)]
     for _, name in requested:  # fail on a bad destination before any work
         if name is not None:
             check_writable(name)
@@ -94,6 +115,8 @@ def _renderings(d: Derivation, args) -> list[tuple[Path, bytes]]:
         suffix = path.suffix.lower().lstrip(".")
         if kind == "latex":
             outputs.append((path, d.document().encode("utf-8")))
+        elif kind == "pdf":
+            outputs.append((path, pdf_bytes(d)))
         elif kind == "storyboard":
             if suffix not in ("png", "gif"):
                 raise RenderError(f"--storyboard {name}: use .png (a grid) or .gif (an "
@@ -128,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     matplotlib.use("Agg")  # the command line writes files; it never opens a window
     try:
-        if args.command == "grad":
+        if args.command == "demo":
+            run_demo(args.out)
+        elif args.command == "grad":
             d = derivation(args.function, wrt=args.wrt, mode=args.mode, at=_point(args.at))
             outputs = _renderings(d, args)
             if not args.quiet:
@@ -140,8 +165,23 @@ def main(argv: list[str] | None = None) -> int:
     except SymbackslashError as err:
         if args.debug:
             raise
-        print(f"symbackslash: error: {err}", file=sys.stderr)
+        print(f"symbackslash: error: {_one_line(err)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("symbackslash: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug: still one line; --debug shows where
+        if args.debug:
+            raise
+        print(f"symbackslash: internal error: {type(err).__name__}: {_one_line(err)} (run with "
+              f"--debug for the traceback, and please report it)", file=sys.stderr)
+        return 1
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

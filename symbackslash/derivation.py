@@ -33,12 +33,38 @@ from functools import cached_property
 
 import sympy as sp
 
-from .errors import InputError
+from .errors import InputError, boundary, record
+from .evaluate import evaluate
 from .gradient import Differentiation, differentiate
 from .limits import get_limits
-from .pieces import (G_, I_MINUS_L, I_MINUS_L_T, L_, L_BLOCKS, L_ENTRY, L_TILDE, LAMBDA,
-                     LAMBDA_SOLVE, LAMBDA_SYSTEM, M_, M_T_LAMBDA, XBAR, XDOT, Chain, Combination,
-                     Grid, Nabla, Notation, Partial, Phrase, Product, Rows, Section, Table, same)
+from .pieces import (
+    G_,
+    I_MINUS_L,
+    I_MINUS_L_T,
+    L_,
+    L_BLOCKS,
+    L_ENTRY,
+    L_TILDE,
+    LAMBDA,
+    LAMBDA_SOLVE,
+    LAMBDA_SYSTEM,
+    M_,
+    M_T_LAMBDA,
+    XBAR,
+    XDOT,
+    Chain,
+    Combination,
+    Grid,
+    Nabla,
+    Notation,
+    Partial,
+    Phrase,
+    Product,
+    Rows,
+    Section,
+    Table,
+    same,
+)
 from .printing import LatexPrinter, TextPrinter, node_symbol, symbol_latex
 from .program import AdjointSymbol
 from .simplify import simplify_within
@@ -116,6 +142,8 @@ class Derivation:
                  max_closed_ops: int = 20):
         self.result = result
         self.point = _point(at, result)
+        if self.point:
+            _check_point(result, self.point)
         self.max_dense = max_dense
         self.max_closed_ops = max_closed_ops
 
@@ -419,10 +447,27 @@ def _point(at, result: Differentiation) -> dict:
     return point
 
 
+def _check_point(result: Differentiation, point: dict) -> None:
+    """Numbers shown at ``point`` must exist: raise :class:`EvaluationDomainError` where the
+    function or a derivative is undefined there (1/0, log of a negative …), and warn with
+    :class:`NonSmoothWarning` where a derivative uses a convention (see :func:`evaluate`)."""
+    derivatives = [result.closed_form(result.derivative(out, var))
+                   for out in result.outputs for var in result.wrt]
+    evaluate(derivatives, point, domain=result.graph)
+
+
+@boundary
 def derivation(f, wrt=None, *, mode: str = "reverse", at=None, max_dense: int = 12) -> Derivation:
     """Differentiate ``f`` and return its :class:`Derivation`.
 
     ``f``, ``wrt`` and ``mode`` are as in :func:`~symbackslash.gradient.gradient` (``f`` may
     be a graph made by hand); ``at`` and ``max_dense`` as in :class:`Derivation`.
+
+    Raises
+    ------
+    EvaluationDomainError
+        If the function or its gradient is undefined at ``at``.
     """
-    return Derivation(differentiate(f, wrt, mode=mode), at=at, max_dense=max_dense)
+    result = differentiate(f, wrt, mode=mode)
+    record(differentiation=result)
+    return Derivation(result, at=at, max_dense=max_dense)

@@ -1,4 +1,4 @@
-"""The one error hierarchy of symbackslash.
+"""The one error hierarchy of symbackslash, and the boundary that keeps it the only one.
 
 Every error the public API raises for bad input is a :class:`SymbackslashError`.
 Messages name the line/column, node or variable at fault and say what to do.
@@ -14,9 +14,34 @@ Messages name the line/column, node or variable at fault and say what to do.
     ├── DifferentiationError  (no derivative rule, non-differentiable construct)
     ├── EvaluationDomainError (numeric evaluation at a singular point)
     └── RenderError           (a figure or document could not be produced)
+
+:class:`NonSmoothWarning` is the one warning: a result used a convention at a point where
+the function is not differentiable (see :mod:`symbackslash.nonsmooth`).
+
+Public functions are wrapped by :func:`boundary`: an exception from SymPy, networkx or
+Python itself caused by bad input (``TypeError``, ``KeyError``, ``RecursionError`` …) leaves
+as a :class:`SymbackslashError` that names the function, with the original as its
+``__cause__``. An error carries what the stages before the failure produced, in ``partial``
+(stages hand their results to :func:`record`), so nothing computed is lost:
+
+>>> import symbackslash as sb
+>>> try:
+...     sb.gradient("a = x*y; f = sin(a)", wrt=["a"])
+... except sb.InputError as err:
+...     print(err)
+...     print(sorted(err.partial))
+wrt[0] = 'a' is an intermediate node, not an input; the inputs are: x, y
+['graph', 'system']
 """
 
 from __future__ import annotations
+
+import contextvars
+import functools
+import os
+from collections.abc import Callable
+
+import networkx as nx
 
 __all__ = [
     "SymbackslashError",
@@ -28,11 +53,32 @@ __all__ = [
     "DifferentiationError",
     "EvaluationDomainError",
     "RenderError",
+    "NonSmoothWarning",
+    "boundary",
+    "record",
 ]
 
 
 class SymbackslashError(Exception):
-    """Base class of every error raised by symbackslash for bad input."""
+    """Base class of every error raised by symbackslash for bad input.
+
+    Attributes
+    ----------
+    partial : dict
+        What the stages before the failure produced, by name (``"graph"``, ``"system"``,
+        ``"differentiation"`` …); empty when the first stage failed.
+    """
+
+    partial: dict
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.partial = {}
+
+    def __reduce__(self):
+        # Keyword-only constructor arguments do not survive the default pickling; errors
+        # must cross process boundaries (a worker pool, a sandbox subprocess) intact.
+        return _restore, (type(self), self.args, self.__dict__)
 
 
 class InputError(SymbackslashError, ValueError):
@@ -61,20 +107,34 @@ class UnsafeInputError(ParseError):
     """A construct outside the parser's allow-list (attribute access, imports, lambdas …)."""
 
 
+#: Limits that are not symbackslash's to raise: Python's parser and interpreter.
+FIXED_LIMITS = {
+    "python_parser": "this is a fixed limit of Python's parser (about 200 nested brackets and "
+                     "a few thousand operators chained in one expression); split the "
+                     "expression into several assignments",
+    "recursion": "SymPy works recursively and Python's recursion limit was reached; nest less "
+                 "deeply, or use gradient(..., form='program'), which stays flat",
+    "memory": "the process ran out of memory; make the input smaller",
+}
+
+
 class ResourceLimitError(SymbackslashError):
-    """A documented resource limit was exceeded.
+    """A resource limit was exceeded.
 
     Attributes
     ----------
     limit : str
-        The name of the limit (a field of :class:`symbackslash.Limits`).
+        The name of the limit: a field of :class:`symbackslash.Limits` (the message says how to
+        raise it), or one of ``"python_parser"``, ``"recursion"``, ``"memory"``, limits of
+        Python itself that cannot be raised from symbackslash (the message says what to do).
     """
 
     def __init__(self, message: str, *, limit: str):
         self.limit = limit
-        super().__init__(
-            f"{message} [limit {limit}; raise it with "
-            f"symbackslash.set_limits({limit}=...) or `with symbackslash.limits({limit}=...):`]")
+        advice = FIXED_LIMITS.get(limit) or (
+            f"raise it with symbackslash.set_limits({limit}=...) or "
+            f"`with symbackslash.limits({limit}=...):`")
+        super().__init__(f"{message} [limit {limit}; {advice}]")
 
 
 class GraphError(SymbackslashError, ValueError):
@@ -86,8 +146,128 @@ class DifferentiationError(SymbackslashError):
 
 
 class EvaluationDomainError(SymbackslashError, ArithmeticError):
-    """Numeric evaluation at a point where the value or derivative is undefined."""
+    """Numeric evaluation at a point where the value or derivative is undefined.
+
+    Attributes
+    ----------
+    expression : object
+        The (sub)expression or program line whose value is undefined there.
+    point : dict
+        The point, ``{variable name: value}``.
+    """
+
+    def __init__(self, message: str, *, expression=None, point: dict | None = None):
+        self.expression, self.point = expression, dict(point or {})
+        super().__init__(message)
 
 
 class RenderError(SymbackslashError):
     """A figure or a document could not be produced."""
+
+
+class NonSmoothWarning(UserWarning):
+    """A result used a convention at a point where the function is not differentiable.
+
+    Silence it with ``warnings.simplefilter("ignore", symbackslash.NonSmoothWarning)``.
+    """
+
+
+def _restore(cls, args, state):
+    err = Exception.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
+
+# --------------------------------------------------------------------------- the boundary
+
+#: Exceptions that bad input makes SymPy, networkx or Python raise; at the public boundary
+#: they become :class:`InputError`.
+FOREIGN = (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError,
+           NotImplementedError, nx.NetworkXException)
+
+
+def boundary(function: Callable) -> Callable:
+    """Decorate a public function so that only :class:`SymbackslashError` leaves it.
+
+    ``RecursionError`` and ``MemoryError`` become :class:`ResourceLimitError`; the exceptions
+    in :data:`FOREIGN` become :class:`InputError`. The message names the function and the
+    original exception, which stays attached as ``__cause__`` (the CLI's ``--debug`` shows
+    it). Errors of symbackslash pass through unchanged, so nesting is harmless.
+
+    An :class:`InputError` made here has ``internal = True`` when symbackslash's own code
+    raised the original (input it should have refused by name, or a bug: the message asks
+    for a report); the test suite's fuzzers require it to be ``False``.
+
+    >>> @boundary
+    ... def head(items):
+    ...     return items[0]
+    >>> head([])
+    Traceback (most recent call last):
+    ...
+    symbackslash.errors.InputError: head: bad argument (IndexError: list index out of range)
+    """
+    name = function.__qualname__
+
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        token = _recorded.set({}) if _recorded.get() is None else None  # outermost call
+        try:
+            return function(*args, **kwargs)
+        except SymbackslashError as err:
+            _with_partial(err)
+            raise
+        except RecursionError as err:
+            raise _with_partial(ResourceLimitError(f"{name}: the input is nested too deeply",
+                                                   limit="recursion")) from err
+        except MemoryError as err:
+            raise _with_partial(ResourceLimitError(f"{name}: out of memory",
+                                                   limit="memory")) from err
+        except FOREIGN as err:
+            detail = str(err).splitlines()[0] if str(err) else ""
+            internal = _raised_here(err)
+            error = InputError(f"{name}: bad argument ({type(err).__name__}"
+                               + (f": {detail})" if detail else ")")
+                               + ("; if the input is valid, this is a bug in symbackslash: "
+                                  "please report it" if internal else ""))
+            error.internal = internal
+            raise _with_partial(error) from err
+        finally:
+            if token is not None:
+                _recorded.reset(token)
+
+    return guarded
+
+
+# What the stages of the current public call have produced so far (None outside one).
+_recorded: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "symbackslash_recorded", default=None)
+
+
+def record(**results) -> None:
+    """Hand a stage's results to the public call in progress: if it fails later, its error
+    keeps them in ``err.partial`` (the first result recorded under a name wins)."""
+    recorded = _recorded.get()
+    if recorded is not None:
+        for key, value in results.items():
+            recorded.setdefault(key, value)
+
+
+def _with_partial(err: SymbackslashError) -> SymbackslashError:
+    for key, value in (_recorded.get() or {}).items():
+        err.partial.setdefault(key, value)
+    return err
+
+
+def _raised_here(err: BaseException) -> bool:
+    """Whether ``err`` was raised by symbackslash's own code (not by SymPy, networkx …, and
+    not by the call itself: wrong arguments to the public function are the caller's)."""
+    tb = err.__traceback__
+    if tb is None or tb.tb_next is None:  # the call of the wrapped function failed
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return os.path.dirname(tb.tb_frame.f_code.co_filename) == _PACKAGE
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))

@@ -39,14 +39,14 @@ import networkx as nx
 import sympy as sp
 
 from .elements import zero
-from .errors import InputError, ResourceLimitError
+from .errors import InputError, ResourceLimitError, boundary, record
 from .graph import build_graph, formulas, resolve_wrt
 from .matrices import TriangularSystem, triangular_system
-from .matrix_graph import has_matrices
+from .nonsmooth import NonSmoothPoint, nonsmooth_points
 from .operators import representer
 from .program import gradient_program
-from .solve import Substitution, back_substitute, forward_substitute
 from .shallow import canonical
+from .solve import back_substitute, forward_substitute
 from .tidy import tidy
 from .walk import bottom_up
 
@@ -88,6 +88,12 @@ class Differentiation:
     def values(self) -> dict:
         """Each node's value in terms of the inputs."""
         return formulas(self.graph)
+
+    @cached_property
+    def nonsmooth(self) -> list[NonSmoothPoint]:
+        """The nodes whose derivative uses a convention at some points, and which entries of
+        the Jacobian depend on them (see :mod:`symbackslash.nonsmooth`); empty if none."""
+        return nonsmooth_points(self.graph, self.wrt)
 
     @cached_property
     def has_matrices(self) -> bool:
@@ -167,6 +173,7 @@ class Differentiation:
         return [self.closed_form(self.derivative(self.outputs[0], var)) for var in self.wrt]
 
 
+@boundary
 def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differentiation:
     """Build the graph and the system of ``f`` and solve it; return every intermediate result.
 
@@ -176,7 +183,9 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
     if mode not in MODES:
         raise InputError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     G = build_graph(f, outputs=outputs)
+    record(graph=G)
     system = triangular_system(G)
+    record(system=system)
     variables = resolve_wrt(G, wrt)
     outs = list(G.graph["outputs"])
     if mode == "reverse":
@@ -189,6 +198,7 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
     return Differentiation(G, system, mode, outs, variables, solutions)
 
 
+@boundary
 def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
     """The gradient of a scalar ``f``, by back substitution (or forward substitution).
 
@@ -211,14 +221,20 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
     ------
     InputError
         For several outputs, or a ``wrt`` entry that is not a variable.
+    ResourceLimitError
+        If the closed form is too large to write out; ``err.partial["differentiation"]``
+        keeps the solved system, and ``form="program"`` gives the gradient as a program.
     """
     if form == "program":
         return gradient_program(f, wrt)
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
-    return differentiate(f, wrt, mode=mode).gradient
+    result = differentiate(f, wrt, mode=mode)
+    record(differentiation=result)
+    return result.gradient
 
 
+@boundary
 def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
     """The Jacobian matrix of several outputs, rows = outputs, columns = ``wrt``.
 
@@ -230,4 +246,6 @@ def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
         As in :func:`gradient`. Reverse mode does one back substitution per output, forward
         mode one forward substitution per variable; the results are identical.
     """
-    return differentiate(fs, wrt, mode=mode, outputs=outputs).jacobian
+    result = differentiate(fs, wrt, mode=mode, outputs=outputs)
+    record(differentiation=result)
+    return result.jacobian

@@ -44,13 +44,16 @@ cos(v1)
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections import Counter
 
 import networkx as nx
+import numpy as np
 import sympy as sp
 
-from .errors import GraphError, InputError
-from .limits import check_limit
+from .errors import GraphError, InputError, ResourceLimitError, boundary
+from .limits import check_expression, check_limit, get_limits, measure, symbols
 from .matrix_graph import has_matrices, lower_matrix_expressions
 from .parse import Program, parse
 from .rules import children, local_partials
@@ -60,6 +63,7 @@ from .walk import substitute
 __all__ = ["build_graph", "node_order", "check_graph", "formulas", "resolve_wrt"]
 
 
+@boundary
 def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
     """Build the computational graph of ``f``.
 
@@ -95,6 +99,8 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
     if isinstance(f, str):
         f = parse(f)
     if isinstance(f, Program):
+        for name, expr in f.assignments:
+            check_expression(expr, f"the assignment to {name}", depth=False)
         return _from_program(f, outputs, coarse)
     if outputs is not None:
         raise InputError("outputs= selects program variables; it is not used with expressions")
@@ -120,10 +126,11 @@ def parse_item(item, position: int) -> sp.Expr:
 
 def _expression(f, what: str) -> sp.Expr:
     if isinstance(f, (int, float)) and not isinstance(f, bool):
-        return sp.sympify(f)  # a Python number, not text
+        return sp.sympify(f, strict=True)  # a Python number, never text
     if not isinstance(f, sp.Expr):
         raise InputError(f"{what} must be a SymPy expression, a text or a Program, "
                          f"not {type(f).__name__}")
+    check_expression(f, what, depth=False)
     return f
 
 
@@ -273,16 +280,7 @@ def _from_expressions(exprs: list[sp.Expr], names: list[str], source, coarse: bo
 
 def _symbols(e: sp.Expr) -> set:
     """The symbols of ``e``, found without recursion."""
-    found, seen, stack = set(), set(), [e]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if node.is_Symbol:
-            found.add(node)
-        stack.extend(node.args)
-    return found
+    return symbols(e)
 
 
 def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
@@ -313,11 +311,18 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
 # --------------------------------------------------------------------------- order & checks
 
 
+@boundary
 def node_order(G: nx.DiGraph) -> list:
     """The nodes of ``G`` sorted by their ``index`` attribute (the order of L's rows)."""
+    _require_digraph(G)
+    missing = [v for v in G if "index" not in G.nodes[v]]
+    if missing:
+        raise GraphError(f"node {missing[0]} has no 'index'; pass the graph through "
+                         f"check_graph first, which numbers the nodes")
     return sorted(G, key=lambda v: G.nodes[v]["index"])
 
 
+@boundary
 def check_graph(G: nx.DiGraph) -> nx.DiGraph:
     """Check a graph built elsewhere and fill in what is missing; return it.
 
@@ -329,14 +334,15 @@ def check_graph(G: nx.DiGraph) -> nx.DiGraph:
     Raises
     ------
     GraphError
-        For an undirected graph, a cycle, an edge without weight, or indices that are not a
+        For an undirected graph, a cycle, an edge without weight, a weight or ``expr`` that is
+        not a number or SymPy object (text is never parsed here), or indices that are not a
         topological order with the inputs first.
     """
-    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
-        raise GraphError(f"expected a networkx.DiGraph, got {type(G).__name__}; a computational "
-                         f"graph is directed and has one edge per pair of nodes")
+    _require_digraph(G)
     if len(G) == 0:
         raise GraphError("the graph has no nodes")
+    check_limit("max_nodes", len(G), "number of graph nodes")
+    _check_attributes(G)
     for u, v, data in G.edges(data=True):
         if "weight" not in data:
             raise GraphError(f"the edge {u} → {v} has no 'weight' attribute (the local partial "
@@ -377,21 +383,99 @@ def _cycle_message(G: nx.DiGraph) -> str:
     return f"the graph has a cycle: {path}; a computation is a DAG"
 
 
+@boundary
 def formulas(G: nx.DiGraph) -> dict:
     """Each node's value in terms of the inputs: ``{node: expression}``.
 
     Computed once, in node order, from the node expressions (so shared subexpressions are
-    shared SymPy objects, not copies, and each costs one step: :mod:`.walk`).
+    shared SymPy objects, not copies). Matrix graphs are substituted on the DAG, each
+    distinct subexpression once (:mod:`.walk`), with no limit on nesting: their closed forms
+    are shared, so a depth-100 network costs one step per node; printing one that deep meets
+    the printers' limits. Scalar graphs are held to the limits of :func:`closed_forms`.
     """
-    result = {}
-    for v in node_order(G):
-        expr = G.nodes[v]["expr"]
-        if expr is None:
-            result[v] = v
-        else:
+    order = node_order(G)
+    if any(isinstance(v, sp.MatrixSymbol) for v in order):
+        result: dict = {}
+        for v in order:
+            expr = G.nodes[v]["expr"]
             preds = {u: result[u] for u in G.predecessors(v)}
-            result[v] = substitute(expr, preds) if preds else expr
-    return result
+            result[v] = v if expr is None else substitute(expr, preds) if preds else expr
+        return result
+    values = closed_forms([(v, G.nodes[v]["expr"]) for v in order
+                           if G.nodes[v]["expr"] is not None])
+    return {v: values.get(v, v) for v in order}
+
+
+def closed_forms(assignments, *, partial: bool = False) -> dict:
+    """Substitute a straight-line program into itself: ``{name: value in the inputs}``.
+
+    ``assignments`` are ``(name, expression)`` pairs in order, each expression in the inputs
+    and earlier names. With ``partial``, a value over the limits (and every value that uses
+    it) is left out instead of raising.
+
+    Raises
+    ------
+    ResourceLimitError
+        If a value would be nested deeper than ``max_depth`` or, written out, have more than
+        ``max_nodes`` parts. A closed form can grow exponentially with a program's length
+        (``b = sin(a) + cos(a)`` repeated), while the gradient program of
+        :func:`~symbackslash.program.gradient_program` stays as long as the program; the
+        sizes are measured from the assignments, before anything is built.
+    """
+    lim = get_limits()
+    values, sizes = {}, {}
+    for name, expr in assignments:
+        depth, size = sizes[name] = measure(expr, sizes)
+        if partial and (depth > lim.max_depth or size > lim.max_nodes):
+            sizes[name] = (math.inf, math.inf)
+            continue
+        if depth > lim.max_depth or size > lim.max_nodes:
+            limit, what = (("max_depth", f"nested {depth} levels deep") if depth > lim.max_depth
+                           else ("max_nodes", f"about {size} parts written out"))
+            raise ResourceLimitError(f"the closed form of {name} would be {what}; use "
+                                     f"gradient(..., form='program') for a gradient that stays "
+                                     f"as short as the program", limit=limit)
+        values[name] = expr.xreplace(values)
+    return values
+
+
+def _require_digraph(G) -> None:
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        raise GraphError(f"expected a networkx.DiGraph, got {type(G).__name__}; a computational "
+                         f"graph is directed and has one edge per pair of nodes")
+
+
+def _check_attributes(G: nx.DiGraph) -> None:
+    """Weights and node expressions must be numbers, arrays or SymPy objects: never text,
+    which SymPy's matrices would hand to ``sympify`` (and so to ``eval``)."""
+    for u, v, data in G.edges(data=True):
+        weight = data.get("weight", 0)
+        if not isinstance(weight, (numbers.Real, sp.Basic, np.ndarray)) or isinstance(weight, bool):
+            raise GraphError(f"the weight of the edge {u} → {v} is a {type(weight).__name__}; "
+                             f"give a number or a SymPy expression (text is never parsed here: "
+                             f"use symbackslash.parse on it first)")
+        check_expression(weight, lambda u=u, v=v: f"the weight of the edge {u} → {v}")
+    for v, data in G.nodes(data=True):
+        expr = data.get("expr")
+        if expr is not None and not isinstance(expr, sp.Basic):
+            raise GraphError(f"the 'expr' of node {v} is a {type(expr).__name__}; give a SymPy "
+                             f"expression or None")
+        check_expression(expr, lambda v=v: f"the 'expr' of node {v}")
+        index = data.get("index", 0)
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise GraphError(f"the 'index' of node {v} is {index!r}; give integers 1 … {len(G)}")
+    for key in ("inputs", "outputs"):
+        listed = G.graph.get(key, [])
+        if not isinstance(listed, (list, tuple)) or any(_missing(G, v) for v in listed):
+            raise GraphError(f"the graph attribute {key!r} must be a list of nodes of the graph, "
+                             f"got {listed!r}")
+
+
+def _missing(G: nx.DiGraph, v) -> bool:
+    try:
+        return v not in G
+    except TypeError:  # unhashable
+        return True
 
 
 def resolve_wrt(G: nx.DiGraph, wrt) -> list:
@@ -414,10 +498,8 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
     for k, item in enumerate(wrt):
         if isinstance(item, str):
             matches = by_name.get(item, [])
-            key = item
         elif isinstance(item, (sp.Symbol, sp.MatrixSymbol)):
             matches = [item] if item in G else by_name.get(item.name, [])
-            key = item
             if matches and matches[0] != item and type(matches[0]) is not type(item):
                 raise InputError(f"wrt[{k}] = {item} is not the variable {matches[0]} of the "
                                  f"expression (a matrix and a scalar share the name)")

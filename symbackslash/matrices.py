@@ -38,8 +38,9 @@ import networkx as nx
 import sympy as sp
 
 from .elements import adjoint, one, zero
-from .errors import InputError
+from .errors import InputError, boundary
 from .graph import check_graph, formulas, node_order
+from .limits import check_limit
 from .operator_kinds import ZeroOperator
 from .shapes import shape_of
 
@@ -110,6 +111,9 @@ class TriangularSystem:
 
     # dense matrices for display ---------------------------------------------------
     def _dense(self, entry) -> sp.Matrix:
+        check_limit("max_nodes", self.n * self.n,
+                    f"the number of entries of a dense {self.n} × {self.n} matrix (the sparse "
+                    f"form is TriangularSystem.entries)")
         return sp.Matrix(self.n, self.n, lambda i, j: entry(int(i), int(j)))
 
     @property
@@ -152,6 +156,7 @@ def _substitute(weight, values: dict):
     return weight.xreplace(values) if isinstance(weight, sp.Basic) else weight
 
 
+@boundary
 def triangular_system(G, *, form: str = "nodes") -> TriangularSystem:
     """The triangular system of a computational graph (sparse; dense views on demand).
 

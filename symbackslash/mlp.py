@@ -42,7 +42,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .elements import act, adjoint
-from .errors import InputError
+from .errors import InputError, boundary
 from .functions import relu, sigmoid, softplus
 from .matrix_graph import ELEMENT
 from .numeric import evaluate_exact
@@ -340,6 +340,7 @@ def _dense(rows: int, cols: int, entries: dict) -> sp.Matrix:
     return sp.Matrix(rows, cols, lambda i, j: entries.get((int(i), int(j)), 0))
 
 
+@boundary
 def mlp(sizes: Sequence[int], *, batch: int, activations=None, bias: str = "matrix") -> MLP:
     """The N-layer perceptron of method.md §5.
 

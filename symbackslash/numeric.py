@@ -28,7 +28,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from .errors import EvaluationDomainError, InputError
+from .errors import EvaluationDomainError, InputError, boundary
 from .functions import relu, sigmoid, softplus
 from .shapes import as_explicit_matrix, as_scalar
 from .walk import depends, symbols
@@ -166,9 +166,11 @@ def _apply(e, args: list):
     raise InputError(f"cannot evaluate {head.__name__} numerically (in {e})")
 
 
+@boundary
 def evaluate_exact(expr, values: Mapping):
     """The value of ``expr`` computed by SymPy with explicit matrices (exact for rational
     data): a SymPy number or an explicit ``Matrix``."""
+    _require(expr, values)
     explicit = {k: as_explicit_matrix(v, k) if isinstance(k, sp.MatrixSymbol)
                 else as_scalar(v, f"the value of {k}") for k, v in values.items()}
     result = expr.xreplace(explicit).replace(
@@ -187,6 +189,7 @@ def matrix_symbols(expr) -> list:
     return sorted(found - dimensions, key=lambda s: (str(s), sp.srepr(s)))
 
 
+@boundary
 def random_values(expr, *, seed: int = 0, integers: bool = False) -> dict:
     """Random values for the symbols of ``expr``.
 
@@ -195,6 +198,7 @@ def random_values(expr, *, seed: int = 0, integers: bool = False) -> dict:
     other matrices have entries in [−1, 1]; scalars lie in [½, 3/2]. With ``integers=True``
     the entries are small integers (exact arithmetic), square matrices 2n·I + [−1, 1].
     """
+    _require(expr, {})
     rng = np.random.default_rng(seed)
     values = {}
     for s in matrix_symbols(expr):
@@ -213,3 +217,10 @@ def random_values(expr, *, seed: int = 0, integers: bool = False) -> dict:
         else:
             values[s] = int(rng.integers(1, 4)) if integers else float(rng.uniform(0.5, 1.5))
     return values
+
+
+def _require(expr, values) -> None:
+    if not isinstance(expr, sp.Basic):
+        raise InputError(f"expected a SymPy expression, not {type(expr).__name__}")
+    if not isinstance(values, Mapping):
+        raise InputError(f"values must be a dict {{symbol: value}}, not {type(values).__name__}")

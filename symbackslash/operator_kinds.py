@@ -35,7 +35,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
-from .errors import InputError
+from .errors import InputError, boundary
 from .operator_printing import subscripted
 from .operators import ABSORBS_SCALARS, SUM_RULES, IdentityOperator, Operator, compose_rule
 from .shallow import add, hadamard, matmul, scale, transpose
@@ -51,8 +51,11 @@ def _explicit(A) -> sp.Matrix:
     return sp.Matrix(A.as_explicit() if isinstance(A, sp.MatrixExpr) else A)
 
 
+@boundary
 def vec(X) -> sp.Matrix:
     """vec X: the columns of X stacked (column-major), as an explicit column."""
+    if not isinstance(X, (sp.MatrixBase, sp.MatrixExpr)):
+        raise InputError(f"vec needs a matrix, not {type(X).__name__}")
     X = _explicit(X)
     return sp.Matrix([X[i, j] for j in range(X.cols) for i in range(X.rows)])
 
@@ -215,6 +218,7 @@ class TraceFunctional(_WithMatrix):
         return base ** prettyForm("T•")
 
 
+@boundary
 def transpose_dot(G) -> TraceFunctional:
     """G^{T•}, the transpose-dot with G: X ↦ tr(GᵀX) (the paper's name for it)."""
     return TraceFunctional(G)

@@ -40,7 +40,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from .errors import DifferentiationError
+from .errors import DifferentiationError, boundary
 from .operator_kinds import (
     Hadamard,
     LeftMultiply,
@@ -237,6 +237,7 @@ def matrix_children(expr: sp.Expr) -> list:
     return list(expr.args)
 
 
+@boundary
 def matrix_partials(expr: sp.Expr) -> dict:
     """``{child: local partial}`` for one matrix operation (in node symbols).
 

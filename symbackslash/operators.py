@@ -35,7 +35,7 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from .elements import act, adjoint, divide, is_zero, one, subtract, zero
-from .errors import InputError
+from .errors import InputError, boundary
 from .operator_printing import ATOM, COMPOSITION, SUM, composed, scaled, summed
 from .shallow import add, scale
 from .shapes import as_scalar, shape_of, shapes_differ, size
@@ -397,6 +397,7 @@ class Compose(Operator):
     _latex = _pretty = _sympystr
 
 
+@boundary
 def representer(functional):
     """The gradient G of a linear functional φ (φ(X) = tr(GᵀX)): G = φᵀ(1).
 

@@ -19,6 +19,24 @@ Programs
     may be assigned once, must be assigned before it is used, and may not be the name of a
     function or constant.
 
+Names
+    A name means only what this module says: a function of :data:`FUNCTIONS` (callable only),
+    a constant of :data:`CONSTANTS`, or else a plain variable. So ``E`` is a variable, not
+    Euler's number (write ``exp(1)``); ``I`` is a variable, not the imaginary unit; ``S``,
+    ``N``, ``beta``, ``gamma``, ``eval`` and ``open`` are variables too (calling ``eval(x)`` or
+    ``open(x)`` is refused as unsafe). Names starting with ``__`` are refused.
+
+Numbers
+    Decimal literals are read exactly from the text (``1e-400`` is 10⁻⁴⁰⁰, not 0.0); integer
+    and decimal sizes and numeric powers are held to :mod:`symbackslash.limits`.
+
+Limits
+    Every limit of :class:`~symbackslash.limits.Limits` is checked before work grows with it.
+    Python's parser has two fixed limits of its own, reported as
+    ``ResourceLimitError(limit="python_parser")``: about 200 nested brackets, and a few
+    thousand operators chained in one expression (a sum of 100,000 terms); split such
+    expressions into assignments.
+
 >>> parse("exp(sin(x)**2) / (1 + y**2)")
 exp(sin(x)**2)/(y**2 + 1)
 >>> program = parse("a = x*y; b = sin(a)\\nf = a + b   # output")
@@ -31,59 +49,29 @@ exp(sin(x)**2)/(y**2 + 1)
 from __future__ import annotations
 
 import ast
-import builtins
 import dataclasses
 import re
+import sys
 
 import sympy as sp
 
-from .errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError
-from .functions import relu, sigmoid, softplus
-from .limits import check_limit, get_limits
+from .errors import (
+    GraphError,
+    InputError,
+    ParseError,
+    ResourceLimitError,
+    boundary,
+)
+from .limits import check_limit, get_limits, symbols
+from .syntax import CONSTANTS, FUNCTIONS, LINE_END, Converter, check_name, unsupported
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "Program", "parse", "parse_expression", "parse_program"]
 
-#: The functions text may call: name → (SymPy function, number of arguments; None = 2 or more).
-FUNCTIONS: dict[str, tuple[object, int | None]] = {
-    "sin": (sp.sin, 1), "cos": (sp.cos, 1), "tan": (sp.tan, 1), "cot": (sp.cot, 1),
-    "sec": (sp.sec, 1), "csc": (sp.csc, 1),
-    "asin": (sp.asin, 1), "acos": (sp.acos, 1), "atan": (sp.atan, 1), "atan2": (sp.atan2, 2),
-    "sinh": (sp.sinh, 1), "cosh": (sp.cosh, 1), "tanh": (sp.tanh, 1),
-    "asinh": (sp.asinh, 1), "acosh": (sp.acosh, 1), "atanh": (sp.atanh, 1),
-    "exp": (sp.exp, 1), "log": (sp.log, 1), "sqrt": (sp.sqrt, 1), "erf": (sp.erf, 1),
-    "abs": (sp.Abs, 1), "sign": (sp.sign, 1),
-    "max": (sp.Max, None), "min": (sp.Min, None),
-    "sigmoid": (sigmoid, 1), "softplus": (softplus, 1), "relu": (relu, 1),
-}
-
-#: Names that denote constants rather than variables.
-CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi}
-
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-
-# Constructs outside the allow-list, named for the error message.
-_NAMES = {
-    ast.Attribute: "attribute access", ast.Subscript: "subscript", ast.Lambda: "lambda",
-    ast.ListComp: "list comprehension", ast.SetComp: "set comprehension",
-    ast.DictComp: "dict comprehension", ast.GeneratorExp: "generator expression",
-    ast.JoinedStr: "f-string", ast.NamedExpr: "walrus assignment (:=)",
-    ast.Starred: "starred argument", ast.Import: "import statement",
-    ast.ImportFrom: "import statement", ast.FunctionDef: "function definition (def)",
-    ast.AsyncFunctionDef: "function definition (def)", ast.ClassDef: "class definition",
-    ast.Compare: "comparison", ast.BoolOp: "boolean operator", ast.IfExp: "conditional expression",
-    ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set",
-    ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
-    ast.AugAssign: "augmented assignment (+= etc.)", ast.AnnAssign: "annotated assignment",
-    ast.Slice: "slice", ast.Delete: "del statement", ast.Global: "global statement",
-    ast.Nonlocal: "nonlocal statement",
-}
-_HINTS = {
-    ast.BitXor: "'^' is not a power here; write x**2",
-    ast.MatMult: "'@' is not allowed; matrix expressions are given as SymPy objects",
-    ast.Compare: "equations are not expressions; give the expression to differentiate",
-}
-_BUILTINS = frozenset(dir(builtins))  # calling one of these is refused as unsafe
-_DIGITS = re.compile(r"\d{2,}")
+_DIGITS = re.compile(r"\d[\d_]+")  # digit runs, underscores allowed
+_STRUCTURE = re.compile(r"[()\[\]{}\n;]")
+_COMMENT = re.compile(r"#[^\n]*")
+#: Name given to text handed to :func:`ast.parse` (so audits can tell it from other code).
+SOURCE_NAME = "<symbackslash input>"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +92,32 @@ class Program:
     inputs: tuple[sp.Symbol, ...]
     lines: tuple[int, ...] = ()
 
+    def __post_init__(self):
+        """A program made by hand obeys the parser's rules: pairs (Symbol, expression), each
+        name assigned once and before it is used."""
+        if not isinstance(self.assignments, (tuple, list)) or not self.assignments:
+            raise InputError("a Program needs a non-empty tuple of (Symbol, expression) pairs")
+        if not isinstance(self.inputs, (tuple, list)) or \
+                not all(isinstance(s, sp.Symbol) for s in self.inputs):
+            raise InputError("Program.inputs must be a tuple of symbols")
+        assigned = {pair[0] for pair in self.assignments if isinstance(pair, tuple) and pair}
+        defined: set = set()
+        for k, pair in enumerate(self.assignments):
+            if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], sp.Symbol)
+                    and isinstance(pair[1], sp.Expr)):
+                raise InputError(f"assignment {k} of the Program is {pair!r}; give a pair "
+                                 f"(Symbol, SymPy expression), or parse text with parse_program")
+            name, expr = pair
+            if name in defined:
+                raise GraphError(f"'{name}' is assigned twice in the Program; assign each name "
+                                 f"once")
+            early = sorted(map(str, (symbols(expr) & assigned) - defined))
+            if early:
+                raise GraphError(f"assignment {k} ({name} = {expr}) uses {', '.join(early)} "
+                                 f"before its assignment; assign it first (a program has no "
+                                 f"cycles)")
+            defined.add(name)
+
     @property
     def output(self) -> sp.Symbol:
         """The program's output: the name assigned last."""
@@ -118,6 +132,7 @@ class Program:
         return "\n".join(f"{name} = {expr}" for name, expr in self.assignments)
 
 
+@boundary
 def parse(text: str) -> sp.Expr | Program:
     """Parse an expression or a program; return a SymPy expression or a :class:`Program`.
 
@@ -129,10 +144,11 @@ def parse(text: str) -> sp.Expr | Program:
     """
     module = _read(text)
     if any(not isinstance(s, ast.Expr) for s in module.body) or len(module.body) != 1:
-        return _program(module)
-    return _Converter().expression(module.body[0].value)
+        return _program(module, text)
+    return Converter(text).expression(module.body[0].value)
 
 
+@boundary
 def parse_expression(text: str) -> sp.Expr:
     """Parse text that must hold exactly one expression."""
     result = parse(text)
@@ -142,6 +158,7 @@ def parse_expression(text: str) -> sp.Expr:
     return result
 
 
+@boundary
 def parse_program(text: str) -> Program:
     """Parse text as a program; a lone expression becomes the program ``f = expression``."""
     result = parse(text)
@@ -163,22 +180,31 @@ def _read(text: str) -> ast.Module:
     check_limit("max_chars", len(text), "input length in characters")
     limits = get_limits()
     for match in _DIGITS.finditer(text):
-        if match.end() - match.start() > limits.max_int_digits:
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        digits = match.end() - match.start() - match.group().count("_")
+        if digits > limits.max_int_digits:
+            line, column = _position(text, match.start())
             raise ResourceLimitError(
-                f"a number literal with {match.end() - match.start()} digits at line {line}, "
-                f"column {column} is longer than {limits.max_int_digits} digits",
-                limit="max_int_digits")
+                f"a number literal with {digits} digits at line {line}, column {column} is "
+                f"longer than {limits.max_int_digits} digits", limit="max_int_digits")
+    statements = _count_statements(text, limits.max_statements)
+    check_limit("max_statements", statements, "number of statements")
     try:
-        module = ast.parse(text, mode="exec")
+        module = ast.parse(text, filename=SOURCE_NAME, mode="exec")
     except SyntaxError as err:
+        if "too many nested parentheses" in err.msg:
+            raise ResourceLimitError(f"more than 200 nested brackets at line {err.lineno}, "
+                                     f"column {err.offset}", limit="python_parser") from None
+        if "integer string conversion" in err.msg:
+            raise ResourceLimitError(f"an integer literal at line {err.lineno} is longer than "
+                                     f"Python's {sys.get_int_max_str_digits()} digits",
+                                     limit="python_parser") from None
         raise ParseError(_syntax_message(err), line=err.lineno, column=err.offset,
                          construct="syntax") from None
     except (RecursionError, MemoryError):
-        raise ResourceLimitError(
-            "the text is nested too deeply, or one expression chains too many operators, "
-            "for Python's parser; split it into several assignments", limit="max_depth") from None
+        raise ResourceLimitError("the text nests too deeply, or one expression chains too many "
+                                 "operators, for Python's parser", limit="python_parser") from None
+    if not text.isascii():
+        _character_columns(module, text)
     if not module.body:
         raise ParseError("empty input: give an expression such as 'x*y' or a program such as "
                          "'a = x*y\\nf = sin(a)'", line=1, column=1)
@@ -186,24 +212,58 @@ def _read(text: str) -> ast.Module:
     return module
 
 
+def _count_statements(text: str, limit: int) -> int:
+    """The number of statements, counted without parsing when it may be over ``limit``.
+
+    Counts the non-blank pieces between line ends and semicolons outside brackets, comments
+    removed: exact for the programs the parser accepts, and linear in the text, so a huge
+    program is refused before :func:`ast.parse` spends seconds on it. Returns 0 when a crude
+    bound is within ``limit``.
+    """
+    if text.count("\n") + text.count(";") + 1 <= limit:
+        return 0
+    code = _COMMENT.sub("", text)
+    depth, count, start = 0, 0, 0
+    for match in _STRUCTURE.finditer(code):
+        char = match.group()
+        if char in "\n;":
+            if depth == 0:
+                count += bool(code[start:match.start()].strip())
+                start = match.end()
+        else:
+            depth = max(0, depth + (1 if char in "([{" else -1))
+    return count + bool(code[start:].strip())
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def _syntax_message(err: SyntaxError) -> str:
     message = err.msg
-    if "invalid decimal literal" in message or "invalid syntax. Perhaps you forgot a comma" in message:
+    if "invalid decimal literal" in message or "Perhaps you forgot a comma" in message:
         message += "; implicit multiplication is not allowed, write 2*x instead of 2x"
     elif "was never closed" in message or "unmatched" in message:
         message += "; check the parentheses"
-    elif "string" in message:
+    elif "null bytes" in message:
+        message += "; remove the null character"
+    elif "string literal" in message or "f-string" in message:
         message += "; string literals are not allowed"
+    elif "indent" in message:
+        message += "; remove the spaces at the start of the line"
     return f"not a valid expression: {message}"
 
 
-def _program(module: ast.Module) -> Program:
+def _program(module: ast.Module, text: str) -> Program:
     names = sp.Symbol  # program names are plain symbols, like every other name
     assigned: dict[str, tuple[int, int]] = {}
     for stmt in module.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0]
-            _check_name(target.id, target, assigning=True)
+            check_name(target.id, target, assigning=True)
             if target.id in assigned:
                 raise GraphError(f"'{target.id}' is assigned twice (line {assigned[target.id][0]}, "
                                  f"column {assigned[target.id][1]} and line {stmt.lineno}, column "
@@ -211,16 +271,17 @@ def _program(module: ast.Module) -> Program:
                                  f"name once, so use a new name")
             assigned[target.id] = (stmt.lineno, stmt.col_offset + 1)
         elif isinstance(stmt, ast.Assign):
-            raise _unsupported(stmt.targets[0] if len(stmt.targets) == 1 else stmt,
+            raise unsupported(stmt.targets[0] if len(stmt.targets) == 1 else stmt,
                                "assignment target (only 'name = expression' is allowed)")
         elif isinstance(stmt, ast.Expr):
             raise ParseError("a program line must be an assignment 'name = expression'; the last "
-                             "assignment is the output", line=stmt.lineno, column=stmt.col_offset + 1,
+                             "assignment is the output", line=stmt.lineno,
+                             column=stmt.col_offset + 1,
                              construct="expression statement")
         else:
-            raise _unsupported(stmt)
+            raise unsupported(stmt)
 
-    converter = _Converter()
+    converter = Converter(text)
     defined: set[str] = set()
     assignments, lines = [], []
     for stmt in module.body:
@@ -229,7 +290,8 @@ def _program(module: ast.Module) -> Program:
             if isinstance(node, ast.Name) and node.id in assigned and node.id not in defined:
                 if node.id == target.id:
                     raise GraphError(f"'{node.id}' is used in its own definition on line "
-                                     f"{stmt.lineno}, column {node.col_offset + 1}; a straight-line "
+                                     f"{stmt.lineno}, column {node.col_offset + 1}; a "
+                                     f"straight-line "
                                      f"program has no cycles, so give the new value a new name")
                 raise GraphError(_before_definition(node, stmt, assigned, module))
         assignments.append((names(target.id), converter.expression(stmt.value)))
@@ -257,182 +319,13 @@ def _before_definition(node: ast.Name, stmt: ast.Assign, assigned: dict[str, tup
             f"assign it first")
 
 
-def _check_name(name: str, node: ast.AST, *, assigning: bool = False) -> None:
-    if name.startswith("__"):
-        raise UnsafeInputError(f"names starting with '__' are not allowed ({name!r})",
-                               line=node.lineno, column=node.col_offset + 1, construct="dunder name")
-    if name in FUNCTIONS or name in CONSTANTS:
-        what = "function" if name in FUNCTIONS else "constant"
-        if assigning:
-            raise GraphError(f"'{name}' is a built-in {what} and cannot be assigned (line "
-                             f"{node.lineno}); choose another name")
-        if name in FUNCTIONS:
-            raise ParseError(f"'{name}' is a function; call it, as in {name}(x)",
-                             line=node.lineno, column=node.col_offset + 1, construct="function name")
-
-
-def _unsupported(node: ast.AST, what: str | None = None) -> ParseError:
-    name = what or _NAMES.get(type(node)) or type(node).__name__
-    hint = _HINTS.get(type(node))
-    message = f"{name} is not allowed" + (f"; {hint}" if hint else "")
-    line, column = getattr(node, "lineno", None), getattr(node, "col_offset", None)
-    column = None if column is None else column + 1
-    return UnsafeInputError(message, line=line, column=column, construct=name)
-
-
-# --------------------------------------------------------------------------- converting
-
-
-class _Converter:
-    """Allow-listed ``ast`` → SymPy, iterative (no recursion limits on long chains)."""
-
-    def __init__(self):
-        self.symbols: dict[str, sp.Symbol] = {}
-
-    def expression(self, root: ast.expr) -> sp.Expr:
-        limits = get_limits()
-        # Post-order walk with an explicit stack: (node, depth, children converted?).
-        stack = [(root, 1, False)]
-        values: list[sp.Expr] = []
-        while stack:
-            node, depth, ready = stack.pop()
-            if depth > limits.max_depth:
-                raise ResourceLimitError(
-                    f"expression nesting deeper than {limits.max_depth} at line {node.lineno}",
-                    limit="max_depth")
-            if not ready:
-                _validate(node)
-                children = self._children(node)
-                stack.append((node, depth, True))
-                stack.extend((child, depth + 1, False) for child in reversed(children))
-                continue
-            count = len(self._children(node))
-            args = values[len(values) - count:] if count else []
-            del values[len(values) - count:]
-            values.append(self._build(node, args))
-        return values[0]
-
-    def _children(self, node: ast.AST) -> list[ast.AST]:
-        if isinstance(node, ast.BinOp):
-            return [operand for _, operand in _chain(node)]
-        if isinstance(node, ast.UnaryOp):
-            return [node.operand]
-        if isinstance(node, ast.Call):
-            return list(node.args)
-        return []
-
-    def _build(self, node: ast.AST, args: list[sp.Expr]) -> sp.Expr:
-        where = {"line": node.lineno, "column": node.col_offset + 1}
-        if isinstance(node, ast.Constant):
-            value = node.value
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                kind = {str: "string literal", bytes: "bytes literal"}.get(type(value), type(value).__name__)
-                raise UnsafeInputError(f"{kind} is not allowed; only numbers", construct=kind, **where)
-            if isinstance(value, float):
-                if value != value or value in (float("inf"), float("-inf")):
-                    raise ParseError("number literal out of range", construct="number", **where)
-                return sp.Rational(repr(value))
-            return sp.Integer(value)
-        if isinstance(node, ast.Name):
-            if node.id in CONSTANTS:
-                return CONSTANTS[node.id]
-            _check_name(node.id, node)
-            return self.symbols.setdefault(node.id, sp.Symbol(node.id))
-        if isinstance(node, ast.UnaryOp):
-            if isinstance(node.op, ast.USub):
-                return -args[0]
-            if isinstance(node.op, ast.UAdd):
-                return args[0]
-            raise _unsupported(node, f"unary operator {type(node.op).__name__}")
-        if isinstance(node, ast.BinOp):
-            op = type(node.op)
-            if op not in _BINARY:
-                hint = _HINTS.get(op)
-                raise UnsafeInputError(f"operator {type(node.op).__name__} is not allowed"
-                                       + (f"; {hint}" if hint else "; use + - * / **"),
-                                       construct="operator", **where)
-            if op is ast.Pow:
-                return _power(args[0], args[1], where)
-            # A whole chain a + b - c … or a * b / c … at once: SymPy flattens in one go.
-            ops = [kind for kind, _ in _chain(node)]
-            if op in (ast.Add, ast.Sub):
-                return sp.Add(*(-a if kind is ast.Sub else a for kind, a in zip(ops, args)))
-            for kind, a, operand in zip(ops, args, _chain(node)):
-                if kind is ast.Div and a == 0:
-                    raise ParseError("division by zero", construct="division",
-                                     line=operand[1].lineno, column=operand[1].col_offset + 1)
-            return sp.Mul(*(sp.Pow(a, -1) if kind is ast.Div else a for kind, a in zip(ops, args)))
-        if isinstance(node, ast.Call):
-            return self._call(node, args, where)
-        raise _unsupported(node)
-
-    def _call(self, node: ast.Call, args: list[sp.Expr], where: dict) -> sp.Expr:
-        name = node.func.id
-        function, arity = FUNCTIONS[name]
-        if (arity is None and len(args) < 2) or (arity is not None and len(args) != arity):
-            wanted = "2 or more" if arity is None else str(arity)
-            raise ParseError(f"{name} takes {wanted} argument(s), got {len(args)}",
-                             construct="call", **where)
-        # Evaluate (sin(0) → 0) only on constants: for symbolic arguments SymPy's eval only
-        # queries assumptions, which costs more than the rest of the parse.
-        return function(*args, evaluate=all(a.is_Number for a in args))
-
-
-def _validate(node: ast.AST) -> None:
-    """Refuse, before looking inside, any syntax node outside the allow-list."""
-    where = {"line": getattr(node, "lineno", None),
-             "column": getattr(node, "col_offset", -1) + 1}
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name):
-            raise _unsupported(node.func if isinstance(node.func, ast.Attribute) else node,
-                               "calling anything but a named function")
-        name = node.func.id
-        if name not in FUNCTIONS:
-            known = ", ".join(sorted(FUNCTIONS))
-            kind = UnsafeInputError if name.startswith("_") or name in _BUILTINS else ParseError
-            raise kind(f"unknown function {name!r}; the allowed functions are: {known}",
-                       construct="call", **where)
-        if node.keywords:
-            raise UnsafeInputError(f"keyword arguments are not allowed in {name}(...)",
-                                   construct="keyword argument", **where)
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                raise _unsupported(arg)
-    elif not isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant)):
-        raise _unsupported(node)
-
-
-def _chain(node: ast.BinOp) -> list[tuple[type, ast.AST]]:
-    """The operands of a left-nested chain of + and − (or of * and /), with their operators.
-
-    ``a - b + c`` gives ``[(Add, a), (Sub, b), (Add, c)]``; a power is a chain of two.
-    """
-    family = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (
-        (ast.Mult, ast.Div) if isinstance(node.op, (ast.Mult, ast.Div)) else None)
-    if family is None:
-        return [(ast.Add, node.left), (type(node.op), node.right)]
-    reversed_chain = []
-    while isinstance(node, ast.BinOp) and isinstance(node.op, family):
-        reversed_chain.append((type(node.op), node.right))
-        node = node.left
-    reversed_chain.append((family[0], node))
-    return reversed_chain[::-1]
-
-
-def _power(base: sp.Expr, exponent: sp.Expr, where: dict) -> sp.Expr:
-    limits = get_limits()
-    if exponent.is_Number:
-        if abs(exponent) > limits.max_exponent:
-            raise ResourceLimitError(f"exponent {exponent} at line {where['line']}, column "
-                                     f"{where['column']} is larger than {limits.max_exponent}",
-                                     limit="max_exponent")
-        if base.is_Rational and exponent.is_Integer and base not in (0, 1, -1):
-            digits = abs(int(exponent)) * max(len(str(abs(base.p))), len(str(base.q)))
-            if digits > limits.max_int_digits:
-                raise ResourceLimitError(
-                    f"{base}**{exponent} at line {where['line']}, column {where['column']} would "
-                    f"have about {digits} digits, more than {limits.max_int_digits}",
-                    limit="max_int_digits")
-    if base == 0 and exponent.is_Number and exponent < 0:
-        raise ParseError("division by zero (0 to a negative power)", construct="power", **where)
-    return sp.Pow(base, exponent)
+def _character_columns(module: ast.Module, text: str) -> None:
+    """Turn the UTF-8 byte offsets of ``ast`` into character columns, in place (only needed
+    for lines with non-ASCII characters), so messages and literals use character positions."""
+    lines = LINE_END.split(text)
+    for node in ast.walk(module):
+        for attr, line_attr in (("col_offset", "lineno"), ("end_col_offset", "end_lineno")):
+            offset, number = getattr(node, attr, None), getattr(node, line_attr, None)
+            if offset is not None and number is not None and not lines[number - 1].isascii():
+                encoded = lines[number - 1].encode("utf-8")
+                setattr(node, attr, len(encoded[:offset].decode("utf-8", errors="replace")))

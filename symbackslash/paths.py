@@ -24,6 +24,7 @@ import networkx as nx
 import sympy as sp
 
 from .elements import act, is_zero
+from .errors import boundary
 from .matrices import TriangularSystem, triangular_system
 
 __all__ = ["neumann_terms", "neumann_inverse", "nilpotency_index", "path_products", "path_sum"]
@@ -35,6 +36,7 @@ def _system(G_or_system) -> TriangularSystem:
     return triangular_system(G_or_system)
 
 
+@boundary
 def neumann_terms(G_or_system) -> list[dict]:
     """The nonzero powers L⁰ = I, L¹, L², … as sparse mappings ``{(i, j): entry}``.
 
@@ -57,11 +59,13 @@ def neumann_terms(G_or_system) -> list[dict]:
     return terms
 
 
+@boundary
 def nilpotency_index(G_or_system) -> int:
     """The smallest k with L^k = 0 (one more than the longest path's number of edges)."""
     return len(neumann_terms(G_or_system))
 
 
+@boundary
 def neumann_inverse(G_or_system) -> sp.Matrix:
     """(I − L)⁻¹ = I + L + … + L^{k−1} as a dense SymPy matrix (for display and checks)."""
     S = _system(G_or_system)
@@ -72,6 +76,7 @@ def neumann_inverse(G_or_system) -> sp.Matrix:
     return sp.Matrix(S.n, S.n, lambda i, j: total.get((int(i), int(j)), 0))
 
 
+@boundary
 def path_products(G: nx.DiGraph, source, target) -> list[tuple[list, object]]:
     """Every path ``source → … → target`` with the product of its edge weights.
 
@@ -88,6 +93,7 @@ def path_products(G: nx.DiGraph, source, target) -> list[tuple[list, object]]:
     return result
 
 
+@boundary
 def path_sum(G: nx.DiGraph, source, target):
     """The sum of :func:`path_products`: the total derivative d target / d source."""
     products = [p for _, p in path_products(G, source, target)]

@@ -29,16 +29,38 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
-from sympy.printing.latex import (greek_letters_set, latex_escape, modifier_dict,
-                                  other_symbols, tex_greek_dictionary)
+from sympy.printing.latex import (
+    greek_letters_set,
+    latex_escape,
+    modifier_dict,
+    other_symbols,
+    tex_greek_dictionary,
+)
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from .elements import is_zero
-from .pieces import (Chain, Combination, Entry, Factors, Grid, Nabla, Notation, Partial, Phrase,
-                     Product, Route, Rows, Section, Table, Terms, same)
+from .errors import boundary
+from .pieces import (
+    Chain,
+    Combination,
+    Entry,
+    Factors,
+    Grid,
+    Nabla,
+    Notation,
+    Partial,
+    Phrase,
+    Product,
+    Route,
+    Rows,
+    Section,
+    Table,
+    Terms,
+)
 
-__all__ = ["LatexPrinter", "TextPrinter", "latex", "text", "symbol_latex", "node_symbol"]
+__all__ = ["LatexPrinter", "TextPrinter", "latex", "text", "symbol_latex", "node_symbol",
+           "broadcast_parts"]
 
 #: Name parts that put an accent on the base letter (``x_bar`` is x̄): narrow accent for a
 #: single letter, wide accent (where LaTeX has one) for a word.
@@ -100,6 +122,26 @@ def node_symbol(node) -> sp.Basic:
     return sp.Symbol(str(node))
 
 
+#: Functions that LaTeX writes as a command of their name (tanh.(X) is \\tanh.(X)).
+LATEX_FUNCTIONS = frozenset({"sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "log", "ln",
+                             "arcsin", "arccos", "arctan", "cot", "coth", "sec", "csc"})
+
+
+def broadcast_parts(e) -> tuple:
+    """An element-wise function h.(X) (SymPy's ``ElementwiseApplyFunction``) as
+    ``(h, lambda, X)``: ``h`` the applied function when the lambda is z ↦ h(z) (e.g.
+    ``tanh``), else ``None`` and the lambda with its variable named z."""
+    f = e.function
+    (z,) = f.variables
+    body = f.expr
+    if isinstance(body, sp.Function) and body.args == (z,):
+        return body.func, f, e.expr
+    named = sp.Symbol("z")
+    if named not in body.free_symbols:
+        f = sp.Lambda(named, body.xreplace({z: named}))
+    return None, f, e.expr
+
+
 def _split_terms(c: Combination):
     """Signed terms of a combination: ``[(negative, weight or None, unknown or None)]``."""
     result = []
@@ -154,6 +196,18 @@ class LatexPrinter(SympyLatexPrinter):
 
     def _print_str(self, s):
         return r"\text{%s}" % latex_escape(s)
+
+    def _print_ElementwiseApplyFunction(self, e):
+        """h.(X), the paper's (and Julia's) notation for h applied to every entry."""
+        h, f, X = broadcast_parts(e)
+        if h is None:
+            head = r"\left(%s \mapsto %s\right)" % (self._print(f.variables[0]),
+                                                    self._print(f.expr))
+        elif h.__name__ in LATEX_FUNCTIONS:
+            head = "\\" + h.__name__
+        else:
+            head = self._print(h)
+        return r"%s.\!\left(%s\right)" % (head, self._print(X))
 
     def _print_Chain(self, c: Chain):
         return " = ".join(self._print(p) for p in c.parts)
@@ -267,6 +321,17 @@ class TextPrinter(StrPrinter):
     def _print_str(self, s):
         return s
 
+    def _print_ElementwiseApplyFunction(self, e):
+        """h.(X), the paper's (and Julia's) notation for h applied to every entry."""
+        h, f, X = broadcast_parts(e)
+        head = h.__name__ if h is not None else "(%s -> %s)" % (self._print(f.variables[0]),
+                                                                self._print(f.expr))
+        return "%s.(%s)" % (head, self._print(X))
+
+    def _print_HadamardProduct(self, e):
+        """A .* B, the entry-wise product (MATLAB's and Julia's notation)."""
+        return " .* ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in e.args)
+
     def _print_Chain(self, c: Chain):
         return _beside([self._print(p) for p in c.parts], " = ")
 
@@ -366,11 +431,25 @@ def _beside(blocks: list[str], separator: str) -> str:
     return "\n".join(line.rstrip() for line in out)
 
 
+@boundary
 def latex(expr, **settings) -> str:
-    """LaTeX of ``expr`` (a SymPy object or a derivation piece) with :class:`LatexPrinter`."""
+    """LaTeX of ``expr`` (a SymPy object or a derivation piece) with :class:`LatexPrinter`:
+    the notation of the derivations (``x_bar`` is x̄, h.(X) for element-wise functions).
+
+    >>> import sympy as sp
+    >>> print(latex(sp.MatrixSymbol("X", 2, 2).applyfunc(sp.tanh)))
+    \\tanh.\\!\\left(X\\right)
+    """
     return LatexPrinter(settings).doprint(expr)
 
 
+@boundary
 def text(expr, **settings) -> str:
-    """Plain text of ``expr`` with :class:`TextPrinter`."""
+    """Plain text of ``expr`` with :class:`TextPrinter` (what the command line prints).
+
+    >>> import sympy as sp
+    >>> A, X = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("X", 2, 2)
+    >>> print(text(sp.HadamardProduct(A, X.applyfunc(sp.tanh))))
+    A .* tanh.(X)
+    """
     return TextPrinter(settings).doprint(expr)

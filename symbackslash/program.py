@@ -6,7 +6,8 @@ module runs the same :func:`~symbackslash.solve.back_substitute` on (I − L)ᵀ
 ``assign`` hook that gives every adjoint x̄_k its own name, so the solve writes the program:
 
 1. forward assignments: the node values the weights need (dead code removed);
-2. adjoint assignments: x̄_k = Σ_j L[j, k]·x̄_j, one per node on a path to the output;
+2. adjoint assignments: x̄_k = Σ_j L[j, k]·x̄_j, one per node on a path to the output
+   from a variable of ``wrt`` (adjoints nobody uses are dropped);
 3. outputs: the adjoints of the variables.
 
 Products of many factors are split into a chain of binary products first (SymPy flattens
@@ -37,17 +38,19 @@ import dataclasses
 
 import networkx as nx
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
-from .elements import zero
-from .errors import InputError
-from .graph import build_graph, node_order, resolve_wrt
-from .matrices import triangular_system
 from .adjoints import AdjointSymbol, adjoint_name
 from .codegen import MatrixNumPyPrinter, generated_symbol
+from .elements import zero
+from .errors import InputError, boundary
+from .evaluate import KINK_HEADS, CheckedFunction
+from .graph import build_graph, closed_forms, node_order, resolve_wrt
+from .matrices import triangular_system
 from .rules import local_partials
+from .shallow import canonical
 from .solve import back_substitute
 from .tidy import tidy
-from .shallow import canonical
 from .walk import bottom_up, symbols
 
 __all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
@@ -105,21 +108,26 @@ class GradientProgram:
         """Gradient-program operations ÷ function operations (the cheap-gradient ratio)."""
         return self.operations / max(self.function_operations, 1)
 
+    @boundary
     def closed_form(self) -> list:
         """The gradient in closed form: the program's outputs with every name substituted
-        (each distinct subexpression once, matrix operations evaluated one level as
-        back substitution applies them, and matrix results tidied as
-        :func:`~symbackslash.gradient.gradient` tidies them)."""
+        (each distinct subexpression once). Matrix results have their operations evaluated
+        one level as back substitution applies them, and are tidied as
+        :func:`~symbackslash.gradient.gradient` tidies them; scalar results are held to the
+        limits of :func:`~symbackslash.graph.closed_forms`, as ``gradient`` is."""
+        if not any(isinstance(v, sp.MatrixSymbol) for v in self.graph):
+            values = closed_forms(self.assignments)
+            return [out.xreplace(values) if isinstance(out, sp.Basic) else out
+                    for out in self.outputs]
         values: dict = {}  # names and subexpressions → their values
         for name, expr in self.assignments:
             values[name] = bottom_up(expr, canonical, values)
-        results = [bottom_up(sp.sympify(out), canonical, values) for out in self.outputs]
-        if any(isinstance(v, sp.MatrixSymbol) for v in self.graph):
-            memo: dict = {}
-            results = [tidy(r, memo) for r in results]
-        return results
+        memo: dict = {}
+        return [tidy(bottom_up(sp.sympify(out, strict=True), canonical, values), memo)
+                for out in self.outputs]
 
-    def lambdify(self, args=None, modules="numpy"):
+    @boundary
+    def lambdify(self, args=None, modules="numpy", *, check: bool = True):
         """Compile the program into a Python function returning the list of gradient entries.
 
         Parameters
@@ -129,6 +137,12 @@ class GradientProgram:
             ``inputs``, sorted by name — mind that ``x10`` sorts before ``x2``).
         modules : str
             As in :func:`sympy.lambdify` (``"numpy"``, ``"math"``, ``"mpmath"``, ``"jax"``).
+        check : bool
+            With ``True`` (the default) the function is a
+            :class:`~symbackslash.evaluate.CheckedFunction`: at a point where the gradient, or
+            the function itself, is undefined it raises
+            :class:`~symbackslash.errors.EvaluationDomainError` naming the assignment, instead
+            of returning nan or inf. ``False`` gives the bare compiled function.
 
         See :func:`compile_program`.
         """
@@ -136,7 +150,17 @@ class GradientProgram:
         missing = [s for s in self.inputs if s not in args]
         if missing:
             raise InputError(f"args must include every input; missing: {missing}")
-        return compile_program(args, self.assignments, self.outputs, modules)
+        outputs = [sp.sympify(out, strict=True) for out in self.outputs]
+        if not check:
+            return compile_program(args, self.assignments, outputs, modules)
+        kinks = list(dict.fromkeys(k.args[0] for _, e in self.assignments
+                                   for k in e.atoms(*KINK_HEADS)))
+        checked = [name for name, _ in self.assignments]
+        program = compile_program(args, self.assignments, outputs + checked + kinks, modules)
+        function = function_program(self.graph)
+        domain = compile_program(args, function, [v for v, _ in function], modules)
+        return CheckedFunction(program, args, len(outputs), self.assignments, kinks,
+                               domain=(domain, function), numpy=modules == "numpy")
 
     def __str__(self) -> str:
         lines = [f"{name} = {expr}" for name, expr in self.assignments]
@@ -147,23 +171,31 @@ class GradientProgram:
 def compile_program(inputs, assignments, outputs, modules="numpy"):
     """Compile a straight-line program into a Python function of ``inputs``.
 
-    Every symbol is renamed to a generated identifier first, so no user text (symbol names)
-    reaches the code that :func:`sympy.lambdify` compiles; the assignments become the
-    function's local variables, so shared values are computed once.
+    Every symbol, free or bound, is renamed to a generated identifier first, and undefined
+    functions are refused, so no user text (symbol or function names) reaches the code that
+    :func:`sympy.lambdify` compiles; the assignments become the function's local variables,
+    so shared values are computed once.
 
     >>> import sympy as sp
     >>> x, a = sp.symbols("x a")
     >>> compile_program([x], [(a, x + 1)], [a**2, a], modules="math")(2.0)
     [9.0, 3.0]
     """
-    names = [name for name, _ in assignments]
-    safe = {s: generated_symbol(s, k) for k, s in enumerate(list(inputs) + names)}
+    outputs = [sp.sympify(out, strict=True) for out in outputs]
+    exprs = [e for _, e in assignments] + outputs
+    undefined = set().union(*(e.atoms(AppliedUndef) for e in exprs))
+    if undefined:
+        raise InputError(f"cannot compile the undefined function(s) "
+                         f"{', '.join(sorted(map(str, undefined)))}; define them in SymPy")
+    symbols = set(inputs).union(*(e.atoms(sp.Symbol, sp.MatrixSymbol) for e in exprs),
+                                (name for name, _ in assignments))
+    safe = {s: generated_symbol(s, k)
+            for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
     replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
-    results = [sp.sympify(out).xreplace(safe) for out in outputs]
     matrices = modules == "numpy" and any(isinstance(s, sp.MatrixSymbol) for s in safe)
-    return sp.lambdify([safe[s] for s in inputs], results, modules=modules,
-                       cse=lambda exprs: (replacements, list(exprs)), docstring_limit=0,
-                       printer=MatrixNumPyPrinter if matrices else None)
+    return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
+                       modules=modules, cse=lambda exprs: (replacements, list(exprs)),
+                       docstring_limit=0, printer=MatrixNumPyPrinter if matrices else None)
 
 
 def function_program(G: nx.DiGraph) -> list:
@@ -214,6 +246,7 @@ def _add(H: nx.DiGraph, v, expr, kind: str, index: int) -> None:
             H.add_edge(u, v, weight=w)
 
 
+@boundary
 def gradient_program(f, wrt=None) -> GradientProgram:
     """The gradient of a scalar ``f`` as a :class:`GradientProgram` (reverse mode).
 
@@ -228,8 +261,8 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
     # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v.
-    upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]}) if i != j else w
-             for (j, i), w in S.upper().items()}
+    upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]})
+             if i != j and isinstance(w, sp.Basic) else w for (j, i), w in S.upper().items()}
     adjoint: list = []
 
     def assign(i, value):
@@ -242,7 +275,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     solution = back_substitute(upper, S.unit(out), assign=assign)
     outputs = [solution[S.position(v)] if v in H else zero(v) for v in variables]
     adjoint = _live(adjoint, outputs)
-    needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o) for o in outputs])
+    needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o, strict=True) for o in outputs])
     forward = _needed_forward(H, needed)
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
 
@@ -250,7 +283,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
 def _live(adjoint: list, outputs: list) -> list:
     """The adjoint assignments the outputs depend on (the adjoints of inputs outside
     ``wrt`` and of what only they need are dead code)."""
-    needed = symbols([sp.sympify(o) for o in outputs])
+    needed = symbols([sp.sympify(o, strict=True) for o in outputs])
     live = set()
     for name, expr in reversed(adjoint):
         if name in needed:

@@ -21,19 +21,36 @@ a convention (see ``Abs``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import sympy as sp
 
-from .errors import DifferentiationError
+from .errors import DifferentiationError, InputError, boundary
+from .functions import relu
 
-__all__ = ["RULES", "local_partials", "children", "operands", "register_rule", "NONSMOOTH"]
+__all__ = ["RULES", "local_partials", "children", "operands", "register_rule", "NONSMOOTH",
+           "kink"]
 
 Rule = Callable[[sp.Expr], dict[sp.Expr, sp.Expr]]
 
-#: Heads whose derivative does not exist everywhere; their rules follow the documented
-#: convention in their docstring, and results that use them are flagged.
-NONSMOOTH: set[type] = {sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise}
+#: Heads whose derivative does not exist everywhere, with the convention their rule follows
+#: at the points where it does not (:func:`kink` says where those points are). Results that
+#: use them are flagged by :mod:`symbackslash.nonsmooth`.
+NONSMOOTH: dict[type, str] = {
+    sp.Abs: "d|u|/du = sign(u), taken as 0 at u = 0 (a subgradient)",
+    sp.sign: "d sign(u)/du = 0; sign jumps at u = 0, where the derivative is taken as 0",
+    sp.Heaviside: "dH(u)/du = 0; H jumps at u = 0, where the derivative is taken as 0",
+    relu: "relu'(u) = Heaviside(u, 0): taken as 0 at u = 0 (a subgradient)",
+    sp.Max: "the derivative goes to the largest argument; k tied arguments share it "
+            "equally (1/k each: a subgradient)",
+    sp.Min: "the derivative goes to the smallest argument; k tied arguments share it "
+            "equally (1/k each: a subgradient)",
+    sp.Piecewise: "on a boundary, the derivative of the piece whose condition holds there "
+                  "(the first true condition)",
+    sp.floor: "derivative 0; floor jumps at the integers, where it is taken as 0",
+    sp.ceiling: "derivative 0; ceiling jumps at the integers, where it is taken as 0",
+}
 
 
 def children(expr: sp.Expr) -> list[sp.Expr]:
@@ -108,6 +125,31 @@ def _sign(expr: sp.sign) -> dict:
     return {expr.args[0]: sp.S.Zero}
 
 
+def _step(expr: sp.Expr) -> dict:
+    """∂H(u)/∂u = ∂⌊u⌋/∂u = ∂⌈u⌉/∂u = 0 away from the jumps; convention: 0 at them too
+    (SymPy would answer DiracDelta(u) for H, infinite at 0)."""
+    return {expr.args[0]: sp.S.Zero} if expr.args[0].free_symbols else {}
+
+
+def _extremum(expr: sp.Expr) -> dict:
+    """∂max(a₁ … aₙ)/∂aᵢ = [aᵢ attains it] / (number of arguments that attain it), with
+    [aᵢ attains it] = H(aᵢ − max of the others, 1), so a Heaviside meets 0 only where the
+    maximum is tied (the non-differentiable points).
+
+    For two arguments this is SymPy's Heaviside(aᵢ − aⱼ), with H(0) = 1/2; for more, SymPy's
+    own rule would give each of k tied arguments 1/2, which sums to k/2 and is no subgradient.
+    ``Min`` is the same with the inequality reversed.
+    """
+    args = expr.args
+    if len(args) == 2:
+        return {a: expr.fdiff(k) for k, a in enumerate(args, start=1) if a.free_symbols}
+    sign = 1 if expr.func is sp.Max else -1
+    attains = [sp.Heaviside(sign * (a - expr.func(*(b for b in args if b != a))), 1)
+               for a in args]
+    count = sp.Add(*attains)
+    return {a: t / count for a, t in zip(args, attains, strict=True) if a.free_symbols}
+
+
 #: The rule table: SymPy head → rule. Heads not listed use SymPy's ``fdiff``.
 RULES: dict[type, Rule] = {
     sp.Add: _add,
@@ -116,14 +158,24 @@ RULES: dict[type, Rule] = {
     sp.exp: _exp,
     sp.Abs: _abs,
     sp.sign: _sign,
+    sp.Heaviside: _step,
+    sp.floor: _step,
+    sp.ceiling: _step,
+    sp.Max: _extremum,
+    sp.Min: _extremum,
 }
 
 
+@boundary
 def register_rule(head: type, rule: Rule) -> None:
     """Add or replace the rule for a SymPy head. ``rule(expr)`` returns ``{operand: weight}``."""
+    if not (isinstance(head, type) and issubclass(head, sp.Basic)) or not callable(rule):
+        raise InputError(f"register_rule needs a SymPy class and a function, got {head!r} and "
+                         f"{type(rule).__name__}")
     RULES[head] = rule
 
 
+@boundary
 def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
     """Return ``{operand: ∂expr/∂operand}`` for one node's expression (in node symbols).
 
@@ -132,9 +184,20 @@ def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
     DifferentiationError
         If SymPy knows no derivative for the head of ``expr``.
     """
+    if not isinstance(expr, sp.Basic):
+        raise InputError(f"local_partials needs a SymPy expression, not {type(expr).__name__}")
     rule = RULES.get(expr.func)
-    if rule is not None:
-        return rule(expr)
+    weights = rule(expr) if rule is not None else _fdiff(expr)
+    for operand, weight in weights.items():
+        if isinstance(weight, sp.Basic) and weight.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise DifferentiationError(
+                f"the derivative of {expr} with respect to {operand} is undefined "
+                f"({weight}); rewrite the expression (e.g. 0**x is not differentiable in x)")
+    return weights
+
+
+def _fdiff(expr: sp.Expr) -> dict:
+    """Local partials from SymPy's own ``fdiff`` (heads without a rule)."""
     try:
         if _opaque(expr):
             return {s: sp.diff(expr, s) for s in operands(expr)}
@@ -148,6 +211,28 @@ def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
         raise DifferentiationError(
             f"no derivative rule for {type(expr).__name__} in the node {expr}: {reason}; "
             f"register one with symbackslash.register_rule") from None
+
+
+def kink(expr: sp.Expr) -> sp.Basic | None:
+    """Where the node ``expr`` (one operation on its operands) is not differentiable, as a
+    SymPy condition on its operands; ``None`` for a smooth head.
+
+    >>> u, v = sp.symbols("u v")
+    >>> kink(sp.Abs(u)), kink(sp.Max(u, v)), kink(sp.sin(u))
+    (Eq(u, 0), Eq(u, v), None)
+    """
+    head = expr.func
+    if head not in NONSMOOTH:
+        return None
+    if head in (sp.Max, sp.Min):
+        return sp.Or(*(sp.Eq(a, b) for a, b in itertools.combinations(expr.args, 2)))
+    if head is sp.Piecewise:
+        boundaries = [sp.Eq(r.lhs, r.rhs) for _, condition in expr.args
+                      for r in condition.atoms(sp.core.relational.Relational)]
+        return sp.Or(*boundaries)
+    if head in (sp.floor, sp.ceiling):
+        return sp.Contains(expr.args[0], sp.Integers)
+    return sp.Eq(expr.args[0], 0)
 
 
 def _opaque(expr: sp.Expr) -> bool:

@@ -9,7 +9,8 @@ results read like a textbook, without ever expanding into entries:
    element-wise expression that needs two transposes fewer written as Uᵀ is written that
    way, and h.(Uᵀ) as h.(U)ᵀ;
 3. scalars taken out of Hadamard products and traces: (cA) ⊙ B = c (A ⊙ B),
-   tr(cA) = c tr(A), and tr(Aᵀ) = tr(A) written with fewer transposes;
+   tr(cA) = c tr(A), and tr(Aᵀ) = tr(A) written with fewer transposes; the all-ones
+   matrix dropped from Hadamard products, 𝟙 ⊙ A = A;
 4. common factors taken out of sums: 2A + 2B = 2(A + B), AX + BX = (A + B)X,
    XA + XB = X(A + B), H ⊙ A + H ⊙ B = H ⊙ (A + B).
 
@@ -36,12 +37,14 @@ from collections import Counter, defaultdict
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from .errors import boundary
 from .shallow import elementwise, hadamard, matadd, matmul, scale, transpose, transposes
 from .walk import bottom_up
 
 __all__ = ["tidy", "fold_transposes"]
 
 
+@boundary
 def tidy(expr, memo: dict | None = None):
     """A readable form of a matrix (or scalar) expression, equal to ``expr``.
 
@@ -130,10 +133,14 @@ def _scalars_out_of_hadamard(e: sp.HadamardProduct):
             c, matrices = a.as_coeff_matrices()
             coefficient *= c
             a = matrices[0] if len(matrices) == 1 else matmul(*matrices)
-        factors.append(a)
-    if coefficient == 1:
+        if not isinstance(a, sp.OneMatrix):  # 𝟙 ⊙ A = A (an identity activation's Δ)
+            factors.append(a)
+    if coefficient == 1 and len(factors) == len(e.args):
         return e
-    return scale(coefficient, hadamard(*factors))
+    if not factors:
+        factors = [sp.OneMatrix(*e.shape)]
+    product = factors[0] if len(factors) == 1 else hadamard(*factors)
+    return product if coefficient == 1 else scale(coefficient, product)
 
 
 def _terms(e: sp.MatAdd) -> list[tuple]:

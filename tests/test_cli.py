@@ -1,11 +1,14 @@
 """The command line."""
 
+import shutil
 import subprocess
 import sys
 
+import pytest
 from PIL import Image
 
 from symbackslash.cli import main
+from symbackslash.render import pdf
 
 
 def test_grad_prints_graph_system_steps_and_gradient(capsys):
@@ -71,3 +74,75 @@ def test_point_values(capsys):
     assert "write NAME=VALUE" in capsys.readouterr().err
     assert main(["grad", "x*y", "--at", "z=1"]) == 2
     assert "'z' is not a variable" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "symbackslash", *args], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_hostile_input_fails_in_one_line_and_runs_nothing(tmp_path):
+    canary = tmp_path / "canary"
+    result = run_cli("grad", f"__import__('os').system('touch {canary}')")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("symbackslash: error: calling anything but a named "
+                                    "function is not allowed (line 1, column 1)")
+    assert not canary.exists()
+
+
+def test_resource_limit_in_one_line_names_the_limit():
+    result = run_cli("grad", "(" * 300 + "x" + ")" * 300)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "[limit python_parser;" in result.stderr
+
+
+def test_debug_shows_the_traceback():
+    result = run_cli("--debug", "grad", "x.y")
+    assert result.returncode != 0 and "Traceback" in result.stderr
+    assert "UnsafeInputError" in result.stderr
+
+
+def test_internal_errors_and_interrupts_are_one_line_too(monkeypatch, capsys):
+    import symbackslash.cli as cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("line one\nline two")
+
+    monkeypatch.setattr(cli, "derivation", broken)
+    assert main(["grad", "x*y"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: line one line two" in err
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "derivation", interrupted)
+    assert main(["grad", "x*y"]) == 130
+    assert capsys.readouterr().err == "symbackslash: interrupted\n"
+
+
+def test_a_failure_prints_no_partial_output(capsys):
+    assert main(["grad", "a = x\nb = a\nf = b + log(0)"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "log(0) is not a finite real number" in captured.err
+
+
+def test_pdf_file(tmp_path, capsys):
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (Debian: texlive-latex-base, "
+                    "texlive-latex-recommended); .ci/run installs it")
+    assert main(["grad", "a = x*y; f = sin(a)", "--pdf", str(tmp_path / "d.pdf"), "--quiet"]) == 0
+    assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir()] == ["d.pdf"]
+
+
+def test_pdf_without_pdflatex_is_an_error_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    assert main(["grad", "x*y", "--latex", str(tmp_path / "d.tex"),
+                 "--pdf", str(tmp_path / "d.pdf")]) == 2
+    assert "pdflatex is not installed" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

@@ -85,6 +85,22 @@ def test_golden_t3_latex_at_the_point():
     check_golden("t3_reverse_at_point.tex", tex)
 
 
+def operator_example():
+    """tr(AX) + log det X: matrix nodes, operator weights (ℒ, ℛ, the transpose-dot)."""
+    A, X = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("X", 2, 2)
+    return sb.derivation(sp.Trace(A * X) + sp.log(sp.Determinant(X)), [X])
+
+
+def test_golden_operator_latex():
+    tex = operator_example().latex()
+    # independent checks: the weights print as operators, the step applies their adjoints
+    # (ℒ_A → ℒ_{Aᵀ}, the transpose-dot → the embedding ℰ), and ∇X = X^{-T} + Aᵀ
+    assert r"\mathcal{L}_{A}" in tex and r"\mathcal{R}_{X}" in tex
+    assert r"\bar{X} &= \mathcal{L}_{A^{T}} \bar{V}_{1}" in tex
+    assert r"= \left(X^{T}\right)^{-1} + A^{T}" in tex
+    check_golden("operator_reverse.tex", tex)
+
+
 def test_golden_intro_forward_text():
     check_golden("intro_forward.txt", sb.derivation(INTRO, ["x", "y"], mode="forward").text())
 
@@ -104,6 +120,7 @@ DOCUMENTS = {
     "t1_hand_made_graph": lambda: sb.derivation(t1_graph()),
     "t3_at_point": lambda: sb.derivation(t3_graph(), T3_WRT, at=T3_POINT),
     "forward_mode": lambda: sb.derivation("sin(x*y) + x*y", mode="forward"),
+    "operators": operator_example,
     "jacobian_greek_names": lambda: Derivation(sb.differentiate(
         ["alpha_bar*theta2 + loss", "sin(W1)*x_1"], ["alpha_bar", "theta2", "W1", "x_1"])),
 }

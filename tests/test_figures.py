@@ -20,7 +20,7 @@ def load_script():
 def test_readme_figures_exist_and_come_from_the_script():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = re.findall(r"\]\((figures/[^)]+)\)", readme)
-    assert {"figures/graph_intro.png", "figures/system_intro.png",
+    assert {"figures/hero.png", "figures/graph_intro.png", "figures/system_intro.png",
             "figures/storyboard_intro.png"} <= set(shown)
     script = load_script()
     for path in shown:
@@ -33,13 +33,3 @@ def test_readme_figures_exist_and_come_from_the_script():
 def test_the_script_draws_a_figure(tmp_path):
     (path,) = load_script().make(["system_intro.png"], tmp_path)
     assert Image.open(path).size[0] > 200
-
-
-def test_the_readme_example_of_derivations_and_pictures_runs(tmp_path, monkeypatch, capsys):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Derivations and pictures", 1)[1]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
-    monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md", "exec"), {})
-    assert "7. The gradient" in capsys.readouterr().out
-    assert Image.open(tmp_path / "steps.gif").n_frames == 5

@@ -1,18 +1,10 @@
 """L, M, L̃, I − L and (I − L)ᵀ; method.md T1, T2, T3."""
 
-import networkx as nx
 import pytest
 import sympy as sp
+from examples import a, b, c, d, t1_graph, t2_graph
 
 from symbackslash import InputError, build_graph, triangular_system
-
-a, b, c, d = sp.symbols("a b c d")
-
-
-def t1_graph():
-    G = nx.DiGraph()
-    G.add_weighted_edges_from([(1, 3, a), (2, 3, b), (3, 4, c), (4, 5, d)])
-    return G
 
 
 def test_t1_L_is_strictly_lower_triangular():
@@ -29,9 +21,7 @@ def test_t1_L_is_strictly_lower_triangular():
 
 def test_t2_complete_dag():
     a1, b1, b2, c1, c2, c3 = sp.symbols("a1 b1 b2 c1 c2 c3")
-    G = nx.DiGraph()
-    G.add_weighted_edges_from([(1, 2, a1), (1, 3, b1), (2, 3, b2), (1, 4, c1), (2, 4, c2), (3, 4, c3)])
-    S = triangular_system(G)
+    S = triangular_system(t2_graph())
     inverse = S.I_minus_L_T.inv()
     assert inverse.row(0) == sp.Matrix([[1, a1, a1*b2 + b1, a1*b2*c3 + a1*c2 + b1*c3 + c1]])
 

@@ -1,18 +1,19 @@
 """Path sums: the Neumann series, nilpotency and the list of paths (method.md §2, T1, T2)."""
 
-import networkx as nx
 import sympy as sp
+from examples import a, b, c, d, t2_graph
+from examples import t1_graph as t1
 
-from symbackslash import (build_graph, formulas, neumann_inverse, neumann_terms, nilpotency_index,
-                          path_products, path_sum, triangular_system)
-
-a, b, c, d = sp.symbols("a b c d")
-
-
-def t1():
-    G = nx.DiGraph()
-    G.add_weighted_edges_from([(1, 3, a), (2, 3, b), (3, 4, c), (4, 5, d)])
-    return G
+from symbackslash import (
+    build_graph,
+    formulas,
+    neumann_inverse,
+    neumann_terms,
+    nilpotency_index,
+    path_products,
+    path_sum,
+    triangular_system,
+)
 
 
 def test_t1_inverse_of_I_minus_L_transposed():
@@ -40,8 +41,7 @@ def test_t1_paths():
 
 def test_t2_path_sum_is_row_of_inverse():
     a1, b1, b2, c1, c2, c3 = sp.symbols("a1 b1 b2 c1 c2 c3")
-    G = nx.DiGraph()
-    G.add_weighted_edges_from([(1, 2, a1), (1, 3, b1), (2, 3, b2), (1, 4, c1), (2, 4, c2), (3, 4, c3)])
+    G = t2_graph()
     paths = path_products(G, 1, 4)
     assert sorted(p for p, _ in paths) == [[1, 2, 3, 4], [1, 2, 4], [1, 3, 4], [1, 4]]
     assert sp.expand(path_sum(G, 1, 4) - (a1*b2*c3 + a1*c2 + b1*c3 + c1)) == 0

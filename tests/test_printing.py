@@ -3,8 +3,17 @@
 import pytest
 import sympy as sp
 
-from symbackslash.pieces import (Chain, Combination, Grid, Notation, Partial, Phrase, Rows,
-                                 Section, Table)
+from symbackslash.pieces import (
+    Chain,
+    Combination,
+    Grid,
+    Notation,
+    Partial,
+    Phrase,
+    Rows,
+    Section,
+    Table,
+)
 from symbackslash.printing import LatexPrinter, latex, node_symbol, symbol_latex, text
 from symbackslash.program import AdjointSymbol
 
@@ -116,3 +125,21 @@ def test_partial_and_prose_escaping():
         r"\frac{\partial f}{\partial x_{1}}"
     assert text(Partial(sp.Symbol("f"), sp.Symbol("x"))) == "df/dx"
     assert latex(Phrase("50% of a_b")) == r"\text{50\% of a\_b}"
+
+
+X_ = sp.MatrixSymbol("X", 2, 3)
+Z_ = sp.Dummy("z")
+
+
+@pytest.mark.parametrize("expr, plain, tex", [
+    (X_.applyfunc(sp.tanh), "tanh.(X)", r"\tanh.\!\left(X\right)"),
+    (sp.Transpose(X_.applyfunc(sp.exp)), "exp.(X).T", r"\left(\exp.\!\left(X\right)\right)^{T}"),
+    (sp.MatrixSymbol("A", 2, 3).applyfunc(sp.Function("h")), "h.(A)", r"h.\!\left(A\right)"),
+    (X_.applyfunc(sp.Lambda(Z_, 1 - sp.tanh(Z_)**2)), "(z -> 1 - tanh(z)**2).(X)",
+     r"\left(z \mapsto 1 - \tanh^{2}{\left(z \right)}\right).\!\left(X\right)"),
+    (sp.HadamardProduct(X_, 2 * X_ + sp.MatrixSymbol("B", 2, 3)), "X .* (B + 2*X)",
+     r"X \circ \left(B + 2 X\right)"),
+])
+def test_elementwise_functions_in_the_papers_broadcast_notation(expr, plain, tex):
+    assert text(expr) == plain
+    assert latex(expr) == tex

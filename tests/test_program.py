@@ -45,6 +45,17 @@ def test_dead_code_is_not_in_the_program():
     assert all(str(name) != "unused" for name, _ in P.forward)
 
 
+def test_adjoints_of_inputs_not_asked_for_are_not_computed():
+    logistic = "z = w*x + b\np = sigmoid(z)\nloss = -(t*log(p) + (1 - t)*log(1 - p))"
+    P = sb.gradient_program(logistic, ["w", "b"])
+    assert not {name.node_name for name, _ in P.adjoint} & {"x", "t"}
+    assert sp.log(sp.Symbol("p")) not in [expr for _, expr in P.forward]  # only t_bar uses it
+    everything = sb.gradient_program(logistic)
+    assert P.operations < everything.operations
+    closed = sb.gradient(logistic, ["w", "b"])
+    assert all(same_expression(got, want) for got, want in zip(P.closed_form(), closed))
+
+
 def test_lambdify_evaluates_the_gradient():
     P = sb.gradient_program(sp.exp(x*y) + sp.sin(x), [x, y])
     gx, gy = P.lambdify()(0.5, 2.0)
@@ -80,3 +91,20 @@ def test_deep_and_long_programs_at_the_default_recursion_limit():
         sb.gradient(deep)
     long = "\n".join(f"x{k + 1} = sin(x{k})*x{k}" for k in range(5000))
     assert len(sb.gradient_program(long).graph) == 10001
+
+
+def test_deep_sympy_expressions_are_accepted_and_differentiated_as_programs():
+    # A SymPy expression nested far deeper than max_depth (a sin-chain of depth 128): the
+    # graph builder walks it iteratively, so it is accepted; only the closed form, which
+    # SymPy's recursive algorithms would have to handle, is refused with advice.
+    from symbackslash.examples import sin_chain
+
+    ex = sin_chain(128)
+    P = sb.gradient_program(ex.expression, list(ex.wrt))
+    assert len(P.graph) == 2 * 128 + 1
+    x, derivative = 1.5, 1.0
+    for _ in range(128):
+        x, derivative = math.sin(x) * x, derivative * (math.cos(x) * x + math.sin(x))
+    assert math.isclose(P.lambdify(modules="math")(1.5)[0], derivative, rel_tol=1e-9)
+    with pytest.raises(sb.ResourceLimitError, match="form='program'"):
+        sb.gradient(ex.expression, list(ex.wrt))

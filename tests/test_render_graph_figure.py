@@ -176,3 +176,14 @@ def test_image_matches_the_baseline(tmp_path):
     if os.environ.get("SYMBACKSLASH_REGENERATE_BASELINE") == "1":
         expected.write_bytes(actual.read_bytes())
     assert compare_images(str(expected), str(actual), tol=8) is None
+
+
+def test_operator_graph_weights_print_in_the_paper_notation():
+    A, X = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("X", 2, 2)
+    G = sb.build_graph(sp.Trace(A * X) + sp.log(sp.Determinant(X)))
+    ax = draw_graph(G)
+    weights = {k: t.get_text() for k, t in gid_map(ax, "weight:").items()}
+    assert weights["A->V1"] == r"$\mathcal{R}_{X}$" and weights["X->V1"] == r"$\mathcal{L}_{A}$"
+    assert weights["V1->v1"].endswith(r"^{T\bullet}$")  # the trace is the transpose-dot of I
+    x = {k: t.get_position()[0] for k, t in gid_map(ax, "node:").items()}
+    assert all(x[str(u)] < x[str(v)] for u, v in G.edges)

@@ -146,3 +146,15 @@ def test_t3_matrix_fits_its_entries():
     boxes = [t.get_window_extent() for t in entries(ax).values()]
     for k, box in enumerate(boxes):
         assert not any(box.overlaps(other) for other in boxes[k + 1:])
+
+
+def test_operator_entries_and_their_adjoints():
+    A, X = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("X", 2, 2)
+    G = sb.build_graph(sp.Trace(A * X) + sp.log(sp.Determinant(X)))
+    L = {k: t.get_text() for k, t in entries(draw_matrix(G, "L")).items()}
+    assert L[(2, 0)] == r"$\mathcal{R}_{X}$" and L[(2, 1)] == r"$\mathcal{L}_{A}$"
+    # (I - L)^T: the pattern transposed, each entry replaced by its adjoint, the identity
+    # operator on the matrix nodes' diagonal
+    U = {k: t.get_text() for k, t in entries(draw_matrix(G, "(I-L)^T")).items()}
+    assert U[(0, 2)] == r"$-\mathcal{R}_{X^{T}}$" and U[(1, 2)] == r"$-\mathcal{L}_{A^{T}}$"
+    assert U[(0, 0)] == U[(1, 1)] == U[(2, 2)] == r"$\mathcal{I}$"

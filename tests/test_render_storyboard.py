@@ -70,7 +70,8 @@ def test_png_grid_and_gif(board, tmp_path):
     gif = Image.open(board.save(tmp_path / "story.gif", duration=500))
     assert gif.is_animated and gif.n_frames == 5 and gif.size == (frame_w, frame_h)
     assert gif.info["loop"] == 0
-    assert board._repr_png_().startswith(b"\x89PNG")
+    shown = Image.open(io.BytesIO(board._repr_png_()))      # a notebook: one frame per row
+    assert shown.size == (frame_w + 2 * 12, 5 * frame_h + 6 * 12)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["story.gif", "story.png"]
 
 

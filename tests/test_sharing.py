@@ -2,7 +2,6 @@
 
 import pytest
 import sympy as sp
-
 from conftest import same_numerically
 
 import symbackslash as sb

@@ -9,7 +9,13 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbackslash import InputError, back_substitute, build_graph, forward_substitute, triangular_system
+from symbackslash import (
+    InputError,
+    back_substitute,
+    build_graph,
+    forward_substitute,
+    triangular_system,
+)
 
 a, b, c, d = sp.symbols("a b c d")
 
@@ -94,6 +100,25 @@ def test_graph_system_touches_each_edge_once():
     S = triangular_system(G)
     solution = back_substitute(S.upper(), S.unit(sp.Symbol("f")))
     assert solution.edges_touched == G.number_of_edges()
+
+
+def test_t1_multiplication_counts_forward_four_backward_three():
+    """method.md §3: forward computes a, ac, acd and b, bc, bcd (4 multiplications; a·1 and
+    b·1 are free), backward d, cd, acd, bcd (3; d·1 is free)."""
+    upper = t1_upper()
+    lower = upper.T
+    forward = [forward_substitute(lower, seed) for seed in ([1, 0, 0, 0, 0], [0, 1, 0, 0, 0])]
+    assert [list(x)[4] for x in forward] == [a*c*d, b*c*d]
+    assert sum(x.multiplications for x in forward) == 4
+    assert back_substitute(upper, [0, 0, 0, 0, 1]).multiplications == 3
+
+
+def test_multiplications_skip_zero_and_unit_factors():
+    U = [[1, -3, -2, -1], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    x = back_substitute(U, [0, 7, 0, 5])
+    assert list(x) == [26, 7, 0, 5]
+    assert x.edges_touched == 3
+    assert x.multiplications == 1          # (−3)·7; (−2)·0 and (−1)·5 are free
 
 
 @pytest.mark.parametrize("U, rhs, message", [

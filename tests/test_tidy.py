@@ -24,6 +24,8 @@ CASES = [
     (A.T + X.T, A.T + X.T),                                 # one transpose saved: kept
     (sp.HadamardProduct(A, X) + sp.HadamardProduct(A, B), sp.hadamard_product(A, B + X)),
     (X * A + X * B, X * (A + B)),
+    (sp.HadamardProduct(sp.OneMatrix(3, 3), A * X - B), A * X - B),   # 𝟙 ⊙ (AX − B)
+    (sp.HadamardProduct(sp.OneMatrix(3, 3), -2 * A, X), -2 * sp.HadamardProduct(A, X)),
 ]
 
 

@@ -19,7 +19,7 @@ import os
 import secrets
 from pathlib import Path
 
-from ..errors import RenderError
+from ..errors import RenderError, boundary
 
 __all__ = ["write_atomic", "check_writable", "figure_bytes", "save_figure", "FIGURE_FORMATS"]
 
@@ -90,6 +90,7 @@ def _metadata(fmt: str) -> dict:
     return {"CreationDate": None, "Producer": None}
 
 
+@boundary
 def save_figure(fig, path, *, dpi: float = 150) -> Path:
     """Save a figure atomically; the format follows the suffix (.png, .svg or .pdf)."""
     path = Path(path)

@@ -31,7 +31,7 @@ import networkx as nx
 from matplotlib.collections import LineCollection
 from matplotlib.patches import FancyArrowPatch, Patch
 
-from ..errors import RenderError
+from ..errors import RenderError, boundary
 from ..gradient import differentiate
 from ..graph import check_graph, node_order
 from ..pieces import Chain
@@ -123,6 +123,7 @@ def _step_highlight(G: nx.DiGraph, step: Step) -> Highlight:
     return Highlight(frozenset([nodes[i]]), edges, nodes[i])
 
 
+@boundary
 def draw_graph(G: nx.DiGraph, ax=None, *, highlight=None, solved=(), values: Mapping | None = None,
                reserve: Mapping | None = None, max_labelled: int = 40, fontsize: float = 11.0,
                edge_labels: bool = True, legend: bool = True):

@@ -28,7 +28,7 @@ from matplotlib.patches import Rectangle
 
 from ..derivation import unknown_symbol
 from ..elements import is_zero
-from ..errors import RenderError
+from ..errors import RenderError, boundary
 from ..matrices import TriangularSystem, triangular_system
 from ..pieces import I_MINUS_L_T, L_, Notation
 from ..printing import node_symbol
@@ -176,6 +176,7 @@ def _finish(ax, left, right, bottom, top) -> None:
     ax.set_axis_off()
 
 
+@boundary
 def draw_matrix(system, which: str = "(I-L)^T", ax=None, *, typeset: bool | None = None,
                 max_typeset: int = 14, highlight_row: int | None = None, highlight_cells=(),
                 fontsize: float = 10.0, title: bool = True):
@@ -279,6 +280,7 @@ def _draw_pattern(S: TriangularSystem, entries: dict, notation, ax, highlight_ro
     return ax
 
 
+@boundary
 def draw_system(system, ax=None, *, mode: str = "reverse", seed=None, step=None,
                 known: dict | None = None, reserve: dict | None = None, fontsize: float = 10.0):
     """Draw (I − L)ᵀ x̄ = e (reverse) or (I − L) ẋ = e (forward); return the Axes.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import networkx as nx
 
-from ..errors import RenderError
+from ..errors import RenderError, boundary
 from ..graph import build_graph
 from ..paths import path_products, path_sum
 from ..pieces import Chain, Entry, Factors, Notation, Partial, Route, Terms, same
@@ -45,6 +45,7 @@ def _find(G: nx.DiGraph, node, default, what: str):
                       f"{', '.join(map(str, by_name))}")
 
 
+@boundary
 def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: int = 3,
                   fontsize: float = 10.0, fig=None):
     """Draw every path from ``source`` to ``target`` with its product, and their sum.

@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from ..derivation import Derivation, derivation, unknown_symbol
-from ..errors import RenderError
+from ..errors import RenderError, boundary
 from ..gradient import Differentiation
 from ..pieces import Chain
 from .files import write_atomic
@@ -188,12 +188,15 @@ class Storyboard:
                           f"frames) or .gif (an animation)")
 
     def _repr_png_(self) -> bytes:
-        return self.png_bytes()
+        """One frame per row: a notebook's output area is narrower than two frames, and a
+        two-column grid scaled down to it is too small to read."""
+        return self.png_bytes(columns=1)
 
     def __repr__(self) -> str:
         return f"<Storyboard: {len(self.steps)} frames of the {self.derivation.mode} solve>"
 
 
+@boundary
 def storyboard(f, wrt=None, *, mode: str = "reverse", at=None, solve: int = 0,
                **options) -> Storyboard:
     """The storyboard of a derivation, a differentiation, or anything
