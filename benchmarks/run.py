@@ -1,21 +1,22 @@
 """Benchmark: symbackslash gradients against sympy.diff, one process, one table.
 
-For each family of ``symbackslash.examples`` (and the matrix MLP when operators are
-available) at several sizes, given both as one SymPy expression and as a straight-line
-program, it prints:
+For each family of ``symbackslash.examples`` at several sizes, given both as one SymPy
+expression and as a straight-line program, and for the paper's matrix MLP (depth n, as a
+SymPy matrix expression: matrices have no text form), it prints:
 
 - ``ours``: time to build the graph and the gradient program by back substitution;
 - ``sympy.diff``: time of ``sympy.diff`` on the same function for every variable, in a child
-  process with a time-out (reported as ``> t``);
+  process with a time-out (reported as ``> t``; ``fails`` when it raises, as its matrix
+  derivative does on the MLP);
 - ``speed-up``: sympy.diff time ÷ ours;
 - ``ops ratio``: gradient-program operations ÷ function operations (SymPy ``count_ops``);
 - ``µs/edge``: our time per edge of the function's graph;
 - ``check``: the largest relative difference between our gradient (compiled program) and
   sympy.diff's, at a random point (or against central differences of the function where
-  sympy.diff did not finish: ``fd``).
+  sympy.diff did not finish or failed: ``fd``; always for the matrix MLP).
 
 Then, per family and form, the growth exponent of our time between the two largest sizes,
-and two size targets: a 10,000-node program and (with operators) a depth-100 matrix MLP.
+and two size targets: a 10,000-node program and a depth-100 matrix MLP.
 
 Usage::
 
@@ -49,8 +50,8 @@ def _diff_child(expression, variables, point, queue):
     start = time.perf_counter()
     try:
         grads = [sp.diff(expression, v) for v in variables]
-    except RecursionError:
-        queue.put("RecursionError")
+    except Exception as error:  # noqa: BLE001 - reported in the table (RecursionError, …)
+        queue.put(type(error).__name__)
         return
     queue.put(time.perf_counter() - start)
     try:
@@ -115,7 +116,8 @@ def run_family(name, sizes, timeout, rng):
             if diff_values is not None:
                 check = f"{relative_error(values, diff_values):.1e}"
             else:
-                check = f"{relative_error(values, finite_differences(function, variables, point)):.1e} fd"
+                reference = finite_differences(function, variables, point)
+                check = f"{relative_error(values, reference):.1e} fd"
             edges = program.graph.number_of_edges()
             rows.append(dict(family=name, n=n, form=form, ours=ours, diff=diff_time,
                              ratio=program.ratio, per_edge=1e6*ours/max(edges, 1),
@@ -158,28 +160,53 @@ def big_program(lines: int):
     start = time.perf_counter()
     program = sb.gradient_program(example.program, list(example.wrt))
     elapsed = time.perf_counter() - start
-    print(f"\n{len(program.graph)}-node program (sin-chain of {lines} lines): {elapsed:.2f} s "
+    print(f"{len(program.graph)}-node program (sin-chain of {lines} lines): {elapsed:.2f} s "
           f"({1e6*elapsed/program.graph.number_of_edges():.0f} µs/edge), "
           f"ops ratio {program.ratio:.2f}")
 
 
-def matrix_mlp(depths):
-    builder = getattr(sb, "mlp", None)
-    if builder is None:
-        print("\nmatrix MLP: operators are not available in this build")
-        return
-    print("\nMatrix MLP (width 3, batch 2, tanh), symbolic gradient by back substitution")
-    previous = None
+def run_matrix_mlp(depths, timeout):
+    """The paper's MLP (width 3, batch 2, tanh) at each depth: our symbolic gradient program
+    against sympy.diff's matrix derivative, checked against central differences of the loss.
+    (Matrix functions have no text form, so the family has one row per depth.)"""
+    rows = []
     for depth in depths:
+        net = sb.mlp([3] * (depth + 1), batch=2, activations=["tanh"] * depth)
+        diff_time, _ = sympy_diff(net.loss, list(net.parameters), {}, timeout)
         start = time.perf_counter()
-        net = builder(depth)
-        net.gradient()
-        elapsed = time.perf_counter() - start
-        growth_text = ""
-        if previous:
-            growth_text = f"  growth exponent {math.log(elapsed / previous[1]) / math.log(depth / previous[0]):.2f}"
-        print(f"  depth {depth:4d}: {elapsed:.2f} s{growth_text}")
-        previous = (depth, elapsed)
+        program = sb.gradient(net.loss, net.parameters, form="program")
+        ours = time.perf_counter() - start
+        values = sb.random_values(net.loss, seed=depth)
+        args = [net.X0, net.Y, *net.parameters]
+        gradients = program.lambdify(args)(*[values[a] for a in args])
+        # W1 and W_N, relative to the larger: a deep tanh network's first-layer gradient
+        # vanishes (about 1e-6 at depth 8), below the differences' own rounding error
+        checked = [0, len(net.parameters) - 2]
+        computed = np.concatenate([np.ravel(gradients[k]) for k in checked])
+        differences = np.concatenate([np.ravel(sb.finite_differences(
+            net.loss, net.parameters[k], values)) for k in checked])
+        error = relative_error(computed, differences)
+        rows.append(dict(family="matrix MLP", n=depth, form="expression", ours=ours,
+                         diff=diff_time, ratio=program.ratio,
+                         per_edge=1e6*ours/max(program.graph.number_of_edges(), 1),
+                         nodes=len(program.graph), check=f"{error:.1e} fd"))
+        print(_format(rows[-1], timeout), flush=True)
+    return rows
+
+
+def deep_mlp(depth: int):
+    net = sb.mlp([3] * (depth + 1), batch=2, activations=["tanh"] * depth)
+    start = time.perf_counter()
+    program = sb.gradient(net.loss, net.parameters, form="program")
+    middle = time.perf_counter()
+    closed = sb.gradient(net.loss, net.parameters)
+    end = time.perf_counter()
+    start_eq1 = time.perf_counter()
+    net.solve()
+    eq1 = time.perf_counter() - start_eq1
+    print(f"depth-{depth} matrix MLP ({len(program.graph)} nodes, {len(closed)} parameters): "
+          f"gradient program {middle - start:.2f} s, closed forms {end - middle:.2f} s, "
+          f"equation (1) solve {eq1:.2f} s")
 
 
 def main(argv=None) -> int:
@@ -189,6 +216,8 @@ def main(argv=None) -> int:
     parser.add_argument("--families", nargs="+", default=list(FAMILIES), choices=list(FAMILIES),
                         metavar="FAMILY")
     parser.add_argument("--quick", action="store_true", help="sizes 8 16 32, time-out 10 s")
+    parser.add_argument("--no-matrix", dest="matrix", action="store_false",
+                        help="leave out the matrix MLP family and the depth-100 target")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.quick:
@@ -199,9 +228,13 @@ def main(argv=None) -> int:
     rows = []
     for name in args.families:
         rows += run_family(name, args.sizes, args.timeout, rng)
+    if args.matrix:
+        rows += run_matrix_mlp(args.sizes, args.timeout)
     growth(rows)
+    print()
     big_program(10 if args.quick else 5_000)
-    matrix_mlp([5, 10] if args.quick else [25, 50, 100])
+    if args.matrix:
+        deep_mlp(10 if args.quick else 100)
     return 0
 
 
