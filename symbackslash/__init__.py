@@ -31,9 +31,11 @@ from .errors import (
 )
 from .errors import boundary as _boundary
 from .evaluate import evaluate
+from .formulas import formulas
 from .functions import relu, sigmoid, softplus
 from .gradient import Differentiation, differentiate, gradient, jacobian
-from .graph import build_graph, check_graph, formulas, node_order
+from .graph import build_graph
+from .graph_check import check_graph, node_order
 from .limits import Limits, get_limits, limits, set_limits
 from .matrices import TriangularSystem, triangular_system
 from .mlp import MLP, MLPSolution, mlp

@@ -345,8 +345,8 @@ class Derivation:
         r = self.result
         deadline = time.monotonic() + get_limits().simplify_seconds
         chains = []
-        for i, out in enumerate(r.outputs):
-            for j, var in enumerate(r.wrt):
+        for out in r.outputs:
+            for var in r.wrt:
                 closed = r.closed_form(r.derivative(out, var))
                 parts = [Partial(node_symbol(out), node_symbol(var))]
                 if self.mode == "reverse" and len(r.outputs) == 1 and var in self.graph:

@@ -32,7 +32,8 @@ import sympy as sp
 from sympy.functions.elementary.piecewise import ExprCondPair
 
 from .errors import EvaluationDomainError, InputError, NonSmoothWarning, boundary
-from .graph import build_graph, formulas
+from .formulas import formulas
+from .graph import build_graph
 from .limits import check_expression, symbols
 from .matrix_graph import has_matrices
 from .numeric import evaluate as evaluate_with_numpy

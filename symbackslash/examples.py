@@ -155,7 +155,7 @@ def tanh_network(n: int, width: int = 3) -> Example:
     lines = []
     names = [f"x{i + 1}" for i in range(width)]
     for k in range(1, n + 1):
-        W = sp.Matrix(width, width, lambda i, j: sp.Symbol(f"w{k}_{i + 1}{j + 1}"))
+        W = sp.Matrix(width, width, lambda i, j, k=k: sp.Symbol(f"w{k}_{i + 1}{j + 1}"))
         b = sp.symbols(f"b{k}_1:{width + 1}")
         variables += list(W) + list(b)
         h = [sp.tanh(sum(W[i, j]*h[j] for j in range(width)) + b[i]) for i in range(width)]

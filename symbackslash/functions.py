@@ -32,7 +32,9 @@ class _Elementwise(sp.Function):
 
     def _latex(self, printer, exp=None):
         body = rf"{self.latex_name}\left({printer._print(self.args[0])}\right)"
-        return body if exp is None else rf"{self.latex_name}^{{{exp}}}\left({printer._print(self.args[0])}\right)"
+        if exp is None:
+            return body
+        return rf"{self.latex_name}^{{{exp}}}\left({printer._print(self.args[0])}\right)"
 
     def _elementary(self):
         raise NotImplementedError

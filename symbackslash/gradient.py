@@ -40,7 +40,9 @@ import sympy as sp
 
 from .elements import zero
 from .errors import InputError, ResourceLimitError, boundary, record
-from .graph import build_graph, formulas, resolve_wrt
+from .formulas import formulas
+from .graph import build_graph
+from .graph_check import resolve_wrt
 from .matrices import TriangularSystem, triangular_system
 from .nonsmooth import NonSmoothPoint, nonsmooth_points
 from .operators import representer

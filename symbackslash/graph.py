@@ -35,32 +35,33 @@ reusing an existing product or sum node whose operands are a subset of a new one
 
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y")
+>>> from symbackslash import node_order
 >>> G = build_graph(sp.sin(x*y) + x*y)
->>> [(v, G.nodes[v]["expr"], G.nodes[v]["kind"]) for v in node_order(G)]
-[(x, None, 'input'), (y, None, 'input'), (v1, x*y, 'intermediate'), (v2, sin(v1), 'intermediate'), (f, v1 + v2, 'output')]
+>>> for v in node_order(G):
+...     print(v, G.nodes[v]["expr"], G.nodes[v]["kind"])
+x None input
+y None input
+v1 x*y intermediate
+v2 sin(v1) intermediate
+f v1 + v2 output
 >>> G.edges[sp.Symbol("v1"), sp.Symbol("v2")]["weight"]
 cos(v1)
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections import Counter
-
 import networkx as nx
-import numpy as np
 import sympy as sp
 
-from .errors import GraphError, InputError, ResourceLimitError, boundary
-from .limits import check_expression, check_limit, get_limits, measure, symbols
+from .errors import GraphError, InputError, boundary
+from .graph_check import check_graph
+from .limits import check_expression, check_limit, symbols
 from .matrix_graph import has_matrices, lower_matrix_expressions
 from .parse import Program, parse
 from .rules import children, local_partials
 from .sharing import SharingIndex, split_flat
-from .walk import substitute
 
-__all__ = ["build_graph", "node_order", "check_graph", "formulas", "resolve_wrt"]
+__all__ = ["build_graph"]
 
 
 @boundary
@@ -274,7 +275,7 @@ def _from_expressions(exprs: list[sp.Expr], names: list[str], source, coarse: bo
         reserved |= {s.name for s in _symbols(e)}
     builder = _Builder(reserved | set(names))
     add = builder.add_statement if coarse else builder.add
-    outputs = [add(e, sp.Symbol(name)) for e, name in zip(exprs, names)]
+    outputs = [add(e, sp.Symbol(name)) for e, name in zip(exprs, names, strict=True)]
     return builder.finish(outputs, source)
 
 
@@ -306,219 +307,3 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
                                  f"names are: {', '.join(s.name for s in names)}")
             chosen.append(by_name[key])
     return builder.finish(chosen, program)
-
-
-# --------------------------------------------------------------------------- order & checks
-
-
-@boundary
-def node_order(G: nx.DiGraph) -> list:
-    """The nodes of ``G`` sorted by their ``index`` attribute (the order of L's rows)."""
-    _require_digraph(G)
-    missing = [v for v in G if "index" not in G.nodes[v]]
-    if missing:
-        raise GraphError(f"node {missing[0]} has no 'index'; pass the graph through "
-                         f"check_graph first, which numbers the nodes")
-    return sorted(G, key=lambda v: G.nodes[v]["index"])
-
-
-@boundary
-def check_graph(G: nx.DiGraph) -> nx.DiGraph:
-    """Check a graph built elsewhere and fill in what is missing; return it.
-
-    A hand-made graph needs only ``weight`` on every edge. Missing ``index`` attributes are
-    set from a topological order with the sources (in-degree 0) first; missing ``kind``
-    marks sources as inputs and sinks as outputs; missing ``inputs``/``outputs`` graph
-    attributes are set the same way.
-
-    Raises
-    ------
-    GraphError
-        For an undirected graph, a cycle, an edge without weight, a weight or ``expr`` that is
-        not a number or SymPy object (text is never parsed here), or indices that are not a
-        topological order with the inputs first.
-    """
-    _require_digraph(G)
-    if len(G) == 0:
-        raise GraphError("the graph has no nodes")
-    check_limit("max_nodes", len(G), "number of graph nodes")
-    _check_attributes(G)
-    for u, v, data in G.edges(data=True):
-        if "weight" not in data:
-            raise GraphError(f"the edge {u} → {v} has no 'weight' attribute (the local partial "
-                             f"∂{v}/∂{u})")
-    if any("index" not in G.nodes[v] for v in G):
-        if not nx.is_directed_acyclic_graph(G):
-            raise GraphError(_cycle_message(G))
-        sources = [v for v in G if G.in_degree(v) == 0]
-        rest = [v for v in nx.lexicographical_topological_sort(G, key=str) if G.in_degree(v) > 0]
-        for k, v in enumerate(sorted(sources, key=str) + rest, start=1):
-            G.nodes[v]["index"] = k
-    indices = sorted(G.nodes[v]["index"] for v in G)
-    if indices != list(range(1, len(G) + 1)):
-        counts = Counter(indices)
-        wrong = sorted(set(counts) ^ set(range(1, len(G) + 1)))[:5] or sorted(
-            k for k, c in counts.items() if c > 1)[:5]
-        raise GraphError(f"node indices must be 1 … {len(G)}, each once; check {wrong}")
-    for u, v in G.edges:  # edges that all go forward prove the graph acyclic
-        if G.nodes[u]["index"] >= G.nodes[v]["index"]:
-            if not nx.is_directed_acyclic_graph(G):
-                raise GraphError(_cycle_message(G))
-            raise GraphError(f"the edge {u} → {v} goes from index {G.nodes[u]['index']} to "
-                             f"{G.nodes[v]['index']}; indices must be a topological order")
-    for v in G:
-        G.nodes[v].setdefault("kind", "input" if G.in_degree(v) == 0 else (
-            "output" if G.out_degree(v) == 0 else "intermediate"))
-        G.nodes[v].setdefault("expr", None)
-    order = node_order(G)
-    G.graph.setdefault("inputs", [v for v in order if G.nodes[v]["kind"] == "input"])
-    G.graph.setdefault("outputs", [v for v in order if G.nodes[v]["kind"] == "output"])
-    G.graph.setdefault("source", None)
-    return G
-
-
-def _cycle_message(G: nx.DiGraph) -> str:
-    cycle = nx.find_cycle(G)
-    path = " → ".join(str(u) for u, _ in cycle) + f" → {cycle[0][0]}"
-    return f"the graph has a cycle: {path}; a computation is a DAG"
-
-
-@boundary
-def formulas(G: nx.DiGraph) -> dict:
-    """Each node's value in terms of the inputs: ``{node: expression}``.
-
-    Computed once, in node order, from the node expressions (so shared subexpressions are
-    shared SymPy objects, not copies). Matrix graphs are substituted on the DAG, each
-    distinct subexpression once (:mod:`.walk`), with no limit on nesting: their closed forms
-    are shared, so a depth-100 network costs one step per node; printing one that deep meets
-    the printers' limits. Scalar graphs are held to the limits of :func:`closed_forms`.
-    """
-    order = node_order(G)
-    if any(isinstance(v, sp.MatrixSymbol) for v in order):
-        result: dict = {}
-        for v in order:
-            expr = G.nodes[v]["expr"]
-            preds = {u: result[u] for u in G.predecessors(v)}
-            result[v] = v if expr is None else substitute(expr, preds) if preds else expr
-        return result
-    values = closed_forms([(v, G.nodes[v]["expr"]) for v in order
-                           if G.nodes[v]["expr"] is not None])
-    return {v: values.get(v, v) for v in order}
-
-
-def closed_forms(assignments, *, partial: bool = False) -> dict:
-    """Substitute a straight-line program into itself: ``{name: value in the inputs}``.
-
-    ``assignments`` are ``(name, expression)`` pairs in order, each expression in the inputs
-    and earlier names. With ``partial``, a value over the limits (and every value that uses
-    it) is left out instead of raising.
-
-    Raises
-    ------
-    ResourceLimitError
-        If a value would be nested deeper than ``max_depth`` or, written out, have more than
-        ``max_nodes`` parts. A closed form can grow exponentially with a program's length
-        (``b = sin(a) + cos(a)`` repeated), while the gradient program of
-        :func:`~symbackslash.program.gradient_program` stays as long as the program; the
-        sizes are measured from the assignments, before anything is built.
-    """
-    lim = get_limits()
-    values, sizes = {}, {}
-    for name, expr in assignments:
-        depth, size = sizes[name] = measure(expr, sizes)
-        if partial and (depth > lim.max_depth or size > lim.max_nodes):
-            sizes[name] = (math.inf, math.inf)
-            continue
-        if depth > lim.max_depth or size > lim.max_nodes:
-            limit, what = (("max_depth", f"nested {depth} levels deep") if depth > lim.max_depth
-                           else ("max_nodes", f"about {size} parts written out"))
-            raise ResourceLimitError(f"the closed form of {name} would be {what}; use "
-                                     f"gradient(..., form='program') for a gradient that stays "
-                                     f"as short as the program", limit=limit)
-        values[name] = expr.xreplace(values)
-    return values
-
-
-def _require_digraph(G) -> None:
-    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
-        raise GraphError(f"expected a networkx.DiGraph, got {type(G).__name__}; a computational "
-                         f"graph is directed and has one edge per pair of nodes")
-
-
-def _check_attributes(G: nx.DiGraph) -> None:
-    """Weights and node expressions must be numbers, arrays or SymPy objects: never text,
-    which SymPy's matrices would hand to ``sympify`` (and so to ``eval``)."""
-    for u, v, data in G.edges(data=True):
-        weight = data.get("weight", 0)
-        if not isinstance(weight, (numbers.Real, sp.Basic, np.ndarray)) or isinstance(weight, bool):
-            raise GraphError(f"the weight of the edge {u} → {v} is a {type(weight).__name__}; "
-                             f"give a number or a SymPy expression (text is never parsed here: "
-                             f"use symbackslash.parse on it first)")
-        check_expression(weight, lambda u=u, v=v: f"the weight of the edge {u} → {v}")
-    for v, data in G.nodes(data=True):
-        expr = data.get("expr")
-        if expr is not None and not isinstance(expr, sp.Basic):
-            raise GraphError(f"the 'expr' of node {v} is a {type(expr).__name__}; give a SymPy "
-                             f"expression or None")
-        check_expression(expr, lambda v=v: f"the 'expr' of node {v}")
-        index = data.get("index", 0)
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-            raise GraphError(f"the 'index' of node {v} is {index!r}; give integers 1 … {len(G)}")
-    for key in ("inputs", "outputs"):
-        listed = G.graph.get(key, [])
-        if not isinstance(listed, (list, tuple)) or any(_missing(G, v) for v in listed):
-            raise GraphError(f"the graph attribute {key!r} must be a list of nodes of the graph, "
-                             f"got {listed!r}")
-
-
-def _missing(G: nx.DiGraph, v) -> bool:
-    try:
-        return v not in G
-    except TypeError:  # unhashable
-        return True
-
-
-def resolve_wrt(G: nx.DiGraph, wrt) -> list:
-    """Map ``wrt`` (symbols or names; default all inputs) to input node keys.
-
-    A symbol or name that is not in the graph stays as given (its derivative is 0). Asking
-    for an intermediate node, or for something that is not a variable, is an error.
-    """
-    inputs = list(G.graph["inputs"])
-    if wrt is None:
-        return inputs
-    if isinstance(wrt, (str, sp.Basic)):
-        wrt = [wrt]
-    if not isinstance(wrt, (list, tuple)):
-        raise InputError(f"wrt must be a list of symbols or names, not {type(wrt).__name__}")
-    by_name: dict[str, list] = {}
-    for v in G:
-        by_name.setdefault(str(v), []).append(v)
-    result = []
-    for k, item in enumerate(wrt):
-        if isinstance(item, str):
-            matches = by_name.get(item, [])
-        elif isinstance(item, (sp.Symbol, sp.MatrixSymbol)):
-            matches = [item] if item in G else by_name.get(item.name, [])
-            if matches and matches[0] != item and type(matches[0]) is not type(item):
-                raise InputError(f"wrt[{k}] = {item} is not the variable {matches[0]} of the "
-                                 f"expression (a matrix and a scalar share the name)")
-            if matches and isinstance(item, sp.MatrixSymbol) and matches[0].shape != item.shape:
-                raise InputError(f"wrt[{k}] = {item} is {item.shape[0]} × {item.shape[1]} but "
-                                 f"the expression's {matches[0]} is {matches[0].shape[0]} × "
-                                 f"{matches[0].shape[1]}; pass the MatrixSymbol used in it")
-        else:
-            raise InputError(f"wrt[{k}] = {item!r} is not a variable; give symbols or names "
-                             f"(a {type(item).__name__} was given)")
-        if len(matches) > 1:
-            raise InputError(f"wrt[{k}] = {item!r} matches several nodes with that name "
-                             f"(symbols with different assumptions); pass the symbol itself")
-        if not matches:
-            result.append(sp.Symbol(item) if isinstance(item, str) else item)
-            continue
-        node = matches[0]
-        if G.nodes[node]["kind"] != "input":
-            raise InputError(f"wrt[{k}] = {item!r} is an intermediate node, not an input; the "
-                             f"inputs are: {', '.join(map(str, inputs))}")
-        result.append(node)
-    return result

@@ -39,7 +39,8 @@ import sympy as sp
 
 from .elements import adjoint, one, zero
 from .errors import InputError, boundary
-from .graph import check_graph, formulas, node_order
+from .formulas import formulas
+from .graph_check import check_graph, node_order
 from .limits import check_limit
 from .operator_kinds import ZeroOperator
 from .shapes import shape_of
@@ -164,7 +165,7 @@ def triangular_system(G, *, form: str = "nodes") -> TriangularSystem:
     ----------
     G : networkx.DiGraph
         A graph from :func:`~symbackslash.graph.build_graph`, or one made by hand with a
-        ``weight`` on every edge (see :func:`~symbackslash.graph.check_graph`).
+        ``weight`` on every edge (see :func:`~symbackslash.graph_check.check_graph`).
     form : {"nodes", "inputs"}
         Weights in node symbols, or substituted back in terms of the inputs.
     """

@@ -27,7 +27,7 @@ an operand again: whether a subexpression is constant, its shape and its transpo
 memoised (:mod:`.walk`, :mod:`.shallow`), so a 100-layer network costs 100 times a layer.
 
 >>> import sympy as sp
->>> from symbackslash.graph import build_graph, node_order
+>>> from symbackslash import build_graph, node_order
 >>> A, X = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("X", 2, 2)
 >>> G = build_graph(sp.log(sp.Determinant(A*X)))
 >>> [(v, G.nodes[v]["expr"]) for v in node_order(G)]

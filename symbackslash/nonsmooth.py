@@ -30,7 +30,9 @@ import networkx as nx
 import sympy as sp
 
 from .errors import boundary
-from .graph import build_graph, closed_forms, node_order, resolve_wrt
+from .formulas import closed_forms
+from .graph import build_graph
+from .graph_check import node_order, resolve_wrt
 from .rules import NONSMOOTH, kink
 
 __all__ = ["NonSmoothPoint", "nonsmooth_points"]

@@ -18,6 +18,7 @@ left, so the same code multiplies numbers, SymPy expressions and operators.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 
 import networkx as nx
@@ -87,7 +88,7 @@ def path_products(G: nx.DiGraph, source, target) -> list[tuple[list, object]]:
     result = []
     for path in nx.all_simple_paths(G, source, target):
         product = G.edges[path[0], path[1]]["weight"]
-        for u, v in zip(path[1:], path[2:]):
+        for u, v in itertools.pairwise(path[1:]):
             product = act(G.edges[u, v]["weight"], product)
         result.append((path, product))
     return result

@@ -45,7 +45,9 @@ from .codegen import MatrixNumPyPrinter, generated_symbol
 from .elements import zero
 from .errors import InputError, boundary
 from .evaluate import KINK_HEADS, CheckedFunction
-from .graph import build_graph, closed_forms, node_order, resolve_wrt
+from .formulas import closed_forms
+from .graph import build_graph
+from .graph_check import node_order, resolve_wrt
 from .matrices import triangular_system
 from .rules import local_partials
 from .shallow import canonical
@@ -114,7 +116,7 @@ class GradientProgram:
         (each distinct subexpression once). Matrix results have their operations evaluated
         one level as back substitution applies them, and are tidied as
         :func:`~symbackslash.gradient.gradient` tidies them; scalar results are held to the
-        limits of :func:`~symbackslash.graph.closed_forms`, as ``gradient`` is."""
+        limits of :func:`~symbackslash.formulas.closed_forms`, as ``gradient`` is."""
         if not any(isinstance(v, sp.MatrixSymbol) for v in self.graph):
             values = closed_forms(self.assignments)
             return [out.xreplace(values) if isinstance(out, sp.Basic) else out

@@ -29,7 +29,8 @@ CATALOGUE = [
      - sp.exp((sp.cos(2*sp.pi*x) + sp.cos(2*sp.pi*y))/2) + sp.E + 20, [x, y]),
     ("styblinski_tang", (x**4 - 16*x**2 + 5*x + y**4 - 16*y**2 + 5*y)/2, [x, y]),
     ("easom", -sp.cos(x)*sp.cos(y)*sp.exp(-((x - sp.pi)**2 + (y - sp.pi)**2)), [x, y]),
-    ("mccormick", sp.sin(x + y) + (x - y)**2 - sp.Rational(3, 2)*x + sp.Rational(5, 2)*y + 1, [x, y]),
+    ("mccormick", sp.sin(x + y) + (x - y)**2 - sp.Rational(3, 2)*x + sp.Rational(5, 2)*y + 1,
+     [x, y]),
     ("levi13", sp.sin(3*sp.pi*x)**2 + (x - 1)**2*(1 + sp.sin(3*sp.pi*y)**2)
      + (y - 1)**2*(1 + sp.sin(2*sp.pi*y)**2), [x, y]),
     ("zakharov", x**2 + y**2 + (x/2 + y)**2 + (x/2 + y)**4, [x, y]),

@@ -23,11 +23,12 @@ def test_both_forms_match_sympy_diff_numerically(name):
     variables = list(ex.wrt)
     rng = random.Random(1)
     point = [rng.uniform(*ex.domain) for _ in variables]
-    values = {v: sp.Float(p, 30) for v, p in zip(variables, point)}
+    values = {v: sp.Float(p, 30) for v, p in zip(variables, point, strict=True)}
     expected = [float(sp.diff(ex.expression, v).xreplace(values)) for v in variables]
     for form in (ex.expression, ex.program):
         got = sb.gradient_program(form, variables).lambdify(variables, modules="math")(*point)
-        assert all(math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-12) for g, e in zip(got, expected))
+        assert all(math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-12)
+                   for g, e in zip(got, expected, strict=True))
 
 
 @pytest.mark.parametrize("name", list(FAMILIES))

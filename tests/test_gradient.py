@@ -27,7 +27,7 @@ def test_catalogue_matches_sympy_diff(name, function, variables, mode):
     ours = sb.gradient(function, variables, mode=mode)
     expected, symbols = reference(function, variables)
     assert len(ours) == len(expected)
-    for got, want in zip(ours, expected):
+    for got, want in zip(ours, expected, strict=True):
         assert same_numerically(got, want, symbols), (name, got, want)
         assert same_expression(got, want), (name, got, want)
 

@@ -74,7 +74,8 @@ def test_statement_nodes():
     G = build_graph("h = tanh(w*x + b)\nf = (h - y)**2", nodes="statements")
     assert [str(v) for v in node_order(G)] == ["b", "w", "x", "y", "h", "f"]
     h = sp.Symbol("h")
-    assert G.edges[sp.Symbol("w"), h]["weight"] == sp.diff(sp.tanh(sp.Symbol("w")*x + sp.Symbol("b")), sp.Symbol("w"))
+    w, b = sp.Symbol("w"), sp.Symbol("b")
+    assert G.edges[w, h]["weight"] == sp.diff(sp.tanh(w*x + b), w)
     with pytest.raises(InputError, match="nodes must be"):
         build_graph("f = x", nodes="lines")
 

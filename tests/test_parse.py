@@ -86,7 +86,8 @@ def test_programs():
     ("sin", ParseError, "function name", 1, 1),
     ("sin(x, y)", ParseError, "call", 1, 1),
     ("x = 1\ny", ParseError, "expression statement", 2, 1),
-    ("a, b = x, y", UnsafeInputError, "assignment target (only 'name = expression' is allowed)", 1, 1),
+    ("a, b = x, y", UnsafeInputError,
+     "assignment target (only 'name = expression' is allowed)", 1, 1),
     ("1j", UnsafeInputError, "complex", 1, 1),
     ("x += 1", UnsafeInputError, "augmented assignment (+= etc.)", 1, 1),
 ])

@@ -45,7 +45,8 @@ def test_t2_path_sum_is_row_of_inverse():
     paths = path_products(G, 1, 4)
     assert sorted(p for p, _ in paths) == [[1, 2, 3, 4], [1, 2, 4], [1, 3, 4], [1, 4]]
     assert sp.expand(path_sum(G, 1, 4) - (a1*b2*c3 + a1*c2 + b1*c3 + c1)) == 0
-    assert neumann_inverse(G).T.row(0) == sp.Matrix([[1, a1, a1*b2 + b1, a1*b2*c3 + a1*c2 + b1*c3 + c1]])
+    assert neumann_inverse(G).T.row(0) == sp.Matrix(
+        [[1, a1, a1*b2 + b1, a1*b2*c3 + a1*c2 + b1*c3 + c1]])
 
 
 def test_path_sum_is_the_total_derivative():

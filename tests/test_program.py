@@ -17,7 +17,7 @@ x, y = sp.symbols("x y")
 def test_program_equals_closed_form(name, function, variables):
     program = sb.gradient(function, variables, form="program")
     closed = sb.gradient(function, variables)
-    for got, want in zip(program.closed_form(), closed):
+    for got, want in zip(program.closed_form(), closed, strict=True):
         assert same_expression(got, want), name
     # The cheap-gradient bound (about 4) with slack for three-operation toy functions.
     assert program.ratio <= 5, (name, program.ratio)
@@ -53,7 +53,8 @@ def test_adjoints_of_inputs_not_asked_for_are_not_computed():
     everything = sb.gradient_program(logistic)
     assert P.operations < everything.operations
     closed = sb.gradient(logistic, ["w", "b"])
-    assert all(same_expression(got, want) for got, want in zip(P.closed_form(), closed))
+    assert all(same_expression(got, want)
+               for got, want in zip(P.closed_form(), closed, strict=True))
 
 
 def test_lambdify_evaluates_the_gradient():

@@ -43,7 +43,7 @@ def test_catalogue_program_equals_closed_form_and_differences(name, f, wrt, expe
 def test_each_adjoint_is_a_named_variable_of_its_nodes_shape():
     A, X = sp.MatrixSymbol("A", 3, 2), sp.MatrixSymbol("X", 2, 3)
     program = sb.gradient(sp.log(sp.Trace(A * X)) * sp.Trace(X * A), [X], form="program")
-    for name, value in program.adjoint:
+    for name, _ in program.adjoint:
         node = next(v for v in program.graph if str(v) == name.node_name)
         if isinstance(node, sp.MatrixSymbol):
             assert isinstance(name, MatrixAdjoint) and name.shape == node.shape

@@ -30,7 +30,7 @@ def check(function, text_or_expr, variables):
     reverse = sb.gradient(text_or_expr, variables)
     forward = sb.gradient(text_or_expr, variables, mode="forward")
     symbols = [sp.Symbol(str(v)) for v in variables]
-    for v, r, f in zip(symbols, reverse, forward):
+    for v, r, f in zip(symbols, reverse, forward, strict=True):
         expected = sp.diff(function, v)
         assert same_numerically(r, expected, SYMBOLS)
         assert same_expression(r, expected)

@@ -49,5 +49,5 @@ def test_trigonometric_expression_graph_is_linear():
     assert sizes[32] <= 2.2 * sizes[16]
     ex = trigonometric(4)
     grad = sb.gradient(ex.expression, list(ex.wrt))
-    for g, x in zip(grad, ex.wrt):
+    for g, x in zip(grad, ex.wrt, strict=True):
         assert sp.simplify(g - sp.diff(ex.expression, x)) == 0

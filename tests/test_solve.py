@@ -21,7 +21,8 @@ a, b, c, d = sp.symbols("a b c d")
 
 
 def t1_upper():
-    L = sp.Matrix([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [a, b, 0, 0, 0], [0, 0, c, 0, 0], [0, 0, 0, d, 0]])
+    L = sp.Matrix([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [a, b, 0, 0, 0], [0, 0, c, 0, 0],
+                   [0, 0, 0, d, 0]])
     return (sp.eye(5) - L).T
 
 
@@ -64,7 +65,8 @@ def test_fractions():
     U = [[Fraction(2), Fraction(1)], [0, Fraction(3)]]
     x = back_substitute(U, [Fraction(1), Fraction(1)])
     assert list(x) == [Fraction(1, 3), Fraction(1, 3)]
-    y = forward_substitute([[Fraction(1, 2), 0], [Fraction(1), Fraction(4)]], [Fraction(1), Fraction(2)])
+    y = forward_substitute([[Fraction(1, 2), 0], [Fraction(1), Fraction(4)]],
+                           [Fraction(1), Fraction(2)])
     assert list(y) == [Fraction(2), Fraction(0)]
 
 

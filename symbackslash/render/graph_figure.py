@@ -33,7 +33,7 @@ from matplotlib.patches import FancyArrowPatch, Patch
 
 from ..errors import RenderError, boundary
 from ..gradient import differentiate
-from ..graph import check_graph, node_order
+from ..graph_check import check_graph, node_order
 from ..pieces import Chain
 from ..printing import node_symbol
 from ..solve import Step
