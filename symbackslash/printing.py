@@ -27,6 +27,7 @@ a_bar = x*y
 from __future__ import annotations
 
 import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.latex import (
@@ -142,6 +143,13 @@ def broadcast_parts(e) -> tuple:
     return None, f, e.expr
 
 
+def hadamard_factors(e: sp.HadamardProduct) -> tuple:
+    """The factors of an element-wise product in reading order: the element-wise functions
+    first (an activation's derivative Δ = h'.(Z), as the paper writes Δ ⊙ Wᵀ…), the rest
+    in SymPy's order. Only the printing changes; the expression keeps SymPy's order."""
+    return tuple(sorted(e.args, key=lambda a: not isinstance(a, ElementwiseApplyFunction)))
+
+
 def _split_terms(c: Combination):
     """Signed terms of a combination: ``[(negative, weight or None, unknown or None)]``."""
     result = []
@@ -196,6 +204,11 @@ class LatexPrinter(SympyLatexPrinter):
 
     def _print_str(self, s):
         return r"\text{%s}" % latex_escape(s)
+
+    def _print_HadamardProduct(self, e):
+        """A ∘ B, the element-wise functions first (:func:`hadamard_factors`)."""
+        return r" \circ ".join(self.parenthesize(a, PRECEDENCE["Pow"], strict=True)
+                                for a in hadamard_factors(e))
 
     def _print_ElementwiseApplyFunction(self, e):
         """h.(X), the paper's (and Julia's) notation for h applied to every entry."""
@@ -330,7 +343,7 @@ class TextPrinter(StrPrinter):
 
     def _print_HadamardProduct(self, e):
         """A .* B, the entry-wise product (MATLAB's and Julia's notation)."""
-        return " .* ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in e.args)
+        return " .* ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in hadamard_factors(e))
 
     def _print_Chain(self, c: Chain):
         return _beside([self._print(p) for p in c.parts], " = ")
@@ -450,6 +463,6 @@ def text(expr, **settings) -> str:
     >>> import sympy as sp
     >>> A, X = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("X", 2, 2)
     >>> print(text(sp.HadamardProduct(A, X.applyfunc(sp.tanh))))
-    A .* tanh.(X)
+    tanh.(X) .* A
     """
     return TextPrinter(settings).doprint(expr)
