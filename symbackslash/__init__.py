@@ -57,7 +57,7 @@ from .operator_rules import MATRIX_RULES, matrix_partials
 from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator, representer
 from .parse import Program, parse, parse_expression, parse_program
 from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
-from .printing import latex, text
+from .printing import latex
 from .program import AdjointSymbol, GradientProgram, gradient_program
 from .render import (
     Storyboard,
@@ -73,6 +73,7 @@ from .render import (
 from .render.notebook import register as _register_notebook_display
 from .rules import RULES, local_partials, register_rule
 from .solve import Step, Substitution, back_substitute, forward_substitute
+from .text_printing import text
 from .tidy import tidy
 
 __version__ = "0.1.0"

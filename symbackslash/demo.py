@@ -34,7 +34,7 @@ from .examples import INTRO, t1_graph
 from .matrices import triangular_system
 from .mlp import mlp
 from .pieces import Chain, Grid, Partial
-from .printing import node_symbol, text
+from .printing import node_symbol
 from .render import (
     draw_graph,
     draw_matrix,
@@ -45,6 +45,7 @@ from .render import (
     write_atomic,
 )
 from .solve import back_substitute, forward_substitute
+from .text_printing import text
 
 __all__ = ["run_demo", "DEFAULT_FOLDER", "POINT"]
 

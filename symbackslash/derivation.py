@@ -9,7 +9,7 @@ the inputs and (with ``at=``) in numbers, the block form ∇f = Mᵀ (I − L̃)
 and the gradient. Nothing is derived a second time: :meth:`text`, :meth:`latex` and
 :meth:`document` print the same sections with a text or a LaTeX printer.
 
->>> from symbackslash.printing import text
+>>> from symbackslash.text_printing import text
 >>> d = derivation("a = x*y\\nb = sin(a)\\nf = a + b", wrt=["x", "y"])
 >>> [text(s.title) for s in d.sections][4]
 '5. Back substitution on (I - L)^T xbar = e_5'
@@ -65,10 +65,11 @@ from .pieces import (
     Table,
     same,
 )
-from .printing import LatexPrinter, TextPrinter, node_symbol, symbol_latex
+from .printing import LatexPrinter, node_symbol, symbol_latex
 from .program import AdjointSymbol
 from .simplify import simplify_within
 from .solve import Step
+from .text_printing import TextPrinter
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
 

@@ -1,12 +1,13 @@
 """The pieces a derivation is made of: small printable objects, and the paper's notation.
 
-Each piece is plain data; :mod:`symbackslash.printing` gives every printer a
-``_print_<Class>`` method for it (LaTeX and text), so a derivation is built once, from the
-solver's records, and printed in either form. Everything inside a piece (weights, node
-symbols, values) is printed by the printer, so entries that print themselves (operators)
-need nothing here.
+Each piece is plain data; :mod:`symbackslash.printing` (LaTeX) and
+:mod:`symbackslash.text_printing` (text) give every printer a ``_print_<Class>`` method for
+it, so a derivation is built once, from the solver's records, and printed in either form.
+Everything inside a piece (weights, node symbols, values) is printed by the printer, so
+entries that print themselves (operators) need nothing here.
 
->>> from symbackslash.printing import latex, text
+>>> from symbackslash.printing import latex
+>>> from symbackslash.text_printing import text
 >>> import sympy as sp
 >>> x = sp.Symbol("x")
 >>> latex(Chain(Partial(sp.Symbol("f"), x), sp.cos(x))), text(Route(x, sp.Symbol("v1")))

@@ -13,8 +13,8 @@ from golden import check_golden
 import symbackslash as sb
 from symbackslash import InputError
 from symbackslash.derivation import Derivation, TangentSymbol
-from symbackslash.printing import text
 from symbackslash.program import AdjointSymbol
+from symbackslash.text_printing import text
 
 
 def rows_of(section):

@@ -14,8 +14,9 @@ from symbackslash.pieces import (
     Section,
     Table,
 )
-from symbackslash.printing import LatexPrinter, latex, node_symbol, symbol_latex, text
+from symbackslash.printing import LatexPrinter, latex, node_symbol, symbol_latex
 from symbackslash.program import AdjointSymbol
+from symbackslash.text_printing import text
 
 NAMES = [
     ("x", "x"), ("v1", "v_{1}"), ("x_1", "x_{1}"), ("W1", "W_{1}"), ("theta2", r"\theta_{2}"),

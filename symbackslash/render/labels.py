@@ -21,7 +21,8 @@ from functools import lru_cache
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
-from ..printing import LatexPrinter, TextPrinter
+from ..printing import LatexPrinter
+from ..text_printing import TextPrinter
 
 __all__ = ["Label", "label", "words", "mixed", "plain", "measure"]
 
