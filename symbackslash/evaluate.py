@@ -17,7 +17,7 @@ Traceback (most recent call last):
 symbackslash.errors.EvaluationDomainError: 1/x is undefined at x = 0: division by zero
 
 :meth:`symbackslash.program.GradientProgram.lambdify` compiles a gradient program into a
-function held to the same rules (see :class:`CheckedFunction`).
+function held to the same rules (see :class:`~symbackslash.compiled.CheckedFunction`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import sympy as sp
@@ -38,7 +38,7 @@ from .limits import check_expression, symbols
 from .matrix_graph import has_matrices
 from .numeric import evaluate as evaluate_with_numpy
 
-__all__ = ["evaluate", "CheckedFunction", "KINK_HEADS"]
+__all__ = ["evaluate", "KINK_HEADS", "describe_bad", "format_number", "shorten"]
 
 #: Heads whose value at a zero argument is a convention: sign(0) = 0, Heaviside(0) = H0.
 KINK_HEADS = (sp.sign, sp.Heaviside)
@@ -138,9 +138,9 @@ def _matrix_value(expr, point):
             raise InputError(f"the value of {key} must be numbers, not text")
     with np.errstate(all="ignore"):
         value = evaluate_with_numpy(expr, point)
-    problem = _describe_bad(value)
+    problem = describe_bad(value)
     if problem is not None:
-        raise EvaluationDomainError(f"{_short(expr)} is undefined at this point: the value is "
+        raise EvaluationDomainError(f"{shorten(expr)} is undefined at this point: the value is "
                                     f"{problem}", expression=expr)
     return value
 
@@ -262,7 +262,7 @@ def _checked(e, value):
         return _Undefined(e, _reason(e, value))
     if value.is_Number:  # an infinity or nan that evalf produced
         return _Undefined(e, _reason(e, value))
-    raise InputError(f"cannot evaluate {_short(e)} numerically (it stays {_short(value)})")
+    raise InputError(f"cannot evaluate {shorten(e)} numerically (it stays {shorten(value)})")
 
 
 def _reason(e, value) -> str:
@@ -279,7 +279,7 @@ def _reason(e, value) -> str:
         return "the value is undefined (nan)"
     if value in (sp.zoo, sp.oo, -sp.oo):
         return "the value is infinite"
-    return f"the value is not real ({_short(value)})"
+    return f"the value is not real ({shorten(value)})"
 
 
 def _domain_error(undefined: _Undefined, values: dict) -> EvaluationDomainError:
@@ -288,14 +288,14 @@ def _domain_error(undefined: _Undefined, values: dict) -> EvaluationDomainError:
         names = sorted({s.name for s in symbols(node)}) or sorted(values)
     else:
         names = sorted(values)
-    where = ", ".join(f"{n} = {_format(values[n])}" for n in names if n in values)
-    return EvaluationDomainError(f"{_short(node)} is undefined at {where}: {undefined.reason}",
+    where = ", ".join(f"{n} = {format_number(values[n])}" for n in names if n in values)
+    return EvaluationDomainError(f"{shorten(node)} is undefined at {where}: {undefined.reason}",
                                  expression=node, point={n: float(v) for n, v in values.items()})
 
 
 def _warn_kinks(kinks: list, values: dict) -> None:
-    shown = "; ".join(f"{_short(k)} = {_short(_convention(k))}" for k in dict.fromkeys(kinks))
-    where = ", ".join(f"{n} = {_format(v)}" for n, v in values.items())
+    shown = "; ".join(f"{shorten(k)} = {shorten(_convention(k))}" for k in dict.fromkeys(kinks))
+    where = ", ".join(f"{n} = {format_number(v)}" for n, v in values.items())
     warnings.warn(f"evaluated at a non-differentiable point ({where}): {shown} by convention "
                   f"(see symbackslash.nonsmooth)", NonSmoothWarning, stacklevel=4)
 
@@ -304,12 +304,14 @@ def _convention(kink) -> sp.Basic:
     return kink.func(sp.S.Zero, *kink.args[1:])
 
 
-def _format(value) -> str:
+def format_number(value) -> str:
+    """A number as a message shows it: an integer without a decimal point, else its repr."""
     number = float(value)
     return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
-def _short(e, width: int = 80) -> str:
+def shorten(e, width: int = 80) -> str:
+    """``e`` as text for a message, cut to ``width`` characters."""
     try:
         text = str(e)
     except (RecursionError, ValueError):
@@ -317,78 +319,7 @@ def _short(e, width: int = 80) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-# --------------------------------------------------------------------------- compiled
-
-
-class CheckedFunction:
-    """A compiled gradient program that refuses to return an undefined value.
-
-    Calling it runs the compiled code (NumPy warnings silenced, Python's ``ZeroDivisionError``
-    and ``ValueError`` caught), then checks every intermediate value in program order: the
-    first that is nan, infinite or complex raises :class:`EvaluationDomainError` naming its
-    assignment. Arguments of ``sign``/``Heaviside`` that are exactly 0 give a
-    :class:`NonSmoothWarning`. NumPy arrays are checked element by element.
-
-    Attributes
-    ----------
-    raw : callable
-        The compiled function without checks; it returns ``outputs + checked + kinks``.
-    inputs : tuple of str
-        The argument names, in order.
-    """
-
-    def __init__(self, raw: Callable, inputs: Sequence, outputs: int,
-                 checked: Sequence, kinks: Sequence, *, domain: tuple | None = None,
-                 numpy: bool = False):
-        self.raw, self.inputs = raw, tuple(map(str, inputs))
-        self._outputs, self._checked, self._kinks = outputs, list(checked), list(kinks)
-        self._domain, self._numpy = domain, numpy
-
-    def __call__(self, *args):
-        if len(args) != len(self.inputs):
-            raise InputError(f"expected {len(self.inputs)} arguments ({', '.join(self.inputs)}), "
-                             f"got {len(args)}")
-        if self._numpy:  # NumPy floats give inf or nan where Python floats would raise
-            args = tuple(np.float64(a) if isinstance(a, numbers.Real) else a for a in args)
-        point = dict(zip(self.inputs, args, strict=True))
-        if self._domain is not None:
-            function, assignments = self._domain
-            _check(_run(function, args, point), assignments, point)
-        results = _run(self.raw, args, point)
-        outputs = results[:self._outputs]
-        rest = results[self._outputs:]
-        _check(rest, self._checked, point)
-        hits = [arg for arg, value in zip(self._kinks, rest[len(self._checked):], strict=True)
-                if np.any(np.asarray(value) == 0)]
-        if hits:
-            warnings.warn(f"evaluated at a non-differentiable point ({_describe(point)}): "
-                          + "; ".join(f"the argument {_short(a)} of sign/Heaviside is 0"
-                                      for a in hits)
-                          + ", where the derivative follows a convention (see "
-                            "symbackslash.nonsmooth)", NonSmoothWarning, stacklevel=2)
-        return outputs
-
-
-def _run(function: Callable, args: tuple, point: dict) -> list:
-    try:
-        with np.errstate(all="ignore"):
-            return function(*args)
-    except (ZeroDivisionError, ValueError, OverflowError) as err:
-        raise EvaluationDomainError(f"the gradient program is undefined at "
-                                    f"{_describe(point)}: {err}", point=point) from err
-
-
-def _check(values: Sequence, assignments: Sequence, point: dict) -> None:
-    """Raise for the first assignment whose value is not finite and real."""
-    for (name, expr), value in zip(assignments, values, strict=False):  # values: + kinks
-        problem = _describe_bad(value)
-        if problem is not None:
-            raise EvaluationDomainError(
-                f"{name} = {_short(expr)} is undefined at {_describe(point)}: the value is "
-                f"{problem}", expression=expr, point=point)
-
-
-def _describe_bad(value) -> str | None:
+def describe_bad(value) -> str | None:
     """``None`` for a finite real value (or array of them); else what it is instead."""
     try:
         array = np.asarray(value)
@@ -404,8 +335,3 @@ def _describe_bad(value) -> str | None:
     if np.any(array.imag != 0):
         return "complex"
     return None
-
-
-def _describe(point: dict) -> str:
-    return ", ".join(f"{name} = {_format(value) if np.ndim(value) == 0 else _short(value)}"
-                     for name, value in point.items())

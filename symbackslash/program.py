@@ -42,9 +42,10 @@ from sympy.core.function import AppliedUndef
 
 from .adjoints import AdjointSymbol, adjoint_name
 from .codegen import MatrixNumPyPrinter, generated_symbol
+from .compiled import CheckedFunction
 from .elements import zero
 from .errors import InputError, boundary
-from .evaluate import KINK_HEADS, CheckedFunction
+from .evaluate import KINK_HEADS
 from .formulas import closed_forms
 from .graph import build_graph
 from .graph_check import node_order, resolve_wrt
@@ -141,7 +142,7 @@ class GradientProgram:
             As in :func:`sympy.lambdify` (``"numpy"``, ``"math"``, ``"mpmath"``, ``"jax"``).
         check : bool
             With ``True`` (the default) the function is a
-            :class:`~symbackslash.evaluate.CheckedFunction`: at a point where the gradient, or
+            :class:`~symbackslash.compiled.CheckedFunction`: at a point where the gradient, or
             the function itself, is undefined it raises
             :class:`~symbackslash.errors.EvaluationDomainError` naming the assignment, instead
             of returning nan or inf. ``False`` gives the bare compiled function.
