@@ -7,7 +7,8 @@ read only the public attributes of graphs, systems and solver records.
 """
 
 from .files import figure_bytes, save_figure, write_atomic
-from .graph_figure import Highlight, draw_graph, highlight_of
+from .graph_figure import draw_graph
+from .highlight import Highlight, highlight_of
 from .labels import Label, label
 from .layout import Layout, layered_layout
 from .matrix_figure import draw_matrix, draw_system

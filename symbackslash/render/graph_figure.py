@@ -2,9 +2,10 @@
 
 :func:`draw_graph` places the nodes with :func:`~symbackslash.render.layout.layered_layout`,
 writes each node's definition in a box styled by its kind (input, intermediate, output),
-draws every edge as an arrow labelled with its weight (the local partial), and can highlight
-a path, a set of edges or one step of the back substitution. Labels are mathtext where
-mathtext can render them, plain text otherwise; the figure makes room for every label.
+draws every edge as an arrow labelled with its weight (the local partial; arcs and label
+spots come from :mod:`.edges`), and can highlight a path, a set of edges or one step of the
+back substitution (:mod:`.highlight`). Labels are mathtext where mathtext can render them,
+plain text otherwise; the figure makes room for every label.
 
 Graphs of more than ``max_labelled`` nodes are drawn compactly and in time linear in their
 size: dots for nodes, one line collection for the edges, no labels, and a note saying so.
@@ -23,7 +24,6 @@ Every artist carries a ``gid`` (``node:x``, ``edge:x->v1``, ``weight:x->v1``, ``
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -31,16 +31,16 @@ import networkx as nx
 from matplotlib.collections import LineCollection
 from matplotlib.patches import FancyArrowPatch, Patch
 
-from ..errors import RenderError, boundary
-from ..gradient import differentiate
-from ..graph_check import check_graph, node_order
+from ..errors import boundary
+from ..graph_check import check_graph
 from ..pieces import Chain
 from ..printing import node_symbol
-from ..solve import Step
+from .edges import bend, place_labels
+from .highlight import Highlight, highlight_of
 from .labels import Label, label, words
 from .layout import layered_layout
 
-__all__ = ["draw_graph", "graph_size", "Highlight", "highlight_of", "STYLE"]
+__all__ = ["draw_graph", "graph_size", "STYLE"]
 
 #: Colours by node kind: (face, edge). ``highlight`` marks the current node, edges and path;
 #: ``solved`` the nodes whose unknown is already known (storyboards).
@@ -56,71 +56,6 @@ PAD = 0.35          # box padding, in units of the font size
 GAP = 0.6           # inches: minimum free space between layers (beyond edge labels)
 ROW_GAP = 0.5       # inches: free space between boxes in one layer
 MARGIN = 0.25       # inches around the drawing
-
-
-@dataclasses.dataclass(frozen=True)
-class Highlight:
-    """What to highlight: ``nodes``, ``edges`` (pairs ``(u, v)``) and the ``current`` node
-    of a substitution step (or ``None``)."""
-
-    nodes: frozenset = frozenset()
-    edges: frozenset = frozenset()
-    current: object = None
-
-
-def highlight_of(G: nx.DiGraph, highlight) -> Highlight:
-    """Interpret ``highlight``: ``None``; a list of nodes (a path); a set of edges; an
-    :class:`~symbackslash.solve.Step` record; or an int k, step k of the back substitution.
-
-    Raises
-    ------
-    RenderError
-        For a path or edge that is not in the graph, a step number out of range, or
-        anything else.
-    """
-    if highlight is None:
-        return Highlight()
-    if isinstance(highlight, Step):
-        return _step_highlight(G, highlight)
-    if isinstance(highlight, int) and not isinstance(highlight, bool):
-        steps = differentiate(G).solutions[0].steps
-        if not 0 <= highlight < len(steps):
-            raise RenderError(f"highlight={highlight}: the back substitution has {len(steps)} "
-                              f"steps, numbered 0 … {len(steps) - 1}")
-        return _step_highlight(G, steps[highlight])
-    if isinstance(highlight, (set, frozenset)):
-        edges = frozenset(highlight)
-        for edge in edges:
-            if not (isinstance(edge, tuple) and len(edge) == 2 and G.has_edge(*edge)):
-                raise RenderError(f"highlight: {edge!r} is not an edge (u, v) of the graph")
-        return Highlight(frozenset(), edges)
-    if isinstance(highlight, (list, tuple)):
-        path = [_node(G, v) for v in highlight]
-        for u, v in zip(path, path[1:], strict=False):
-            if not G.has_edge(u, v):
-                raise RenderError(f"highlight: the path has no edge {u} → {v}")
-        return Highlight(frozenset(path), frozenset(zip(path, path[1:], strict=False)))
-    raise RenderError(f"highlight must be a path (list of nodes), a set of edges, a Step or a "
-                      f"step number, not {type(highlight).__name__}")
-
-
-def _node(G: nx.DiGraph, v):
-    if v in G:
-        return v
-    by_name = {str(u): u for u in G}
-    if str(v) in by_name:
-        return by_name[str(v)]
-    raise RenderError(f"highlight: {v!r} is not a node of the graph")
-
-
-def _step_highlight(G: nx.DiGraph, step: Step) -> Highlight:
-    nodes = node_order(G)
-    if not 0 <= step.unknown < len(nodes):
-        raise RenderError(f"the step solves for unknown {step.unknown}, but the graph has "
-                          f"{len(nodes)} nodes")
-    i = step.unknown
-    edges = frozenset((nodes[min(i, j)], nodes[max(i, j)]) for j, _, _ in step.terms)
-    return Highlight(frozenset([nodes[i]]), edges, nodes[i])
 
 
 @boundary
@@ -255,7 +190,7 @@ class _Drawing:
             for r, v in enumerate(nodes):
                 pos[v] = (xs[k], ((len(nodes) - 1) / 2 - r) * row)
         index = {v: G.nodes[v].get("index", 0) for v in G}
-        rad = {e: _bend(e, pos, box, layout, index) for e in G.edges}
+        rad = {e: bend(e, pos, box, layout, index) for e in G.edges}
         half = {v: max(box[v][0], reserved[v].width / 72 if v in reserved else 0.0) / 2
                 for v in G}
         left = min(pos[v][0] - half[v] for v in G) - MARGIN
@@ -268,7 +203,7 @@ class _Drawing:
             top, bottom = max(top, middle + 0.25), min(bottom, middle - 0.25)
         if legend:
             bottom -= 0.35
-        at = _place_labels(G, pos, box, rad, edge_labels)
+        at = place_labels(G, pos, box, rad, edge_labels)
         return cls(G, pos, node_labels, box, edge_labels, at, value_labels, rad, fontsize,
                    right - left, top - bottom, (left, right, bottom, top), legend)
 
@@ -322,94 +257,6 @@ def _node_label(G: nx.DiGraph, v, fontsize: float) -> Label:
         return label(symbol, fontsize)
     full = label(Chain(symbol, expr), fontsize, max_chars=32)
     return full if full.width <= 190 else label(symbol, fontsize)
-
-
-def _bend(edge, pos, box, layout, index) -> float:
-    """Curvature (arc3 ``rad``) for an edge whose straight line would cross a box in between.
-
-    The arc bends away from the boxes in its way and clears them; longer edges bulge further
-    (nested arcs do not share a label position); an edge with boxes right on its line bends
-    up or down by the parity of its source's index (parallel long edges alternate sides).
-    """
-    u, v = edge
-    span = layout.layer[v] - layout.layer[u]
-    if span < 2:
-        return 0.0
-    (ax_, ay), (bx, by) = pos[u], pos[v]
-    dx, dy = bx - ax_, by - ay
-    length = math.hypot(dx, dy)
-    blockers = []
-    for k in range(layout.layer[u] + 1, layout.layer[v]):
-        for w in layout.layers[k]:
-            wx, wy = pos[w]
-            cross = (dx * (wy - ay) - dy * (wx - ax_)) / length   # > 0: left of the edge
-            reach = (box[w][0] / 2 * abs(dy) + box[w][1] / 2 * abs(dx)) / length + 0.12
-            if abs(cross) < reach:
-                blockers.append((cross, reach))
-    if not blockers:
-        return 0.0
-    side = sum(c for c, _ in blockers)
-    up = side < 0 if abs(side) > 1e-9 else index[u] % 2 == 1
-    # bending to the left of the edge (up for a rightward edge) is arc3's negative rad
-    need = max(reach + (c if up else -c) for c, reach in blockers) + 0.3 * (span - 2)
-    rad = min(max(2 * need / length, 0.12), 0.9)
-    return -rad if up else rad
-
-
-def _point_on(edge, t, pos, rad) -> tuple[float, float]:
-    """The point at parameter t of an edge's line or arc (arc3: quadratic Bézier)."""
-    (x1, y1), (x2, y2) = pos[edge[0]], pos[edge[1]]
-    r = rad[edge]
-    cx, cy = (x1 + x2) / 2 + r * (y2 - y1), (y1 + y2) / 2 - r * (x2 - x1)
-    s = 1 - t
-    return (s * s * x1 + 2 * s * t * cx + t * t * x2,
-            s * s * y1 + 2 * s * t * cy + t * t * y2)
-
-
-def _place_labels(G, pos, box, rad, labels) -> dict:
-    """A spot for each edge label on its edge, avoiding boxes and labels placed before.
-
-    Tries the middle of the visible part first, then points nearer either end; takes the
-    first spot that overlaps nothing, else the one that overlaps least.
-    """
-    rects = [(pos[v][0], pos[v][1], box[v][0] / 2 + 0.04, box[v][1] / 2 + 0.04) for v in G]
-    placed = {}
-    for edge in sorted(labels, key=lambda e: (pos[e[0]][0], -pos[e[0]][1], pos[e[1]][0])):
-        lab = labels[edge]
-        half_w, half_h = lab.width / 144 + 0.03, lab.height / 144 + 0.03
-        start, end = _visible(edge, pos, box, rad)
-        best, best_overlap = None, math.inf
-        for f in (0.5, 0.36, 0.64, 0.24, 0.76):
-            x, y = _point_on(edge, start + f * (end - start), pos, rad)
-            overlap = sum(_overlap((x, y, half_w, half_h), r) for r in rects)
-            if overlap < best_overlap:
-                best, best_overlap = (x, y), overlap
-            if overlap == 0:
-                break
-        placed[edge] = best
-        rects.append((*best, half_w, half_h))
-    return placed
-
-
-def _visible(edge, pos, box, rad) -> tuple[float, float]:
-    """The parameter range of an edge outside its two boxes (straight edges; arcs: 0.1–0.9)."""
-    if rad[edge]:
-        return 0.1, 0.9
-    (x1, y1), (x2, y2) = pos[edge[0]], pos[edge[1]]
-    dx, dy = x2 - x1, y2 - y1
-
-    def inside(w):
-        half_w, half_h = box[w][0] / 2, box[w][1] / 2
-        return min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
-
-    return inside(edge[0]), 1 - inside(edge[1])
-
-
-def _overlap(a, b) -> float:
-    """Overlap area of two rectangles given as (centre x, centre y, half width, half height)."""
-    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0] - a[2], b[0] - b[2])
-    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1] - a[3], b[1] - b[3])
-    return w * h if w > 0 and h > 0 else 0.0
 
 
 def _legend(ax, G, marks: Highlight, solved: frozenset, fontsize: float) -> None:
