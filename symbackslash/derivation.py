@@ -2,12 +2,13 @@
 
 A :class:`Derivation` reads what one :class:`~symbackslash.gradient.Differentiation` kept
 (the graph, the triangular system and the solver's :class:`~symbackslash.solve.Step`
-records) and lays it out as :class:`~symbackslash.printing.Section` objects: the function as
-an expression and as a numbered program, the nodes with their local partials, L and
-(I − L)ᵀ in node order, the system (I − L)ᵀ x̄ = e, every substitution step in symbols, in
-the inputs and (with ``at=``) in numbers, the block form ∇f = Mᵀ (I − L̃)⁻ᵀ g of equation (1)
-and the gradient. Nothing is derived a second time: :meth:`text`, :meth:`latex` and
-:meth:`document` print the same sections with a text or a LaTeX printer.
+records) and lays it out as :class:`~symbackslash.pieces.Section` objects
+(:mod:`symbackslash.derivation_sections`): the function as an expression and as a numbered
+program, the nodes with their local partials, L and (I − L)ᵀ in node order, the system
+(I − L)ᵀ x̄ = e, every substitution step in symbols, in the inputs and (with ``at=``) in
+numbers, the block form ∇f = Mᵀ (I − L̃)⁻ᵀ g of equation (1) and the gradient. Nothing is
+derived a second time: :meth:`text`, :meth:`latex` and :meth:`document` print the same
+sections with a text or a LaTeX printer.
 
 >>> from symbackslash.text_printing import text
 >>> d = derivation("a = x*y\\nb = sin(a)\\nf = a + b", wrt=["x", "y"])
@@ -26,55 +27,23 @@ True
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property
 
 import sympy as sp
 
+from .derivation_sections import derivation_sections, distinct, factored, op_count
 from .errors import InputError, boundary, record
 from .evaluate import evaluate
 from .gradient import Differentiation, differentiate
-from .limits import get_limits
-from .pieces import (
-    G_,
-    I_MINUS_L,
-    I_MINUS_L_T,
-    L_,
-    L_BLOCKS,
-    L_ENTRY,
-    L_TILDE,
-    LAMBDA,
-    LAMBDA_SOLVE,
-    LAMBDA_SYSTEM,
-    M_,
-    M_T_LAMBDA,
-    XBAR,
-    XDOT,
-    Chain,
-    Combination,
-    Grid,
-    Nabla,
-    Notation,
-    Partial,
-    Phrase,
-    Product,
-    Rows,
-    Section,
-    Table,
-    same,
-)
+from .pieces import Chain, Combination, Phrase, Section
 from .printing import LatexPrinter, node_symbol, symbol_latex
 from .program import AdjointSymbol
-from .simplify import simplify_within
 from .solve import Step
 from .text_printing import TextPrinter
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
-
-#: A simplified gradient is shown when it has at most this fraction of the operations.
-SIMPLER = 0.75
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2cm]{geometry}
@@ -196,170 +165,16 @@ class Derivation:
     @cached_property
     def sections(self) -> list[Section]:
         """The derivation as printable sections (see the module docstring)."""
-        parts = [self._function(), self._nodes(), *self._matrices(), *self._solves(),
-                 *self._block_form(), self._gradient()]
-        return [Section(Phrase(f"{k}. ", *s.title.pieces), s.items)
-                for k, s in enumerate(parts, start=1)]
-
-    def _symbols(self) -> list:
-        return [node_symbol(v) for v in self.system.nodes]
-
-    def _function(self) -> Section:
-        G, values = self.graph, self.result.values
-        inputs = [node_symbol(v) for v in G.graph["inputs"]]
-        items: list = []
-        defined = [v for v in self.system.nodes if G.nodes[v]["expr"] is not None]
-        if defined:
-            items.append(Rows(tuple(Chain(sp.Function(str(node_symbol(out)))(*inputs), values[out])
-                                    for out in self.result.outputs)))
-            items.append(Phrase("as a program, numbered in node order (inputs ",
-                                sp.Tuple(*inputs), " first):"))
-            items.append(Rows(tuple(Chain(node_symbol(v), G.nodes[v]["expr"]) for v in defined),
-                              tuple(f"({G.nodes[v]['index']})" for v in defined)))
-        else:
-            items.append(Phrase(f"a graph given by its edges: {len(G)} nodes, "
-                                f"{G.number_of_edges()} edges, inputs ", sp.Tuple(*inputs)))
-        return Section(Phrase("The function"), tuple(items))
-
-    def _nodes(self) -> Section:
-        G, values = self.graph, self.result.values
-        header = ("k", "node", "kind", "local partials")
-        if self.point:
-            header += ("value",)
-        rows = []
-        for v in self.system.nodes:
-            partials = []
-            for u in sorted(G.predecessors(v), key=lambda u: G.nodes[u]["index"]):
-                if partials:
-                    partials.append(", ")
-                partials.append(Chain(Partial(node_symbol(v), node_symbol(u)),
-                                      G.edges[u, v]["weight"]))
-            row = (str(G.nodes[v]["index"]), node_symbol(v), G.nodes[v]["kind"],
-                   Phrase(*partials) if partials else "")
-            rows.append(row + ((self.numeric(values[v]),) if self.point else ()))
-        return Section(Phrase("Nodes and local partials (the weights of the edges)"),
-                       (Table(header, tuple(rows)),))
-
-    def _matrices(self) -> list[Section]:
-        S = self.system
-        order = Phrase("rows and columns in node order ", sp.Tuple(*self._symbols()))
-        if S.n > self.max_dense:
-            note = Phrase(f"{S.n} nodes: the matrices are not written out; their nonzero entries "
-                          "are the local partials in the table")
-            return [Section(Phrase("The matrices ", L_, " and ", self._system_matrix()[0]),
-                            (note,))]
-        L = Chain(L_, Grid(S.entries, (S.n, S.n), S.n_sources, tuple(self._symbols())))
-        items = [order, L]
-        if self.point:
-            at = {key: self.numeric(S.substituted().entries[key]) for key in S.entries}
-            items += [Phrase("at the point:"), Chain(L_, Grid(at, (S.n, S.n), S.n_sources))]
-        notation, entries = self._system_matrix()
-        system = Chain(notation, Grid(entries, (S.n, S.n), S.n_sources, tuple(self._symbols())))
-        return [Section(Phrase("The matrix ", L_, " of local partials, ", L_ENTRY), tuple(items)),
-                Section(Phrase("The matrix ", notation), (system,))]
-
-    def _system_matrix(self) -> tuple:
-        if self.mode == "reverse":
-            return I_MINUS_L_T, self.system.upper()
-        return I_MINUS_L, self.system.lower()
-
-    def _solves(self) -> list[Section]:
-        S = self.system
-        notation, entries = self._system_matrix()
-        sections = []
-        for k, (seed, solution) in enumerate(self.solves()):
-            e = Notation(*_unit_name(S.position(seed) + 1)) if seed in self.graph else None
-            unknowns = XBAR if self.mode == "reverse" else XDOT
-            if solution is None:
-                sections.append(Section(
-                    Phrase("The variable ", node_symbol(seed), " does not occur"),
-                    (Phrase("every derivative with respect to it is 0"),)))
-                continue
-            items = []
-            if S.n <= self.max_dense:
-                vector = Grid({(i, 0): self.unknown_symbol(v) for i, v in enumerate(S.nodes)},
-                              (S.n, 1))
-                rhs = Grid({(i, 0): b for i, b in enumerate(S.unit(seed))}, (S.n, 1))
-                items.append(Chain(Product(Grid(entries, (S.n, S.n), S.n_sources), vector), rhs))
-            verb = "Back substitution" if self.mode == "reverse" else "Forward substitution"
-            items.append(Phrase("solved one row at a time, "
-                                + ("last row first:" if self.mode == "reverse" else
-                                   "first row first:")))
-            items.append(self._step_rows(k))
-            title = Phrase(f"{verb} on ", Chain(Product(notation, unknowns), e))
-            if self.mode == "forward":
-                title = Phrase(*title.pieces, " (derivatives by ", node_symbol(seed), ")")
-            sections.append(Section(title, tuple(items)))
-        return sections
+        return derivation_sections(self)
 
     def equation(self, view: StepView, *, closed: bool = True) -> Chain:
         """One step as an equation chain: the unknown, the row of the system, the result in
         node symbols, in the inputs (when ``closed`` and short) and at the point."""
         combination = Combination(view.rhs, view.terms) if view.terms else view.rhs
-        value = _tidy(view.value)
-        shown = value if closed and _ops(value) <= self.max_closed_ops else None
-        return Chain(*_distinct([view.symbol, combination, _tidy(view.symbolic), shown,
+        value = factored(view.value)
+        shown = value if closed and op_count(value) <= self.max_closed_ops else None
+        return Chain(*distinct([view.symbol, combination, factored(view.symbolic), shown,
                                  self.numeric(value)]))
-
-    def _step_rows(self, k: int) -> Rows:
-        views = self.steps(k)
-        return Rows(tuple(self.equation(view) for view in views),
-                    tuple(f"({view.record.unknown + 1})" for view in views))
-
-    def _block_form(self) -> list[Section]:
-        S, r = self.system, self.result
-        ns = S.n_sources
-        if self.mode != "reverse" or len(r.outputs) != 1 or not 0 < ns < S.n:
-            return []
-        (out,), (solution,) = r.outputs, r.solutions
-        m = S.n - ns
-        M = {(i - ns, j): w for (i, j), w in S.entries.items() if j < ns}
-        L_t = {(i - ns, j - ns): w for (i, j), w in S.entries.items() if j >= ns}
-        g = {(i, 0): b for i, b in enumerate(S.unit(out)[ns:])}
-
-        def vector(values, rows):
-            return Grid({(i, 0): value for i, value in enumerate(values)}, (rows, 1))
-
-        def chain(lhs, middle, nodes, values):
-            symbols = [self.unknown_symbol(v) for v in nodes]
-            closed = [_tidy(r.closed_form(x)) for x in values]
-            parts = [lhs, middle, vector(symbols, len(nodes)), vector(closed, len(nodes))]
-            if self.point:
-                parts.append(vector([self.numeric(x) for x in closed], len(nodes)))
-            return Chain(*_distinct(parts))
-
-        rows = [chain(LAMBDA, LAMBDA_SOLVE, S.nodes[ns:], solution[ns:]),
-                chain(Nabla(node_symbol(out)), M_T_LAMBDA, S.nodes[:ns], solution[:ns])]
-        items = [Phrase("sources ", sp.Tuple(*self._symbols()[:ns]), " first, then the others: ",
-                        L_BLOCKS)]
-        if S.n <= self.max_dense:
-            items += [Rows((Chain(M_, Grid(M, (m, ns))), Chain(L_TILDE, Grid(L_t, (m, m))),
-                            Chain(G_, vector(S.unit(out)[ns:], m))))]
-        elif g:
-            items += [Phrase(G_, " is the unit vector of the output; ", M_, " and ", L_TILDE,
-                             " are blocks of ", L_)]
-        items += [Phrase("the back substitution solved ", LAMBDA_SYSTEM, "; the gradient with "
-                         "respect to the sources is ", M_T_LAMBDA, ":"), Rows(tuple(rows))]
-        return [Section(Phrase("Block form: equation (1) of the paper"), tuple(items))]
-
-    def _gradient(self) -> Section:
-        r = self.result
-        deadline = time.monotonic() + get_limits().simplify_seconds
-        chains = []
-        for out in r.outputs:
-            for var in r.wrt:
-                closed = r.closed_form(r.derivative(out, var))
-                parts = [Partial(node_symbol(out), node_symbol(var))]
-                if self.mode == "reverse" and len(r.outputs) == 1 and var in self.graph:
-                    parts.append(self.unknown_symbol(var))
-                simplified = simplify_within(closed, max(deadline - time.monotonic(), 0))
-                if _ops(simplified) > SIMPLER * _ops(closed):
-                    simplified = None  # not worth a line: shows only what helps
-                parts += [_tidy(r.derivative(out, var)), _tidy(closed), simplified,
-                          self.numeric(closed)]
-                chains.append(Chain(*_distinct(parts)))
-        title = "The gradient" if len(r.outputs) == 1 else "The Jacobian"
-        return Section(Phrase(title), (Rows(tuple(chains)),))
 
     # ------------------------------------------------------------------ output
     def text(self) -> str:
@@ -389,35 +204,6 @@ class Derivation:
     def __repr__(self) -> str:
         return (f"<Derivation of {len(self.result.outputs)} output(s) by "
                 f"{self.mode} mode: {self.system.n} nodes>")
-
-
-def _unit_name(k: int) -> tuple:
-    symbol = sp.Symbol(f"e_{k}")
-    return symbol_latex(symbol.name), symbol.name
-
-
-def _tidy(expr):
-    """``expr`` with common factors pulled out (−(−2a − 2b)·c → 2(a + b)·c) when that is
-    shorter; a cheap clean-up for display, equal to ``expr``."""
-    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom:
-        return expr
-    tidy = sp.factor_terms(expr)
-    return tidy if sp.count_ops(tidy) < sp.count_ops(expr) else expr
-
-
-def _ops(expr) -> int:
-    return sp.count_ops(expr) if isinstance(expr, sp.Basic) else 0
-
-
-def _distinct(parts: list) -> list:
-    """The parts that are given, without repeats of the part before (x̄ = 1 = 1 → x̄ = 1)."""
-    result = []
-    for part in parts:
-        if part is None:
-            continue
-        if not result or not same(result[-1], part):
-            result.append(part)
-    return result
 
 
 def _point(at, result: Differentiation) -> dict:
