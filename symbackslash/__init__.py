@@ -41,20 +41,18 @@ from .matrices import TriangularSystem, triangular_system
 from .mlp import MLP, MLPSolution, mlp
 from .nonsmooth import NonSmoothPoint, nonsmooth_points
 from .numeric import evaluate_exact, random_values
+from .operator_functionals import ScalarEmbedding, TraceFunctional, representer, transpose_dot
 from .operator_kinds import (
     Hadamard,
     Kronecker,
     LeftMultiply,
     RightMultiply,
-    ScalarEmbedding,
-    TraceFunctional,
     TransposeOperator,
     ZeroOperator,
-    transpose_dot,
     vec,
 )
 from .operator_rules import MATRIX_RULES, matrix_partials
-from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator, representer
+from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
 from .parse import Program, parse, parse_expression, parse_program
 from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
 from .printing import latex

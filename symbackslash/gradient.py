@@ -45,7 +45,7 @@ from .graph import build_graph
 from .graph_check import resolve_wrt
 from .matrices import TriangularSystem, triangular_system
 from .nonsmooth import NonSmoothPoint, nonsmooth_points
-from .operators import representer
+from .operator_functionals import representer
 from .program import gradient_program
 from .shallow import canonical
 from .solve import back_substitute, forward_substitute

@@ -8,24 +8,21 @@ RightMultiply(B)    X B               ℛ_B              Bᵀ ⊗ I             
 Hadamard(M)         M ⊙ X             ℋ_M              Diag(vec M)           itself
 Kronecker(A, B)     B X Aᵀ            A ⊗ B            A ⊗ B                 Aᵀ ⊗ Bᵀ
 TransposeOperator   Xᵀ                𝒯                commutation matrix    itself
-TraceFunctional(G)  tr(GᵀX), scalar   G^{T•}           vec(G)ᵀ               ℰ_G
-ScalarEmbedding(G)  s ↦ s G           ℰ_G              vec(G)                G^{T•}
 ZeroOperator(d, c)  0                 𝒪                zeros                 zero (c → d)
 ==================  ================  ===============  ====================  ===========
 
-plus the identity 𝓘, scalar multiples, sums and compositions of :mod:`.operators`.
-The rules registered here keep results short: ℒ_A ∘ ℒ_B = ℒ_{AB}, ℛ_A ∘ ℛ_B = ℛ_{BA},
-ℋ_A ∘ ℋ_B = ℋ_{A⊙B}, 𝒯 ∘ 𝒯 = 𝓘, ℒ before ℛ (they commute), 𝒜 ∘ ℰ_G = ℰ_{𝒜G}, sums of one
-kind merge (ℒ_A + ℒ_B = ℒ_{A+B}), and the **reversal rule** of the transpose-dot,
-G^{T•} ∘ 𝒜 = (𝒜ᵀG)^{T•}, which turns a functional followed by a chain of operators into
-back-propagation.
+plus the identity 𝓘, scalar multiples, sums and compositions of :mod:`.operators`, and the
+operators between matrices and scalars, the transpose-dot G^{T•} (``TraceFunctional``) and
+its adjoint ℰ_G (``ScalarEmbedding``), in :mod:`.operator_functionals`. The rules registered
+here keep results short: ℒ_A ∘ ℒ_B = ℒ_{AB}, ℛ_A ∘ ℛ_B = ℛ_{BA}, ℋ_A ∘ ℋ_B = ℋ_{A⊙B},
+𝒯 ∘ 𝒯 = 𝓘, ℒ before ℛ (they commute), 𝒜 ∘ 0 = 0, and sums of one kind merge
+(ℒ_A + ℒ_B = ℒ_{A+B}). The helpers for kinds defined by one matrix (the base ``_WithMatrix``,
+:func:`merge_rule` …) serve :mod:`.operator_functionals` too.
 
 >>> import sympy as sp
->>> A, B, G, X = (sp.MatrixSymbol(n, 2, 2) for n in "ABGX")
+>>> A, B, X = (sp.MatrixSymbol(n, 2, 2) for n in "ABX")
 >>> LeftMultiply(A) * LeftMultiply(B)
 L_(A*B)
->>> TraceFunctional(G) * LeftMultiply(A) * RightMultiply(B)
-tdot(A.T*G*B.T)
 >>> sp.latex(Hadamard(A) * RightMultiply(X).T)
 '\\\\mathcal{H}_{A} \\\\circ \\\\mathcal{R}_{X^{T}}'
 """
@@ -37,12 +34,12 @@ from sympy.printing.pretty.stringpict import prettyForm
 
 from .errors import InputError, boundary
 from .operator_printing import subscripted
-from .operators import ABSORBS_SCALARS, SUM_RULES, IdentityOperator, Operator, compose_rule
+from .operators import SUM_RULES, IdentityOperator, Operator, compose_rule
 from .shallow import add, hadamard, matmul, scale, transpose
 from .shapes import as_matrix, as_shape, describe, differ, shape_of, shapes_differ, size
 
 __all__ = ["LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
-           "TraceFunctional", "ScalarEmbedding", "ZeroOperator", "transpose_dot", "vec"]
+           "ZeroOperator", "vec", "matrix_shape", "mismatch", "merge_rule"]
 
 
 def _explicit(A) -> sp.Matrix:
@@ -65,13 +62,15 @@ def _is_zero_matrix(A) -> bool:
         isinstance(A, sp.MatrixBase) and A.is_zero_matrix is True)
 
 
-def _matrix_shape(op, shape: tuple) -> tuple:
+def matrix_shape(op, shape: tuple) -> tuple:
+    """``shape``, when it is the shape of a matrix; :class:`InputError` for a scalar."""
     if len(shape) != 2:
         raise InputError(f"{op} acts on matrices, not on scalars")
     return shape
 
 
-def _mismatch(op, expected: str, shape: tuple):
+def mismatch(op, expected: str, shape: tuple):
+    """The :class:`InputError` for a matrix that ``op`` cannot act on."""
     return InputError(f"{op} acts on matrices with {expected}; got a {shape[0]} × {shape[1]} "
                       f"matrix")
 
@@ -114,10 +113,10 @@ class LeftMultiply(_WithMatrix):
         return LeftMultiply(transpose(self.matrix))
 
     def codomain(self, shape):
-        rows, cols = _matrix_shape(self, shape)
+        rows, cols = matrix_shape(self, shape)
         m, n = shape_of(self.matrix)
         if differ(rows, n):
-            raise _mismatch(self, f"{n} rows", shape)
+            raise mismatch(self, f"{n} rows", shape)
         return (m, cols)
 
     def vec_matrix(self, shape):
@@ -140,10 +139,10 @@ class RightMultiply(_WithMatrix):
         return RightMultiply(transpose(self.matrix))
 
     def codomain(self, shape):
-        rows, cols = _matrix_shape(self, shape)
+        rows, cols = matrix_shape(self, shape)
         m, n = shape_of(self.matrix)
         if differ(cols, m):
-            raise _mismatch(self, f"{m} columns", shape)
+            raise mismatch(self, f"{m} columns", shape)
         return (rows, n)
 
     def vec_matrix(self, shape):
@@ -166,84 +165,14 @@ class Hadamard(_WithMatrix):
         return self
 
     def codomain(self, shape):
-        _matrix_shape(self, shape)
+        matrix_shape(self, shape)
         if shapes_differ(shape, shape_of(self.matrix)):
-            raise _mismatch(self, "shape {} × {}".format(*shape_of(self.matrix)), shape)
+            raise mismatch(self, "shape {} × {}".format(*shape_of(self.matrix)), shape)
         return shape
 
     def vec_matrix(self, shape):
         self.codomain(shape)
         return sp.diag(*vec(self.matrix))
-
-
-class TraceFunctional(_WithMatrix):
-    """G^{T•}: X ↦ tr(GᵀX), the transpose-dot with G (a linear functional: matrices →
-    scalars). On vec X: vec(G)ᵀ. Adjoint: ℰ_G. G is the gradient of the functional."""
-
-    def _apply(self, X):
-        product = matmul(transpose(self.matrix), X)
-        if isinstance(product, sp.ZeroMatrix):
-            return sp.S.Zero
-        return product.trace() if isinstance(product, sp.MatrixBase) else sp.Trace(product)
-
-    def adjoint(self):
-        return ScalarEmbedding(self.matrix)
-
-    def codomain(self, shape):
-        _matrix_shape(self, shape)
-        if shapes_differ(shape, shape_of(self.matrix)):
-            raise _mismatch(self, "shape {} × {}".format(*shape_of(self.matrix)), shape)
-        return ()
-
-    def vec_matrix(self, shape):
-        self.codomain(shape)
-        return vec(self.matrix).T
-
-    def _sympystr(self, printer):
-        return f"tdot({printer._print(self.matrix)})"
-
-    def _latex(self, printer):
-        inner = printer._print(self.matrix)
-        if not isinstance(self.matrix, sp.MatrixSymbol):
-            inner = rf"\left({inner}\right)"
-        return rf"{inner}^{{T\bullet}}"
-
-    def _pretty(self, printer):
-        if not printer._use_unicode:
-            inner = prettyForm(*printer._print(self.matrix).parens())
-            return prettyForm(*inner.left("tdot"))
-        base = printer._print(self.matrix)
-        if not isinstance(self.matrix, sp.MatrixSymbol):
-            base = prettyForm(*base.parens())
-        return base ** prettyForm("T•")
-
-
-@boundary
-def transpose_dot(G) -> TraceFunctional:
-    """G^{T•}, the transpose-dot with G: X ↦ tr(GᵀX) (the paper's name for it)."""
-    return TraceFunctional(G)
-
-
-class ScalarEmbedding(_WithMatrix):
-    """ℰ_G: s ↦ s G, scalars → matrices (the derivative of s·G in s). On vec: vec(G).
-    Adjoint: G^{T•}."""
-
-    letters = ("E", "ℰ", r"\mathcal{E}")
-
-    def _apply(self, s):
-        return scale(s, self.matrix)
-
-    def adjoint(self):
-        return TraceFunctional(self.matrix)
-
-    def codomain(self, shape):
-        if shape != ():
-            raise InputError(f"{self} acts on scalars; got a {shape[0]} × {shape[1]} matrix")
-        return shape_of(self.matrix)
-
-    def vec_matrix(self, shape):
-        self.codomain(shape)
-        return vec(self.matrix)
 
 
 class Kronecker(Operator):
@@ -269,9 +198,9 @@ class Kronecker(Operator):
 
     def codomain(self, shape):
         A, B = self.args
-        rows, cols = _matrix_shape(self, shape)
+        rows, cols = matrix_shape(self, shape)
         if differ(rows, B.cols) or differ(cols, A.cols):
-            raise _mismatch(self, f"shape {B.cols} × {A.cols}", shape)
+            raise mismatch(self, f"shape {B.cols} × {A.cols}", shape)
         return (B.rows, A.rows)
 
     def vec_matrix(self, shape):
@@ -306,11 +235,11 @@ class TransposeOperator(Operator):
         return self
 
     def codomain(self, shape):
-        rows, cols = _matrix_shape(self, shape)
+        rows, cols = matrix_shape(self, shape)
         return (cols, rows)
 
     def vec_matrix(self, shape):
-        rows, cols = (int(n) for n in _matrix_shape(self, shape))
+        rows, cols = (int(n) for n in matrix_shape(self, shape))
         K = sp.zeros(rows * cols)
         for i in range(rows):
             for j in range(cols):
@@ -390,26 +319,16 @@ compose_rule(Kronecker, Kronecker,
              lambda a, b: Kronecker(matmul(a.args[0], b.args[0]), matmul(a.args[1], b.args[1])))
 
 
-def _reversal(functional: TraceFunctional, op: Operator):
-    """G^{T•} ∘ 𝒜 = (𝒜ᵀG)^{T•} (a scalar when 𝒜 starts from scalars)."""
-    G = op.adjoint()(functional.matrix)
-    return G if shape_of(G) == () else TraceFunctional(G)
-
-
-compose_rule(TraceFunctional, Operator, _reversal)
-compose_rule(Operator, ScalarEmbedding, lambda a, b: ScalarEmbedding(a(b.matrix)))
-
-
 # --- sums of one kind merge: Σ cᵢ ℒ_{Aᵢ} = ℒ_{Σ cᵢ Aᵢ} ------------------------------------
 
 
-def _merge(kind: type):
+def merge_rule(kind: type):
+    """The sum rule of a kind defined by one matrix: Σ cᵢ K(Aᵢ) = K(Σ cᵢ Aᵢ)."""
     def rule(items: list) -> Operator:
         return kind(add(*(scale(c, op.matrix) for c, op in items)))
     rule.__doc__ = f"Σ cᵢ {kind.__name__}(Aᵢ) = {kind.__name__}(Σ cᵢ Aᵢ)."
     return rule
 
 
-for _kind in (LeftMultiply, RightMultiply, Hadamard, TraceFunctional, ScalarEmbedding):
-    SUM_RULES[_kind] = _merge(_kind)
-ABSORBS_SCALARS.update({TraceFunctional, ScalarEmbedding})
+for _kind in (LeftMultiply, RightMultiply, Hadamard):
+    SUM_RULES[_kind] = merge_rule(_kind)

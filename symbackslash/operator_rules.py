@@ -41,14 +41,8 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .errors import DifferentiationError, boundary
-from .operator_kinds import (
-    Hadamard,
-    LeftMultiply,
-    RightMultiply,
-    ScalarEmbedding,
-    TraceFunctional,
-    TransposeOperator,
-)
+from .operator_functionals import ScalarEmbedding, TraceFunctional
+from .operator_kinds import Hadamard, LeftMultiply, RightMultiply, TransposeOperator
 from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
 
 __all__ = ["MATRIX_RULES", "matrix_children", "matrix_partials", "split_coefficient",

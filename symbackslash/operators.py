@@ -9,8 +9,8 @@ through SymPy's printers and compare structurally. Each one has
 * its adjoint, ``op.T`` (the transpose-dot: ⟨Y, 𝒜X⟩ = ⟨𝒜ᵀY, X⟩ with ⟨X, Y⟩ = tr(XᵀY));
 * its matrix on vec X (column-major), ``op.vec_matrix(shape)``, written from the formula
   (I ⊗ B, Aᵀ ⊗ I, Diag(vec M), …), not from the action, so the two check each other;
-* its LaTeX form: ℒ_A, ℛ_B, ℋ_M, A ⊗ B, 𝒯, 𝓘, G^{T•}, ℰ_G (see :mod:`.operator_kinds`
-  and :mod:`.operator_printing`).
+* its LaTeX form: ℒ_A, ℛ_B, ℋ_M, A ⊗ B, 𝒯, 𝓘, G^{T•}, ℰ_G (see :mod:`.operator_kinds`,
+  :mod:`.operator_functionals` and :mod:`.operator_printing`).
 
 This module holds the algebra: the identity, scalar multiples, sums and compositions
 (``-op``, ``op1 + op2``, ``c*op``, ``op1*op2`` = op1 ∘ op2) with the simplifications that
@@ -35,13 +35,13 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from .elements import act, adjoint, divide, is_zero, one, subtract, zero
-from .errors import InputError, boundary
+from .errors import InputError
 from .operator_printing import ATOM, COMPOSITION, SUM, composed, scaled, summed
 from .shallow import add, scale
 from .shapes import as_scalar, shape_of, shapes_differ, size
 
 __all__ = ["Operator", "IdentityOperator", "ScaledOperator", "OperatorSum", "Compose",
-           "COMPOSE_RULES", "SUM_RULES", "ABSORBS_SCALARS", "compose_rule", "representer"]
+           "COMPOSE_RULES", "SUM_RULES", "ABSORBS_SCALARS", "compose_rule"]
 
 #: Pairs (left kind, right kind) → rule(left, right) giving left ∘ right in a simpler form:
 #: an operator, a tuple of operators (a reordering), a scalar (a map of scalars), or None.
@@ -395,17 +395,6 @@ class Compose(Operator):
         return composed(printer, self.args)
 
     _latex = _pretty = _sympystr
-
-
-@boundary
-def representer(functional):
-    """The gradient G of a linear functional φ (φ(X) = tr(GᵀX)): G = φᵀ(1).
-
-    A scalar stands for the map of scalars it multiplies by and is its own representer.
-    """
-    if not isinstance(functional, Operator):
-        return functional
-    return functional.adjoint()(sp.S.One)
 
 
 # --- the element protocol (method.md §5): the solvers need nothing else ------------------
