@@ -53,6 +53,7 @@ from .matrices import triangular_system
 from .rules import local_partials
 from .shallow import canonical
 from .solve import back_substitute
+from .text_printing import text
 from .tidy import tidy
 from .walk import bottom_up, symbols
 
@@ -166,8 +167,10 @@ class GradientProgram:
                                domain=(domain, function), numpy=modules == "numpy")
 
     def __str__(self) -> str:
-        lines = [f"{name} = {expr}" for name, expr in self.assignments]
-        lines.append(f"return ({', '.join(map(str, self.outputs))})")
+        """The program as text, in the notation of :func:`~symbackslash.text_printing.text`
+        (h.(X) for element-wise functions, A .* B for element-wise products)."""
+        lines = [f"{text(name)} = {text(expr)}" for name, expr in self.assignments]
+        lines.append(f"return ({', '.join(map(text, self.outputs))})")
         return "\n".join(lines)
 
 
