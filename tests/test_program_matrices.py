@@ -92,3 +92,12 @@ def test_compiled_code_never_holds_user_names():
     program = sb.gradient(sp.Trace(evil.T * evil), [evil], form="program")
     (gradient,) = program.lambdify([evil])(np.eye(2))
     assert np.array_equal(gradient, 2 * np.eye(2))
+
+
+def test_program_prints_in_the_derivations_notation():
+    X, W = sp.MatrixSymbol("X", 3, 2), sp.MatrixSymbol("W", 2, 3)
+    program = sb.gradient(sp.Trace((W * X).applyfunc(sp.tanh)), [W], form="program")
+    printed = str(program)
+    assert "V1_bar = (z -> 1 - tanh(z)**2).(V1) .* V2_bar" in printed.splitlines()
+    assert "Lambda(" not in printed and "HadamardProduct(" not in printed
+    assert printed.splitlines()[-1] == "return (W_bar)"
