@@ -103,6 +103,10 @@ def relative_error(ours, reference) -> float:
 def run_family(name, sizes, timeout, rng):
     rows = []
     for n in sizes:
+        # SymPy's cache still holds the previous size's expressions: building an equal one
+        # again compares the new and the cached objects structurally, a tree walk that is
+        # exponential for a network's shared layers. Each size starts as a fresh process would.
+        sp.core.cache.clear_cache()
         example = FAMILIES[name](n)
         variables = list(example.wrt)
         point = {v: sp.Float(rng.uniform(*example.domain), 20) for v in variables}
