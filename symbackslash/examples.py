@@ -32,8 +32,9 @@ import sympy as sp
 from .graph import build_graph
 
 __all__ = ["t1_graph", "t2_graph", "t3_graph", "INTRO", "T3_PROGRAM", "T3_POINT", "T3_WRT",
-           "Example", "FAMILIES", "sin_chain", "repeated_squaring", "product_and_squares",
-           "extended_rosenbrock", "trigonometric", "tanh_network", "chebyshev"]
+           "Example", "FAMILIES", "sin_chain", "sin_chain_program", "repeated_squaring",
+           "product_and_squares", "extended_rosenbrock", "trigonometric", "tanh_network",
+           "chebyshev"]
 
 # --------------------------------------------------------------------------- method.md §6
 
@@ -89,16 +90,21 @@ def _program(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def sin_chain_program(n: int) -> str:
+    """The sin-chain as a program of n lines, without its expression (which SymPy takes
+    quadratic time to build)."""
+    return _program([f"x{k + 1} = sin(x{k})*x{k}" for k in range(n)])
+
+
 def sin_chain(n: int) -> Example:
     """x_{k+1} = sin(x_k)·x_k, k = 0 … n−1; the output is x_n, a function of x0."""
     x0 = sp.Symbol("x0")
     e = x0
     for _ in range(n):
         e = sp.sin(e) * e
-    lines = [f"x{k + 1} = sin(x{k})*x{k}" for k in range(n)]
     # just above x0 = π/2, a fixed point of x·sin x, the values neither vanish nor explode
     # (below it, x·sin x < x drives them to 0 and the gradient with them)
-    return Example("sin-chain", n, e, _program(lines), (x0,), (1.58, 1.7))
+    return Example("sin-chain", n, e, sin_chain_program(n), (x0,), (1.58, 1.7))
 
 
 def repeated_squaring(n: int) -> Example:
