@@ -10,7 +10,9 @@ SymPy matrix expression: matrices have no text form), it prints:
   process with a time-out (reported as ``> t``; ``fails`` when it raises, as its matrix
   derivative does on the MLP);
 - ``speed-up``: sympy.diff time ÷ ours;
-- ``ops ratio``: gradient-program operations ÷ function operations (SymPy ``count_ops``);
+- ``ops×``: gradient-program operations ÷ function operations (SymPy ``count_ops``);
+- ``arrays×``: time of the gradient program ÷ time of the function, both compiled to NumPy
+  and run on arrays of 100,000 points (the cheap-gradient bound, measured);
 - ``µs/edge``: our time per edge of the function's graph;
 - ``check``: the largest relative difference between our gradient (compiled program) and
   sympy.diff's, at a random point (or against central differences of the function where
@@ -101,6 +103,27 @@ def relative_error(ours, reference) -> float:
     return float(np.max(np.abs(ours - reference))) / scale
 
 
+def array_ratio(program, variables, domain, points: int = 100_000) -> float:
+    """Time of the compiled gradient program ÷ time of the compiled function, both NumPy, on
+    arrays of ``points`` random points (best of five runs each)."""
+    G = program.graph
+    function = compile_program(variables, function_program(G), G.graph["outputs"],
+                               modules="numpy")
+    gradient = program.lambdify(variables, modules="numpy", check=False)
+    rng = np.random.default_rng(0)
+    args = [rng.uniform(*domain, size=points) for _ in variables]
+
+    def best(f) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            f(*args)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best(gradient) / best(function)
+
+
 def timed(compute, repeats: int):
     """(best time of ``repeats`` runs, the result): each run starts with SymPy's cache
     cleared, as in a fresh process, so no run profits from the one before."""
@@ -137,7 +160,8 @@ def run_family(name, sizes, timeout, rng, repeats=3):
             edges = program.graph.number_of_edges()
             rows.append(dict(family=name, n=n, form=form, ours=ours, diff=diff_time,
                              ratio=program.ratio, per_edge=1e6*ours/max(edges, 1),
-                             nodes=len(program.graph), check=check))
+                             nodes=len(program.graph), check=check,
+                             arrays=array_ratio(program, variables, example.domain)))
             print(_format(rows[-1], timeout), flush=True)
     return rows
 
@@ -150,13 +174,14 @@ def _format(row, timeout) -> str:
         speedup = f"{'> ' + format(timeout / row['ours'], '.0f'):>8}x"
     else:
         diff, speedup = f"{row['diff']:8.3f}", f"{row['diff'] / row['ours']:8.1f}x"
+    arrays = f"{'-':>7}" if row["arrays"] is None else f"{row['arrays']:7.2f}"
     return (f"{row['family']:20} {row['n']:5d} {row['form']:10} {row['nodes']:6d} "
-            f"{row['ours']:8.3f} {diff} {speedup} {row['ratio']:7.2f} {row['per_edge']:8.0f} "
-            f"{row['check']:>10}")
+            f"{row['ours']:8.3f} {diff} {speedup} {row['ratio']:7.2f} {arrays} "
+            f"{row['per_edge']:8.0f} {row['check']:>10}")
 
 
 HEADER = (f"{'family':20} {'n':>5} {'form':10} {'nodes':>6} {'ours s':>8} {'diff s':>8} "
-          f"{'speed-up':>9} {'ops×':>7} {'µs/edge':>8} {'check':>10}")
+          f"{'speed-up':>9} {'ops×':>7} {'arrays×':>7} {'µs/edge':>8} {'check':>10}")
 
 
 def growth(rows):
@@ -205,7 +230,7 @@ def run_matrix_mlp(depths, timeout, repeats=3):
         rows.append(dict(family="matrix MLP", n=depth, form="expression", ours=ours,
                          diff=diff_time, ratio=program.ratio,
                          per_edge=1e6*ours/max(program.graph.number_of_edges(), 1),
-                         nodes=len(program.graph), check=f"{error:.1e} fd"))
+                         nodes=len(program.graph), check=f"{error:.1e} fd", arrays=None))
         print(_format(rows[-1], timeout), flush=True)
     return rows
 

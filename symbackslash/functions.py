@@ -42,7 +42,7 @@ class _Elementwise(sp.Function):
     def _numpycode(self, printer):
         return printer._print(self._elementary())
 
-    _pythoncode = _mpmathcode = _numpycode
+    _pythoncode = _mpmathcode = _jaxcode = _matrix_numpycode = _numpycode
 
     def _eval_evalf(self, prec):
         return self._elementary()._eval_evalf(prec)

@@ -41,7 +41,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .adjoints import AdjointSymbol, adjoint_name
-from .codegen import MatrixNumPyPrinter, generated_symbol
+from .codegen import MATRIX_PRINTERS, generated_symbol
 from .compiled import CheckedFunction
 from .elements import zero
 from .errors import InputError, boundary
@@ -136,7 +136,7 @@ class GradientProgram:
 
         Parameters
         ----------
-        args : sequence of Symbol, optional
+        args : sequence of symbols or names, optional
             The function's parameters, in order; they must include every input (default:
             ``inputs``, sorted by name — mind that ``x10`` sorts before ``x2``).
         modules : str
@@ -150,7 +150,7 @@ class GradientProgram:
 
         See :func:`compile_program`.
         """
-        args = list(self.inputs if args is None else args)
+        args = list(self.inputs) if args is None else resolve_wrt(self.graph, args)
         missing = [s for s in self.inputs if s not in args]
         if missing:
             raise InputError(f"args must include every input; missing: {missing}")
@@ -198,10 +198,15 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
     safe = {s: generated_symbol(s, k)
             for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
     replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
-    matrices = modules == "numpy" and any(isinstance(s, sp.MatrixSymbol) for s in safe)
+    printer = None
+    if any(isinstance(s, sp.MatrixSymbol) for s in safe):
+        if modules not in MATRIX_PRINTERS:
+            raise InputError(f"a program with matrices compiles to "
+                             f"{' or '.join(map(repr, MATRIX_PRINTERS))}, not {modules!r}")
+        printer = MATRIX_PRINTERS[modules]
     return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
                        modules=modules, cse=lambda exprs: (replacements, list(exprs)),
-                       docstring_limit=0, printer=MatrixNumPyPrinter if matrices else None)
+                       docstring_limit=0, printer=printer)
 
 
 def function_program(G: nx.DiGraph) -> list:

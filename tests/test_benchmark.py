@@ -29,6 +29,7 @@ def test_scalar_family_rows(bench, capsys):
                                                    (6, "expression"), (6, "program")]
     assert all(checked(r) < 1e-8 for r in rows)
     assert all(r["ratio"] <= 4 for r in rows)
+    assert all(isinstance(r["arrays"], float) and r["arrays"] > 0 for r in rows)
     assert all(isinstance(r["diff"], float) for r in rows)     # sympy.diff finishes here
     assert "Chebyshev" in capsys.readouterr().out
 

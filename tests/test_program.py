@@ -109,3 +109,10 @@ def test_deep_sympy_expressions_are_accepted_and_differentiated_as_programs():
     assert math.isclose(P.lambdify(modules="math")(1.5)[0], derivative, rel_tol=1e-9)
     with pytest.raises(sb.ResourceLimitError, match="form='program'"):
         sb.gradient(ex.expression, list(ex.wrt))
+
+
+def test_arguments_may_be_named():
+    program = sb.gradient_program("f = x*y**2", ["x", "y"])
+    assert program.lambdify(["y", "x"], modules="math")(3.0, 2.0) == [9.0, 12.0]
+    with pytest.raises(sb.InputError, match="missing: \\[y\\]"):
+        program.lambdify(["x", "z"])
