@@ -19,7 +19,7 @@ SymPy matrix expression: matrices have no text form), it prints:
   sympy.diff did not finish or failed: ``fd``; always for the matrix MLP).
 
 Then, per family and form, the growth exponent of our time between the two largest sizes,
-and two size targets: a 10,000-node program and a depth-100 matrix MLP.
+and two size targets: a 10,001-node program and a depth-100 matrix MLP.
 
 Usage::
 
@@ -237,34 +237,33 @@ def run_matrix_mlp(depths, timeout, repeats=3):
 
 def deep_mlp(depth: int):
     net = sb.mlp([3] * (depth + 1), batch=2, activations=["tanh"] * depth)
-    start = time.perf_counter()
-    program = sb.gradient(net.loss, net.parameters, form="program")
-    middle = time.perf_counter()
-    closed = sb.gradient(net.loss, net.parameters)
-    end = time.perf_counter()
-    start_eq1 = time.perf_counter()
-    net.solve()
-    eq1 = time.perf_counter() - start_eq1
-    print(f"depth-{depth} matrix MLP ({len(program.graph)} nodes, {len(closed)} parameters): "
-          f"gradient program {middle - start:.2f} s, closed forms {end - middle:.2f} s, "
-          f"equation (1) solve {eq1:.2f} s")
+    program_time, program = timed(lambda: sb.gradient(net.loss, net.parameters,
+                                                      form="program"), 3)
+    closed_time, closed = timed(lambda: sb.gradient(net.loss, net.parameters), 3)
+    eq1_time, _ = timed(net.solve, 3)
+    print(f"depth-{depth} matrix MLP ({len(program.graph)} nodes, {len(closed)} parameters, "
+          f"best of three from a cold cache): gradient program {program_time:.2f} s, "
+          f"closed forms {closed_time:.2f} s, equation (1) solve {eq1_time:.2f} s")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[16, 32, 64, 128])
-    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--sizes", type=int, nargs="+",
+                        help="sizes n (default 16 32 64 128; 8 16 32 with --quick)")
+    parser.add_argument("--timeout", type=float,
+                        help="seconds for each sympy.diff (default 60; 10 with --quick)")
     parser.add_argument("--families", nargs="+", default=list(FAMILIES), choices=list(FAMILIES),
                         metavar="FAMILY")
-    parser.add_argument("--quick", action="store_true", help="sizes 8 16 32, time-out 10 s")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes and targets: a few minutes")
     parser.add_argument("--no-matrix", dest="matrix", action="store_false",
                         help="leave out the matrix MLP family and the depth-100 target")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=3,
                         help="our time is the best of this many runs, each from a cold cache")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.sizes, args.timeout = [8, 16, 32], 10.0
+    args.sizes = args.sizes or ([8, 16, 32] if args.quick else [16, 32, 64, 128])
+    args.timeout = args.timeout or (10.0 if args.quick else 60.0)
     rng = random.Random(args.seed)
     print(f"symbackslash {sb.__version__}, sympy {sp.__version__}, python {sys.version.split()[0]}")
     print(HEADER)

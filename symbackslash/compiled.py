@@ -29,7 +29,9 @@ class CheckedFunction:
     and ``ValueError`` caught), then checks every intermediate value in program order: the
     first that is nan, infinite or complex raises :class:`EvaluationDomainError` naming its
     assignment. Arguments of ``sign``/``Heaviside`` that are exactly 0 give a
-    :class:`NonSmoothWarning`. NumPy arrays are checked element by element.
+    :class:`NonSmoothWarning`. NumPy arrays are checked element by element. Matrix arguments
+    must have their input's shape (nested lists are converted). Inside ``jax.jit`` or
+    ``jax.grad`` the arguments are tracers without values: the program runs unchecked.
 
     Attributes
     ----------
@@ -43,6 +45,7 @@ class CheckedFunction:
                  checked: Sequence, kinks: Sequence, *, domain: tuple | None = None,
                  numpy: bool = False):
         self.raw, self.inputs = raw, tuple(map(str, inputs))
+        self._shapes = tuple(getattr(a, "shape", None) for a in inputs)  # matrix inputs
         self._outputs, self._checked, self._kinks = outputs, list(checked), list(kinks)
         self._domain, self._numpy = domain, numpy
 
@@ -50,6 +53,10 @@ class CheckedFunction:
         if len(args) != len(self.inputs):
             raise InputError(f"expected {len(self.inputs)} arguments ({', '.join(self.inputs)}), "
                              f"got {len(args)}")
+        args = tuple(self._matrix(a, name, shape)
+                     for a, name, shape in zip(args, self.inputs, self._shapes, strict=True))
+        if any(_traced(a) for a in args):  # under jax.jit or jax.grad: no values to check
+            return list(self.raw(*args)[:self._outputs])
         if self._numpy:  # NumPy floats give inf or nan where Python floats would raise
             args = tuple(np.float64(a) if isinstance(a, numbers.Real) else a for a in args)
         point = dict(zip(self.inputs, args, strict=True))
@@ -69,6 +76,28 @@ class CheckedFunction:
                           + ", where the derivative follows a convention (see "
                             "symbackslash.nonsmooth)", NonSmoothWarning, stacklevel=2)
         return outputs
+
+
+    @staticmethod
+    def _matrix(value, name: str, shape):
+        """A matrix argument as an array of its input's shape (nested lists are converted)."""
+        if shape is None:
+            return value
+        if isinstance(value, (list, tuple)):
+            try:
+                value = np.asarray(value, dtype=float)
+            except (TypeError, ValueError) as err:
+                raise InputError(f"the value of {name} is not a matrix of numbers: {err}") \
+                    from err
+        if tuple(np.shape(value)) != tuple(shape):
+            raise InputError(f"{name} is {shape[0]} × {shape[1]}; the value given has shape "
+                             f"{tuple(np.shape(value))}")
+        return value
+
+
+def _traced(value) -> bool:
+    """Whether ``value`` is a JAX tracer (a placeholder inside jax.jit, jax.grad, …)."""
+    return any(c.__name__ == "Tracer" for c in type(value).__mro__)
 
 
 def _run(function: Callable, args: tuple, point: dict) -> list:

@@ -228,6 +228,9 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
         keeps the solved system, and ``form="program"`` gives the gradient as a program.
     """
     if form == "program":
+        if mode != "reverse":
+            raise InputError(f"a gradient program is written by back substitution (reverse "
+                             f"mode); mode={mode!r} is for form='closed'")
         return gradient_program(f, wrt)
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")

@@ -35,6 +35,7 @@ return (x_bar, y_bar)
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import networkx as nx
 import sympy as sp
@@ -154,11 +155,13 @@ class GradientProgram:
         missing = [s for s in self.inputs if s not in args]
         if missing:
             raise InputError(f"args must include every input; missing: {missing}")
+        repeated = sorted({str(a) for a in args if args.count(a) > 1})
+        if repeated:
+            raise InputError(f"args name {', '.join(repeated)} more than once")
         outputs = [sp.sympify(out, strict=True) for out in self.outputs]
         if not check:
             return compile_program(args, self.assignments, outputs, modules)
-        kinks = list(dict.fromkeys(k.args[0] for _, e in self.assignments
-                                   for k in e.atoms(*KINK_HEADS)))
+        kinks = list(dict.fromkeys(arg for _, e in self.assignments for arg in _kinks(e)))
         checked = [name for name, _ in self.assignments]
         program = compile_program(args, self.assignments, outputs + checked + kinks, modules)
         function = function_program(self.graph)
@@ -172,6 +175,13 @@ class GradientProgram:
         lines = [f"{text(name)} = {text(expr)}" for name, expr in self.assignments]
         lines.append(f"return ({', '.join(map(text, self.outputs))})")
         return "\n".join(lines)
+
+
+def _kinks(expr) -> list:
+    """The arguments of ``sign``/``Heaviside`` in ``expr`` that the compiled program can
+    return: not those inside an element-wise function's body, whose variable is bound."""
+    bound = set().union(*(f.variables for f in expr.atoms(sp.Lambda)))
+    return [k.args[0] for k in expr.atoms(*KINK_HEADS) if not k.args[0].free_symbols & bound]
 
 
 def compile_program(inputs, assignments, outputs, modules="numpy"):
@@ -198,14 +208,15 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
     safe = {s: generated_symbol(s, k)
             for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
     replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
-    printer = None
+    printer, namespace = None, modules
     if any(isinstance(s, sp.MatrixSymbol) for s in safe):
-        if modules not in MATRIX_PRINTERS:
+        if not isinstance(modules, str) or modules not in MATRIX_PRINTERS:
             raise InputError(f"a program with matrices compiles to "
                              f"{' or '.join(map(repr, MATRIX_PRINTERS))}, not {modules!r}")
-        printer = MATRIX_PRINTERS[modules]
+        # the printer writes module-qualified names (numpy.maximum, functools.reduce)
+        printer, namespace = MATRIX_PRINTERS[modules], [{"functools": functools}, modules]
     return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
-                       modules=modules, cse=lambda exprs: (replacements, list(exprs)),
+                       modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
                        docstring_limit=0, printer=printer)
 
 

@@ -114,6 +114,8 @@ CASES = [
     (sb.gradient, (A * A, [A]), {}, sb.InputError, "needs a scalar"),
     (sb.jacobian, ([sp.Trace(A)], [A]), {}, sb.InputError, "is a matrix"),
     (sb.gradient, (A * A, [A]), {"form": "program"}, sb.InputError, "needs a scalar"),
+    (sb.gradient, (x,), {"form": "program", "mode": "forward"}, sb.InputError,
+     "reverse mode"),
     (sb.LeftMultiply(B), (A,), {}, sb.InputError, "3 rows"),
     (sb.Hadamard(A), (B,), {}, sb.InputError, "shape 2 × 2"),
     (sb.LeftMultiply, (None,), {}, sb.InputError, "must be a SymPy Matrix"),

@@ -1,8 +1,6 @@
 """Gradient programs compiled to JAX: the same numbers as NumPy and as JAX's own reverse
 mode, for scalar programs and for matrix programs (the paper's MLP)."""
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 import sympy as sp
@@ -10,7 +8,22 @@ import sympy as sp
 import symbackslash as sb
 from symbackslash.examples import FAMILIES
 
-jax.config.update("jax_enable_x64", True)
+# JAX is imported when these tests run, not when they are collected: its threads would
+# otherwise be alive when other tests fork (the benchmark runs sympy.diff in a child).
+jax = jnp = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def jax_x64():
+    """JAX in double precision for these tests, as it was before afterwards."""
+    global jax, jnp
+    import jax as jax_module
+    import jax.numpy as jnp_module
+    jax, jnp = jax_module, jnp_module
+    previous = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    yield
+    jax.config.update("jax_enable_x64", previous)
 
 
 @pytest.mark.parametrize("family", ["sin-chain", "trigonometric", "tanh network", "Chebyshev"])
@@ -75,3 +88,21 @@ def test_matrix_programs_refuse_modules_without_arrays():
     with pytest.raises(sb.InputError, match="compiles to 'numpy' or 'jax', not 'math'"):
         program.lambdify([X], modules="math")
 
+
+
+def relu_network():
+    net = sb.mlp([2, 3, 1], batch=4, activations=["relu", "identity"])
+    program = sb.gradient(net.loss, net.parameters, form="program")
+    values = sb.random_values(net.loss, seed=5)
+    args = [net.X0, net.Y, *net.parameters]
+    return net, program, values, args
+
+
+def test_relu_network_compiles_checked_and_jitted():
+    net, program, values, args = relu_network()
+    numpy = program.lambdify(args)(*[values[a] for a in args])
+    checked = program.lambdify(args, modules="jax")
+    arrays = [jnp.asarray(values[a]) for a in args]
+    for ours in (checked(*arrays), jax.jit(checked)(*arrays)):
+        for g, n in zip(ours, numpy, strict=True):
+            assert np.allclose(np.asarray(g), n, rtol=1e-12, atol=1e-14)

@@ -101,3 +101,48 @@ def test_program_prints_in_the_derivations_notation():
     assert "V1_bar = (z -> 1 - tanh(z)**2).(V1) .* V2_bar" in printed.splitlines()
     assert "Lambda(" not in printed and "HadamardProduct(" not in printed
     assert printed.splitlines()[-1] == "return (W_bar)"
+
+
+def test_relu_network_program_matches_differences_checked_or_not():
+    net = sb.mlp([2, 3, 1], batch=4, activations=["relu", "identity"])
+    program = sb.gradient(net.loss, net.parameters, form="program")
+    values = sb.random_values(net.loss, seed=5)
+    args = [net.X0, net.Y, *net.parameters]
+    for check in (False, True):
+        ours = program.lambdify(args, check=check)(*[values[a] for a in args])
+        for p, g in zip(net.parameters, ours, strict=True):
+            fd = sb.finite_differences(net.loss, p, values)
+            assert np.allclose(g, fd, rtol=1e-6, atol=1e-8), (check, p)
+
+
+def test_matrix_arguments_are_checked_for_shape_and_lists_converted():
+    X, A = sp.MatrixSymbol("X", 2, 3), sp.MatrixSymbol("A", 3, 2)
+    program = sb.gradient(sp.Trace(A * X), [X], form="program")
+    f = program.lambdify([A, X])
+    a = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    (g,) = f(a, np.zeros((2, 3)))
+    assert np.array_equal(g, np.asarray(a).T)
+    with pytest.raises(sb.InputError, match="X is 2 × 3; the value given has shape \\(3, 3\\)"):
+        f(a, np.zeros((3, 3)))
+    with pytest.raises(sb.InputError, match="not a matrix of numbers"):
+        f([["a", 1.0]] * 3, np.zeros((2, 3)))
+
+
+def test_matrix_programs_refuse_duplicate_args_and_module_lists():
+    X = sp.MatrixSymbol("X", 2, 2)
+    program = sb.gradient(sp.Trace(X * X), [X], form="program")
+    with pytest.raises(sb.InputError, match="more than once"):
+        program.lambdify([X, "X"])
+    with pytest.raises(sb.InputError, match="compiles to 'numpy' or 'jax'"):
+        program.lambdify([X], modules=["numpy"])
+
+
+def test_kinks_inside_elementwise_functions_are_not_outputs():
+    X, W = sp.MatrixSymbol("X", 2, 3), sp.MatrixSymbol("W", 2, 2)
+    z = sp.Dummy("z")
+    relu = sp.Lambda(z, sp.Max(0, z))
+    J = sp.Trace((W * X).applyfunc(relu).T * (W * X).applyfunc(relu))
+    program = sb.gradient(J, [W], form="program")
+    values = {X: np.arange(6.0).reshape(2, 3) - 2.5, W: np.array([[1.0, -0.5], [0.3, 2.0]])}
+    (g,) = program.lambdify([X, W])(values[X], values[W])
+    assert np.allclose(g, sb.finite_differences(J, W, values), rtol=1e-6, atol=1e-8)
