@@ -44,6 +44,7 @@ from .errors import DifferentiationError, boundary
 from .operator_functionals import ScalarEmbedding, TraceFunctional
 from .operator_kinds import Hadamard, LeftMultiply, RightMultiply, TransposeOperator
 from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
+from .rules import RULES, local_partials
 
 __all__ = ["MATRIX_RULES", "matrix_children", "matrix_partials", "split_coefficient",
            "scalar_factors"]
@@ -156,12 +157,19 @@ def _hadamard_power(expr: sp.HadamardPower) -> dict:
     return weights
 
 
+#: The variable of the element-wise derivatives h'.(U): one real dummy, so equal functions
+#: give equal derivatives whichever graph they come from.
+ENTRY = sp.Dummy("z", real=True)
+
+
 def _elementwise(expr: ElementwiseApplyFunction) -> dict:
     """∂h.(U)/∂U = ℋ_{h'.(U)};  a scalar s inside h: ∂h.(U)/∂s = ℰ_{(∂h/∂s).(U)}."""
     function, U = expr.function, expr.expr
-    (z,), body = function.variables, function.expr
+    (variable,), body = function.variables, function.expr
+    z = ENTRY  # matrix entries are real: Abs' = sign, not SymPy's complex derivative
+    body = body.xreplace({variable: z})
     weights: dict = {}
-    derivative = sp.diff(body, z)
+    derivative = _entry_derivative(body, z)
     if derivative != 0:
         weights[U] = (Hadamard(ElementwiseApplyFunction(sp.Lambda(z, derivative), U))
                       if z in derivative.free_symbols
@@ -169,6 +177,15 @@ def _elementwise(expr: ElementwiseApplyFunction) -> dict:
     for s in _parameters(expr):
         weights[s] = ScalarEmbedding(ElementwiseApplyFunction(sp.Lambda(z, sp.diff(body, s)), U))
     return weights
+
+
+def _entry_derivative(body, z):
+    """h'(z) for the body of an element-wise function: from the scalar rule table when the
+    body is one function applied to z (so relu, abs, sign follow the scalar conventions),
+    else SymPy's derivative."""
+    if body.args == (z,) and type(body) in RULES:
+        return local_partials(body)[z]
+    return sp.diff(body, z)
 
 
 def _parameters(expr: ElementwiseApplyFunction) -> list:

@@ -146,3 +146,15 @@ def test_kinks_inside_elementwise_functions_are_not_outputs():
     values = {X: np.arange(6.0).reshape(2, 3) - 2.5, W: np.array([[1.0, -0.5], [0.3, 2.0]])}
     (g,) = program.lambdify([X, W])(values[X], values[W])
     assert np.allclose(g, sb.finite_differences(J, W, values), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("h", [sp.Abs, sb.relu, sp.tanh], ids=["abs", "relu", "tanh"])
+def test_elementwise_derivatives_follow_the_scalar_rules(h):
+    X, W = sp.MatrixSymbol("X", 2, 3), sp.MatrixSymbol("W", 2, 2)
+    J = sp.Trace((W * X).applyfunc(h) * X.T)
+    (closed,) = sb.gradient(J, [W])
+    assert not closed.has(sp.re, sp.im, sp.Derivative)      # real entries: Abs' = sign
+    values = {X: np.arange(6.0).reshape(2, 3) - 2.5, W: np.array([[1.0, -0.5], [0.3, 2.0]])}
+    (g,) = sb.gradient(J, [W], form="program").lambdify([X, W])(values[X], values[W])
+    assert np.allclose(g, sb.finite_differences(J, W, values), rtol=1e-6, atol=1e-8)
+    assert np.allclose(sb.evaluate(closed, values), g, rtol=1e-12)
