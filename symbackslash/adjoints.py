@@ -19,17 +19,35 @@ import sympy as sp
 
 from .printing import symbol_latex
 
-__all__ = ["AdjointSymbol", "MatrixAdjoint", "adjoint_name"]
+__all__ = ["AdjointSymbol", "MatrixAdjoint", "adjoint_name", "unknown_suffix"]
+
+#: The suffix of the unknowns' names by mode, and the one used instead when a variable of
+#: the function already has such a name (``x`` and ``x_bar`` both in the graph).
+SUFFIXES = {"reverse": ("_bar", "_adj"), "forward": ("_dot", "_tan")}
+
+
+def unknown_suffix(names, mode: str = "reverse") -> str:
+    """``"_bar"`` (``"_dot"`` in forward mode), or ``"_adj"`` (``"_tan"``) when some name in
+    ``names`` is another name plus that suffix, so that x̄ never prints like a variable.
+
+    >>> unknown_suffix(["x", "y"]), unknown_suffix(["x", "x_bar"])
+    ('_bar', '_adj')
+    >>> unknown_suffix(["x_dot"], "forward")
+    '_dot'
+    """
+    names = {str(n) for n in names}
+    plain, fallback = SUFFIXES[mode]
+    return fallback if any(n + plain in names for n in names) else plain
 
 
 class _Barred:
-    """Printing of a name ``<node>_bar``: x̄."""
+    """Printing of a name ``<node>_bar``: x̄ (``<node>_adj``: x_adj, see :func:`unknown_suffix`)."""
 
     name: str
 
     @property
     def node_name(self) -> str:
-        return self.name[: -len("_bar")]
+        return self.name[: -len("_bar")]  # both suffixes have four characters
 
     def _latex(self, printer):
         return symbol_latex(self.name)
@@ -41,25 +59,25 @@ class _Barred:
 class AdjointSymbol(_Barred, sp.Symbol):
     """The adjoint x̄ of a scalar node x: named ``x_bar``, printed \\bar{x}."""
 
-    def __new__(cls, node: sp.Symbol):
-        return super().__new__(cls, f"{node.name}_bar")
+    def __new__(cls, node: sp.Symbol, suffix: str = "_bar"):
+        return super().__new__(cls, f"{node.name}{suffix}")
 
     def __getnewargs_ex__(self):
-        return ((sp.Symbol(self.node_name),), {})
+        return ((sp.Symbol(self.node_name), self.name[len(self.node_name):]), {})
 
 
 class MatrixAdjoint(_Barred, sp.MatrixSymbol):
     """The adjoint X̄ of a matrix node X: a matrix symbol of X's shape named ``X_bar``."""
 
     @classmethod
-    def of(cls, node: sp.MatrixSymbol) -> MatrixAdjoint:
+    def of(cls, node: sp.MatrixSymbol, suffix: str = "_bar") -> MatrixAdjoint:
         """The adjoint of the matrix node ``node``."""
-        return cls(f"{node.name}_bar", *node.shape)
+        return cls(f"{node.name}{suffix}", *node.shape)
 
 
-def adjoint_name(node) -> sp.Basic:
+def adjoint_name(node, suffix: str = "_bar") -> sp.Basic:
     """The variable of a node's adjoint: :class:`MatrixAdjoint` for a matrix node, else
-    :class:`AdjointSymbol`."""
+    :class:`AdjointSymbol` (``suffix`` from :func:`unknown_suffix`)."""
     if isinstance(node, sp.MatrixSymbol):
-        return MatrixAdjoint.of(node)
-    return AdjointSymbol(node)
+        return MatrixAdjoint.of(node, suffix)
+    return AdjointSymbol(node, suffix)

@@ -33,13 +33,13 @@ from functools import cached_property
 
 import sympy as sp
 
+from .adjoints import SUFFIXES, AdjointSymbol, unknown_suffix
 from .derivation_sections import derivation_sections, distinct, factored, op_count
 from .errors import InputError, boundary, record
 from .evaluate import evaluate
 from .gradient import Differentiation, differentiate
 from .pieces import Chain, Combination, Phrase, Section
 from .printing import LatexPrinter, node_symbol, symbol_latex
-from .program import AdjointSymbol
 from .solve import Step
 from .text_printing import TextPrinter
 
@@ -56,22 +56,24 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 class TangentSymbol(sp.Symbol):
     """The tangent ẋ of a node in forward mode: named ``x_dot``, printed \\dot{x}."""
 
-    def __new__(cls, node: sp.Symbol):
-        return super().__new__(cls, f"{node.name}_dot")
+    def __new__(cls, node: sp.Symbol, suffix: str = "_dot"):
+        return super().__new__(cls, f"{node.name}{suffix}")
 
     def __getnewargs_ex__(self):
-        return ((sp.Symbol(self.name[: -len("_dot")]),), {})
+        return ((sp.Symbol(self.name[: -len("_dot")]), self.name[-len("_dot"):]), {})
 
     def _latex(self, printer):
         return symbol_latex(self.name)
 
 
-def unknown_symbol(node, mode: str) -> sp.Symbol:
-    """The unknown of a node's row: x̄ (``mode="reverse"``) or ẋ (``"forward"``)."""
+def unknown_symbol(node, mode: str, suffix: str | None = None) -> sp.Symbol:
+    """The unknown of a node's row: x̄ (``mode="reverse"``) or ẋ (``"forward"``), named with
+    ``suffix`` (default ``_bar``/``_dot``; see :func:`~symbackslash.adjoints.unknown_suffix`)."""
     symbol = node_symbol(node)
     if not isinstance(symbol, sp.Symbol):
         symbol = sp.Symbol(getattr(symbol, "name", str(symbol)))
-    return AdjointSymbol(symbol) if mode == "reverse" else TangentSymbol(symbol)
+    suffix = suffix or SUFFIXES[mode][0]
+    return AdjointSymbol(symbol, suffix) if mode == "reverse" else TangentSymbol(symbol, suffix)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,9 +131,15 @@ class Derivation:
     def mode(self) -> str:
         return self.result.mode
 
+    @cached_property
+    def suffix(self) -> str:
+        """The suffix of the unknowns' names: ``_bar``/``_dot``, or ``_adj``/``_tan`` when the
+        function has a variable named like an unknown (:func:`~.adjoints.unknown_suffix`)."""
+        return unknown_suffix(self.graph, self.mode)
+
     def unknown_symbol(self, node) -> sp.Symbol:
         """x̄ of a node (reverse mode) or ẋ (forward mode)."""
-        return unknown_symbol(node, self.mode)
+        return unknown_symbol(node, self.mode, self.suffix)
 
     def solves(self) -> list:
         """``(seed, solution)`` per solve: the output (reverse) or the variable (forward)."""

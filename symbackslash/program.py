@@ -41,7 +41,7 @@ import networkx as nx
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .adjoints import AdjointSymbol, adjoint_name
+from .adjoints import AdjointSymbol, adjoint_name, unknown_suffix
 from .codegen import MATRIX_PRINTERS, generated_symbol
 from .compiled import CheckedFunction
 from .elements import zero
@@ -286,11 +286,12 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]})
              if i != j and isinstance(w, sp.Basic) else w for (j, i), w in S.upper().items()}
     adjoint: list = []
+    suffix = unknown_suffix(H, "reverse")
 
     def assign(i, value):
         if value.is_Atom or isinstance(value, (sp.MatrixSymbol, sp.ZeroMatrix)):
             return value
-        name = adjoint_name(S.nodes[i])
+        name = adjoint_name(S.nodes[i], suffix)
         adjoint.append((name, value))
         return name
 

@@ -235,3 +235,13 @@ def test_point_errors_name_the_variable():
 def test_t1_weights_can_be_given_values():
     D = sb.derivation(t1_graph(), at={"a": 2, "b": 3, "c": 5, "d": 7})
     assert [ch.parts[-1] for ch in rows_of(D.sections[-1])] == [70, 105]
+
+
+@pytest.mark.parametrize("mode, name, unknown", [("reverse", "x_bar", "x_adj"),
+                                                 ("forward", "x_dot", "x_tan")])
+def test_unknowns_are_not_named_like_a_variable(mode, name, unknown):
+    d = sb.derivation(f"{name} = 2*x; f = {name}*x", wrt=["x"], mode=mode)
+    assert d.suffix == unknown[1:]
+    text = d.text()
+    assert f"{unknown} = " in text and f"{name}_{unknown[2:]}" in text
+    assert "x_{\\mathrm{" + unknown[2:] + "}}" in d.latex()

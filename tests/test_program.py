@@ -116,3 +116,11 @@ def test_arguments_may_be_named():
     assert program.lambdify(["y", "x"], modules="math")(3.0, 2.0) == [9.0, 12.0]
     with pytest.raises(sb.InputError, match="missing: \\[y\\]"):
         program.lambdify(["x", "z"])
+
+
+def test_adjoints_are_not_named_like_a_variable():
+    program = sb.gradient_program("x_bar = 2*x; f = x_bar*x", ["x"])
+    names = [str(name) for name, _ in program.adjoint]
+    assert names == ["x_adj"] and str(program.outputs[0]) == "x_adj"
+    assert "x_adj = 2*x + x_bar" in str(program).splitlines()
+    assert program.closed_form() == [4 * sp.Symbol("x")]

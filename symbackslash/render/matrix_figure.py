@@ -26,6 +26,7 @@ import networkx as nx
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from ..adjoints import unknown_suffix
 from ..derivation import unknown_symbol
 from ..elements import is_zero
 from ..errors import RenderError, boundary
@@ -343,8 +344,9 @@ def _system_blocks(S, mode, seed, step, known, reserve, fontsize):
                     shade={key: SHADE["diagonal" if key[0] == key[1] else "weight"]
                            for key in entries},
                     colour={key: SHADE["cell"] for key in used})
-    unknowns = {(k, 0): label(known[k] if k in known else unknown_symbol(v, mode), fontsize,
-                              max_chars=16) for k, v in enumerate(S.nodes)}
+    suffix = unknown_suffix(S.nodes, mode)
+    unknowns = {(k, 0): label(known[k] if k in known else unknown_symbol(v, mode, suffix),
+                              fontsize, max_chars=16) for k, v in enumerate(S.nodes)}
     vector = _Block(unknowns, (S.n, 1), None, None, gid="unknown",
                     shade={(k, 0): SHADE["solved"] for k in known},
                     colour={(step.unknown, 0): SHADE["cell"]} if step is not None else {})

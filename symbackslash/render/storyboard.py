@@ -32,7 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from ..derivation import Derivation, derivation, unknown_symbol
+from ..derivation import Derivation, derivation
 from ..errors import RenderError, boundary
 from ..gradient import Differentiation
 from ..pieces import Chain
@@ -122,7 +122,7 @@ class Storyboard:
         verb = "back" if d.mode == "reverse" else "forward"
         head = mixed(f"step {k + 1} of {len(self.steps)} ({verb} substitution, row "
                      f"{view.record.unknown + 1}): solve for "
-                     f"{label(unknown_symbol(view.unknown, d.mode)).text}", self.fontsize)
+                     f"{label(d.unknown_symbol(view.unknown)).text}", self.fontsize)
         fig.text(0.2 / width, 1 - 0.12 / height, head.text, ha="left", va="top",
                  fontsize=head.fontsize, color="#404040", gid="heading")
         equation = self._caption(view, width - 0.4)
