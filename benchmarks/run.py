@@ -13,7 +13,9 @@ SymPy matrix expression: matrices have no text form), it prints:
 - ``ops×``: gradient-program operations ÷ function operations (SymPy ``count_ops``);
 - ``arrays×``: time of the gradient program ÷ time of the function, both compiled to NumPy
   and run on arrays of 100,000 points (the cheap-gradient bound, measured);
-- ``µs/edge``: our time per edge of the function's graph;
+- ``µs/edge``: our time per edge of the function's graph (parsing, graph, sharing, local
+  partials, solve and program);
+- ``rules µs``: the local partials alone (the rule table on every node) per edge;
 - ``check``: the largest relative difference between our gradient (compiled program) and
   sympy.diff's, at a random point (or against central differences of the function where
   sympy.diff did not finish or failed: ``fd``; always for the matrix MLP).
@@ -47,6 +49,7 @@ import sympy as sp
 import symbackslash as sb
 from symbackslash.examples import FAMILIES, sin_chain_program
 from symbackslash.program import compile_program, function_program
+from symbackslash.rules import local_partials
 
 
 def _diff_child(expression, variables, point, queue):
@@ -124,6 +127,14 @@ def array_ratio(program, variables, domain, points: int = 100_000) -> float:
     return best(gradient) / best(function)
 
 
+def rules_per_edge(G, repeats: int) -> float:
+    """µs per edge of the local partials alone: the rule table applied to every node of the
+    graph (best of ``repeats`` runs from a cold cache)."""
+    exprs = [G.nodes[v]["expr"] for v in G if G.nodes[v]["expr"] is not None]
+    best, _ = timed(lambda: [local_partials(e) for e in exprs], repeats)
+    return 1e6 * best / max(G.number_of_edges(), 1)
+
+
 def timed(compute, repeats: int):
     """(best time of ``repeats`` runs, the result): each run starts with SymPy's cache
     cleared, as in a fresh process, so no run profits from the one before."""
@@ -161,7 +172,8 @@ def run_family(name, sizes, timeout, rng, repeats=3):
             rows.append(dict(family=name, n=n, form=form, ours=ours, diff=diff_time,
                              ratio=program.ratio, per_edge=1e6*ours/max(edges, 1),
                              nodes=len(program.graph), check=check,
-                             arrays=array_ratio(program, variables, example.domain)))
+                             arrays=array_ratio(program, variables, example.domain),
+                             rules=rules_per_edge(program.graph, repeats)))
             print(_format(rows[-1], timeout), flush=True)
     return rows
 
@@ -175,13 +187,15 @@ def _format(row, timeout) -> str:
     else:
         diff, speedup = f"{row['diff']:8.3f}", f"{row['diff'] / row['ours']:8.1f}x"
     arrays = f"{'-':>7}" if row["arrays"] is None else f"{row['arrays']:7.2f}"
+    rules = f"{'-':>8}" if row["rules"] is None else f"{row['rules']:8.0f}"
     return (f"{row['family']:20} {row['n']:5d} {row['form']:10} {row['nodes']:6d} "
             f"{row['ours']:8.3f} {diff} {speedup} {row['ratio']:7.2f} {arrays} "
-            f"{row['per_edge']:8.0f} {row['check']:>10}")
+            f"{row['per_edge']:8.0f} {rules} {row['check']:>10}")
 
 
 HEADER = (f"{'family':20} {'n':>5} {'form':10} {'nodes':>6} {'ours s':>8} {'diff s':>8} "
-          f"{'speed-up':>9} {'ops×':>7} {'arrays×':>7} {'µs/edge':>8} {'check':>10}")
+          f"{'speed-up':>9} {'ops×':>7} {'arrays×':>7} {'µs/edge':>8} {'rules µs':>8} "
+          f"{'check':>10}")
 
 
 def growth(rows):
@@ -230,7 +244,8 @@ def run_matrix_mlp(depths, timeout, repeats=3):
         rows.append(dict(family="matrix MLP", n=depth, form="expression", ours=ours,
                          diff=diff_time, ratio=program.ratio,
                          per_edge=1e6*ours/max(program.graph.number_of_edges(), 1),
-                         nodes=len(program.graph), check=f"{error:.1e} fd", arrays=None))
+                         nodes=len(program.graph), check=f"{error:.1e} fd", arrays=None,
+                         rules=None))
         print(_format(rows[-1], timeout), flush=True)
     return rows
 
