@@ -41,6 +41,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from .elements import is_zero
 from .errors import boundary
+from .limits import check_limit
 from .pieces import (
     Chain,
     Combination,
@@ -58,6 +59,7 @@ from .pieces import (
     Table,
     Terms,
 )
+from .walk import tree_size
 
 __all__ = ["LatexPrinter", "latex", "symbol_latex", "node_symbol", "broadcast_parts",
            "hadamard_factors", "print_combination"]
@@ -184,7 +186,31 @@ def print_combination(printer, c: Combination, product: str, minus: str) -> str:
     return "".join(out)
 
 
-class LatexPrinter(SympyLatexPrinter):
+class WrittenOutSize:
+    """A printer mixin that refuses, before printing, an expression whose written-out form
+    would exceed ``max_nodes`` parts: a closed form that shares subexpressions (a deep
+    network's gradient) can be small as a DAG and astronomically large as text. Sizes are
+    counted on the DAG, each distinct subexpression once per printer."""
+
+    def _print(self, expr, **kwargs):
+        if isinstance(expr, sp.Basic):
+            sizes = self.__dict__.setdefault("_written_sizes", {})
+            check_limit("max_nodes", tree_size(expr, sizes),
+                        "written out, the number of parts of the expression (for a gradient "
+                        "that stays short, use gradient(..., form='program'))")
+        return super()._print(expr, **kwargs)
+
+
+def matmul_precedence(expr) -> int:
+    """The precedence of a matrix product, read off its coefficient: SymPy's ``precedence``
+    asks ``could_extract_minus_sign``, which negates the product and re-canonicalises all
+    of it, a cost that grows with the depth of every factor (a deep network's gradient)."""
+    coefficient, _ = expr.as_coeff_matrices()
+    negative = coefficient.is_Number and coefficient < 0
+    return PRECEDENCE["Add"] if negative else PRECEDENCE["Mul"]
+
+
+class LatexPrinter(WrittenOutSize, SympyLatexPrinter):
     """SymPy's LaTeX printer with symbackslash's symbol names and derivation pieces.
 
     Settings: ``document`` (default ``False``) prints a :class:`Section` for a standalone
@@ -203,6 +229,28 @@ class LatexPrinter(SympyLatexPrinter):
 
     def _print_str(self, s):
         return r"\text{%s}" % latex_escape(s)
+
+    def _print_MatMul(self, expr):
+        """As SymPy prints it, but the sign read off the coefficient: SymPy asks
+        ``could_extract_minus_sign``, which negates the product and re-canonicalises all of
+        it, a cost that grows with the depth of every factor (a deep network's gradient)."""
+        coefficient, matrices = expr.as_coeff_matrices()
+        sign = ""
+        if coefficient.is_Number and coefficient < 0:
+            coefficient, sign = -coefficient, "- "
+        scalars = [] if coefficient == 1 else [coefficient]
+        return sign + " ".join(
+            self._print(x) if isinstance(x, sp.Mul) and not isinstance(x, sp.MatMul)
+            else self.parenthesize(x, PRECEDENCE["Mul"], False)
+            for x in scalars + list(matrices))
+
+    def parenthesize(self, item, level, is_neg=False, strict=False):
+        if isinstance(item, sp.MatMul):  # see matmul_precedence
+            prec = matmul_precedence(item)
+            if prec < level or (strict and prec <= level):
+                return r"\left(%s\right)" % self._print(item)
+            return self._print(item)
+        return super().parenthesize(item, level, is_neg, strict)
 
     def _print_HadamardProduct(self, e):
         """A ∘ B, the element-wise functions first (:func:`hadamard_factors`)."""

@@ -35,12 +35,19 @@ from .pieces import (
     Table,
     Terms,
 )
-from .printing import broadcast_parts, hadamard_factors, node_symbol, print_combination
+from .printing import (
+    WrittenOutSize,
+    broadcast_parts,
+    hadamard_factors,
+    matmul_precedence,
+    node_symbol,
+    print_combination,
+)
 
 __all__ = ["TextPrinter", "text"]
 
 
-class TextPrinter(StrPrinter):
+class TextPrinter(WrittenOutSize, StrPrinter):
     """SymPy's string printer with the derivation pieces (what the command line prints).
 
     Pieces that span several lines (matrices) are set side by side, centred on one line.
@@ -56,9 +63,28 @@ class TextPrinter(StrPrinter):
                                                                 self._print(f.expr))
         return "%s.(%s)" % (head, self._print(X))
 
+    def _print_MatMul(self, expr):
+        """As SymPy prints it, without rebuilding the product (SymPy's printer makes a new
+        MatMul, whose shape checks walk every factor to its leaves)."""
+        coefficient, matrices = expr.as_coeff_matrices()
+        sign = ""
+        if coefficient.is_Number and coefficient < 0:
+            coefficient, sign = -coefficient, "-"
+        factors = ([] if coefficient == 1 else [coefficient]) + list(matrices)
+        return sign + "*".join(self.parenthesize(x, PRECEDENCE["Mul"]) for x in factors)
+
+    def parenthesize(self, item, level, strict=False):
+        if isinstance(item, sp.MatMul):  # see printing.matmul_precedence
+            prec = matmul_precedence(item)
+            if prec < level or (strict and prec <= level):
+                return "(%s)" % self._print(item)
+            return self._print(item)
+        return super().parenthesize(item, level, strict)
+
     def _print_HadamardProduct(self, e):
         """A .* B, the entry-wise product (MATLAB's and Julia's notation)."""
-        return " .* ".join(self.parenthesize(a, PRECEDENCE["Mul"]) for a in hadamard_factors(e))
+        return " .* ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True)
+                           for a in hadamard_factors(e))
 
     def _print_Chain(self, c: Chain):
         return _beside([self._print(p) for p in c.parts], " = ")

@@ -3,6 +3,7 @@
 import pytest
 import sympy as sp
 
+import symbackslash as sb
 from symbackslash.pieces import (
     Chain,
     Combination,
@@ -144,3 +145,13 @@ Z_ = sp.Dummy("z")
 def test_elementwise_functions_in_the_papers_broadcast_notation(expr, plain, tex):
     assert text(expr) == plain
     assert latex(expr) == tex
+
+
+def test_deep_matrix_results_print_in_linear_time_or_are_refused():
+    net = sb.mlp([3] * 21, batch=2, activations=["tanh"] * 20)
+    first = sb.gradient(net.loss, net.parameters)[0]
+    text = sb.text(first)                     # SymPy's own printers negate every product
+    assert text.count("W20.T") == 1 and ".* (W2.T*(" in text
+    deep = sb.mlp([3] * 101, batch=2, activations=["tanh"] * 100)
+    with pytest.raises(sb.ResourceLimitError):
+        sb.latex(sb.gradient(deep.loss, deep.parameters)[0])
