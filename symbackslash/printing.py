@@ -186,11 +186,30 @@ def print_combination(printer, c: Combination, product: str, minus: str) -> str:
     return "".join(out)
 
 
-class WrittenOutSize:
-    """A printer mixin that refuses, before printing, an expression whose written-out form
-    would exceed ``max_nodes`` parts: a closed form that shares subexpressions (a deep
-    network's gradient) can be small as a DAG and astronomically large as text. Sizes are
-    counted on the DAG, each distinct subexpression once per printer."""
+def signed_factors(expr: sp.MatMul) -> tuple[bool, list]:
+    """A matrix product as ``(negative, factors)``, the sign read off its coefficient.
+
+    SymPy's printers ask ``could_extract_minus_sign``, which negates the product and
+    re-canonicalises all of it, and rebuild it (checking shapes down to the leaves): costs
+    that grow with the depth of every factor (a deep network's gradient)."""
+    coefficient, matrices = expr.as_coeff_matrices()
+    negative = bool(coefficient.is_Number and coefficient < 0)
+    if negative:
+        coefficient = -coefficient
+    return negative, ([] if coefficient == 1 else [coefficient]) + list(matrices)
+
+
+class DeepMatrices:
+    """What a printer needs for deep matrix results (a mixin; ``PARENS`` wraps a string in
+    the printer's parentheses).
+
+    An expression whose written-out form would exceed ``max_nodes`` parts is refused before
+    printing: a closed form that shares subexpressions can be small as a DAG and
+    astronomically large as text (sizes counted on the DAG, each distinct subexpression
+    once per printer). Matrix products take their precedence from :func:`signed_factors`.
+    """
+
+    PARENS: str
 
     def _print(self, expr, **kwargs):
         if isinstance(expr, sp.Basic):
@@ -200,17 +219,15 @@ class WrittenOutSize:
                         "that stays short, use gradient(..., form='program'))")
         return super()._print(expr, **kwargs)
 
-
-def matmul_precedence(expr) -> int:
-    """The precedence of a matrix product, read off its coefficient: SymPy's ``precedence``
-    asks ``could_extract_minus_sign``, which negates the product and re-canonicalises all
-    of it, a cost that grows with the depth of every factor (a deep network's gradient)."""
-    coefficient, _ = expr.as_coeff_matrices()
-    negative = coefficient.is_Number and coefficient < 0
-    return PRECEDENCE["Add"] if negative else PRECEDENCE["Mul"]
+    def _parenthesized_product(self, item: sp.MatMul, level: int, strict: bool) -> str:
+        negative, _ = signed_factors(item)
+        precedence = PRECEDENCE["Add"] if negative else PRECEDENCE["Mul"]
+        text = self._print(item)
+        return self.PARENS % text if precedence < level or (strict and precedence <= level) \
+            else text
 
 
-class LatexPrinter(WrittenOutSize, SympyLatexPrinter):
+class LatexPrinter(DeepMatrices, SympyLatexPrinter):
     """SymPy's LaTeX printer with symbackslash's symbol names and derivation pieces.
 
     Settings: ``document`` (default ``False``) prints a :class:`Section` for a standalone
@@ -230,26 +247,18 @@ class LatexPrinter(WrittenOutSize, SympyLatexPrinter):
     def _print_str(self, s):
         return r"\text{%s}" % latex_escape(s)
 
+    PARENS = r"\left(%s\right)"
+
     def _print_MatMul(self, expr):
-        """As SymPy prints it, but the sign read off the coefficient: SymPy asks
-        ``could_extract_minus_sign``, which negates the product and re-canonicalises all of
-        it, a cost that grows with the depth of every factor (a deep network's gradient)."""
-        coefficient, matrices = expr.as_coeff_matrices()
-        sign = ""
-        if coefficient.is_Number and coefficient < 0:
-            coefficient, sign = -coefficient, "- "
-        scalars = [] if coefficient == 1 else [coefficient]
-        return sign + " ".join(
+        """As SymPy prints it, the sign from :func:`signed_factors`."""
+        negative, factors = signed_factors(expr)
+        return ("- " if negative else "") + " ".join(
             self._print(x) if isinstance(x, sp.Mul) and not isinstance(x, sp.MatMul)
-            else self.parenthesize(x, PRECEDENCE["Mul"], False)
-            for x in scalars + list(matrices))
+            else self.parenthesize(x, PRECEDENCE["Mul"], False) for x in factors)
 
     def parenthesize(self, item, level, is_neg=False, strict=False):
-        if isinstance(item, sp.MatMul):  # see matmul_precedence
-            prec = matmul_precedence(item)
-            if prec < level or (strict and prec <= level):
-                return r"\left(%s\right)" % self._print(item)
-            return self._print(item)
+        if isinstance(item, sp.MatMul):
+            return self._parenthesized_product(item, level, strict)
         return super().parenthesize(item, level, is_neg, strict)
 
     def _print_HadamardProduct(self, e):

@@ -36,18 +36,18 @@ from .pieces import (
     Terms,
 )
 from .printing import (
-    WrittenOutSize,
+    DeepMatrices,
     broadcast_parts,
     hadamard_factors,
-    matmul_precedence,
     node_symbol,
     print_combination,
+    signed_factors,
 )
 
 __all__ = ["TextPrinter", "text"]
 
 
-class TextPrinter(WrittenOutSize, StrPrinter):
+class TextPrinter(DeepMatrices, StrPrinter):
     """SymPy's string printer with the derivation pieces (what the command line prints).
 
     Pieces that span several lines (matrices) are set side by side, centred on one line.
@@ -63,22 +63,17 @@ class TextPrinter(WrittenOutSize, StrPrinter):
                                                                 self._print(f.expr))
         return "%s.(%s)" % (head, self._print(X))
 
+    PARENS = "(%s)"
+
     def _print_MatMul(self, expr):
-        """As SymPy prints it, without rebuilding the product (SymPy's printer makes a new
-        MatMul, whose shape checks walk every factor to its leaves)."""
-        coefficient, matrices = expr.as_coeff_matrices()
-        sign = ""
-        if coefficient.is_Number and coefficient < 0:
-            coefficient, sign = -coefficient, "-"
-        factors = ([] if coefficient == 1 else [coefficient]) + list(matrices)
-        return sign + "*".join(self.parenthesize(x, PRECEDENCE["Mul"]) for x in factors)
+        """As SymPy prints it, the sign from :func:`~.printing.signed_factors`."""
+        negative, factors = signed_factors(expr)
+        return ("-" if negative else "") + "*".join(self.parenthesize(x, PRECEDENCE["Mul"])
+                                                    for x in factors)
 
     def parenthesize(self, item, level, strict=False):
-        if isinstance(item, sp.MatMul):  # see printing.matmul_precedence
-            prec = matmul_precedence(item)
-            if prec < level or (strict and prec <= level):
-                return "(%s)" % self._print(item)
-            return self._print(item)
+        if isinstance(item, sp.MatMul):
+            return self._parenthesized_product(item, level, strict)
         return super().parenthesize(item, level, strict)
 
     def _print_HadamardProduct(self, e):
