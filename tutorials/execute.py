@@ -37,19 +37,35 @@ def notebooks() -> list[Path]:
     return sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
 
 
+#: Kernel starts tried per notebook before its failure to start is reported.
+STARTS = 3
+
+
 def execute(path: Path) -> nbformat.NotebookNode:
     """Run the notebook at ``path`` in a fresh kernel and return it with its new outputs.
 
     Raises nbclient's ``CellExecutionError`` (with the cell and its traceback) when a cell
     fails.
     """
-    nb = nbformat.read(path, as_version=4)
-    with tempfile.TemporaryDirectory(prefix="symbackslash-tutorial-") as folder:
-        client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                                record_timing=False, resources={"metadata": {"path": folder}})
-        # The kernel's own log (not the cells' output, which comes by messages) is dropped.
-        client.execute(stderr=subprocess.DEVNULL)
-    return stable(nb)
+    for attempt in range(STARTS):
+        nb = nbformat.read(path, as_version=4)
+        with tempfile.TemporaryDirectory(prefix="symbackslash-tutorial-") as folder:
+            client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                                    record_timing=False,
+                                    resources={"metadata": {"path": folder}})
+            try:
+                # The kernel's own log (not the cells' output, which comes by messages) is
+                # dropped.
+                client.execute(stderr=subprocess.DEVNULL)
+            except RuntimeError as err:
+                # Kernels started at the same moment can pick the same free port, and one
+                # dies before it answers; start it again. Failing cells are not retried
+                # (nbclient raises CellExecutionError for them).
+                if "Kernel died before replying" not in str(err) or attempt == STARTS - 1:
+                    raise
+                continue
+        return stable(nb)
+    raise AssertionError("unreachable")
 
 
 #: Object addresses in default reprs (``<… at 0x7f3d89df28d0>``): different on every run.
