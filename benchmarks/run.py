@@ -47,9 +47,9 @@ import numpy as np
 import sympy as sp
 
 import symbackslash as sb
+from symbackslash.derivatives.program import compile_program, function_program
 from symbackslash.examples import FAMILIES, sin_chain_program
-from symbackslash.program import compile_program, function_program
-from symbackslash.rules import local_partials
+from symbackslash.rules.scalar import local_partials
 
 
 def _diff_child(expression, variables, point, queue):

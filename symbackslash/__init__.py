@@ -6,7 +6,6 @@ package registers the notebook display of graphs, systems and results
 (:mod:`symbackslash.render.notebook`).
 """
 
-from .adjoints import MatrixAdjoint
 from .check import (
     DotTest,
     GradientReport,
@@ -16,7 +15,13 @@ from .check import (
     dot_test,
     finite_differences,
 )
-from .derivation import Derivation, StepView, derivation
+from .core.functions import relu, sigmoid, softplus
+from .core.limits import Limits, get_limits, limits, set_limits
+from .core.tidy import tidy
+from .derivation.document import Derivation, StepView, derivation
+from .derivatives.gradient import Differentiation, differentiate, gradient, jacobian
+from .derivatives.mlp import MLP, MLPSolution, mlp
+from .derivatives.program import AdjointSymbol, GradientProgram, gradient_program
 from .errors import (
     DifferentiationError,
     EvaluationDomainError,
@@ -30,19 +35,15 @@ from .errors import (
     UnsafeInputError,
 )
 from .errors import boundary as _boundary
-from .evaluate import evaluate
-from .formulas import formulas
-from .functions import relu, sigmoid, softplus
-from .gradient import Differentiation, differentiate, gradient, jacobian
-from .graph import build_graph
-from .graph_check import check_graph, node_order
-from .limits import Limits, get_limits, limits, set_limits
-from .matrices import TriangularSystem, triangular_system
-from .mlp import MLP, MLPSolution, mlp
-from .nonsmooth import NonSmoothPoint, nonsmooth_points
-from .numeric import evaluate_exact, random_values
-from .operator_functionals import ScalarEmbedding, TraceFunctional, representer, transpose_dot
-from .operator_kinds import (
+from .graph.build import build_graph
+from .graph.check import check_graph, node_order
+from .graph.formulas import formulas
+from .numeric.evaluate import evaluate
+from .numeric.nonsmooth import NonSmoothPoint, nonsmooth_points
+from .numeric.values import evaluate_exact, random_values
+from .operators.algebra import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
+from .operators.functionals import ScalarEmbedding, TraceFunctional, representer, transpose_dot
+from .operators.kinds import (
     Hadamard,
     Kronecker,
     LeftMultiply,
@@ -51,12 +52,10 @@ from .operator_kinds import (
     ZeroOperator,
     vec,
 )
-from .operator_rules import MATRIX_RULES, matrix_partials
-from .operators import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
-from .parse import Program, parse, parse_expression, parse_program
-from .paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
-from .printing import latex
-from .program import AdjointSymbol, GradientProgram, gradient_program
+from .parse.parser import Program, parse, parse_expression, parse_program
+from .printing.adjoints import MatrixAdjoint
+from .printing.latex import latex
+from .printing.text import text
 from .render import (
     Storyboard,
     draw_graph,
@@ -69,10 +68,11 @@ from .render import (
     storyboard,
 )
 from .render.notebook import register as _register_notebook_display
-from .rules import RULES, local_partials, register_rule
-from .solve import Step, Substitution, back_substitute, forward_substitute
-from .text_printing import text
-from .tidy import tidy
+from .rules.matrix import MATRIX_RULES, matrix_partials
+from .rules.scalar import RULES, local_partials, register_rule
+from .solve.matrices import TriangularSystem, triangular_system
+from .solve.paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
+from .solve.substitution import Step, Substitution, back_substitute, forward_substitute
 
 __version__ = "0.1.0"
 

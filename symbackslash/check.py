@@ -24,11 +24,11 @@ import dataclasses
 import numpy as np
 import sympy as sp
 
+from .core.shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
+from .derivatives.gradient import gradient
 from .errors import InputError, SymbackslashError, boundary
-from .gradient import gradient
-from .numeric import evaluate, evaluate_exact, random_values
-from .operators import Operator
-from .shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
+from .numeric.values import evaluate, evaluate_exact, random_values
+from .operators.algebra import Operator
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
            "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
@@ -104,7 +104,7 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     gradients : list, optional
         The gradients to check, aligned with ``wrt`` (default: ``gradient(f, wrt)``).
     values : dict, optional
-        The point (default: :func:`~symbackslash.numeric.random_values` with ``seed``).
+        The point (default: :func:`~symbackslash.random_values` with ``seed``).
     step, rtol, atol : float
         A variable passes when max |gradient − differences| ≤ atol + rtol·max |differences|.
     """

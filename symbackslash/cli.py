@@ -27,9 +27,9 @@ import matplotlib
 import matplotlib.pyplot as plt
 
 from .demo import DEFAULT_FOLDER, run_demo
-from .derivation import Derivation, derivation
+from .derivation.document import Derivation, derivation
 from .errors import InputError, RenderError, SymbackslashError
-from .parse import parse_expression
+from .parse.parser import parse_expression
 from .render import (
     draw_graph,
     draw_matrix,

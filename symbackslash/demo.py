@@ -28,13 +28,13 @@ import matplotlib.pyplot as plt
 import sympy as sp
 
 from .check import check_gradient
-from .derivation import Derivation, derivation
+from .derivation.document import Derivation, derivation
+from .derivatives.mlp import mlp
 from .errors import RenderError
 from .examples import INTRO, t1_graph
-from .matrices import triangular_system
-from .mlp import mlp
-from .pieces import Chain, Grid, Partial
-from .printing import node_symbol
+from .printing.latex import node_symbol
+from .printing.pieces import Chain, Grid, Partial
+from .printing.text import text
 from .render import (
     draw_graph,
     draw_matrix,
@@ -44,8 +44,8 @@ from .render import (
     storyboard,
     write_atomic,
 )
-from .solve import back_substitute, forward_substitute
-from .text_printing import text
+from .solve.matrices import triangular_system
+from .solve.substitution import back_substitute, forward_substitute
 
 __all__ = ["run_demo", "DEFAULT_FOLDER", "POINT"]
 
@@ -172,7 +172,7 @@ def run_demo(out=DEFAULT_FOLDER, *, say=print) -> list[Path]:
     """Run the three examples, print a summary with ``say`` and write the files of example
     1 into the folder ``out`` (created if needed; other files in it are left alone).
 
-    Returns the paths written. Raises :class:`~symbackslash.errors.RenderError` if ``out``
+    Returns the paths written. Raises :class:`~symbackslash.RenderError` if ``out``
     cannot be created or written; a missing or failing pdflatex only skips the PDF (the
     summary says why).
     """

@@ -16,7 +16,7 @@ Messages name the line/column, node or variable at fault and say what to do.
     └── RenderError           (a figure or document could not be produced)
 
 :class:`NonSmoothWarning` is the one warning: a result used a convention at a point where
-the function is not differentiable (see :mod:`symbackslash.nonsmooth`).
+the function is not differentiable (see :mod:`symbackslash.numeric.nonsmooth`).
 
 Public functions are wrapped by :func:`boundary`: an exception from SymPy, networkx or
 Python itself caused by bad input (``TypeError``, ``KeyError``, ``RecursionError`` …) leaves
@@ -267,7 +267,8 @@ def _raised_here(err: BaseException) -> bool:
         return False
     while tb.tb_next is not None:
         tb = tb.tb_next
-    return os.path.dirname(tb.tb_frame.f_code.co_filename) == _PACKAGE
+    filename = os.path.abspath(tb.tb_frame.f_code.co_filename)
+    return os.path.commonpath([filename, _PACKAGE]) == _PACKAGE
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))

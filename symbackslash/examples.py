@@ -29,7 +29,7 @@ from collections.abc import Callable
 import networkx as nx
 import sympy as sp
 
-from .graph import build_graph
+from .graph.build import build_graph
 
 __all__ = ["t1_graph", "t2_graph", "t3_graph", "INTRO", "T3_PROGRAM", "T3_POINT", "T3_WRT",
            "Example", "FAMILIES", "sin_chain", "sin_chain_program", "repeated_squaring",

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 import symbackslash as sb
-from symbackslash.parse import Program
+from symbackslash.parse.parser import Program
 
 x, y = sp.symbols("x y")
 a = sp.Symbol("a")

@@ -7,7 +7,7 @@ import sympy as sp
 
 import symbackslash as sb
 from symbackslash.errors import boundary, record
-from symbackslash.rules import children
+from symbackslash.rules.scalar import children
 
 ERRORS = [sb.InputError("bad wrt"), sb.ParseError("bad", line=2, column=3, construct="call"),
           sb.UnsafeInputError("attribute access", line=1, column=1, construct="attribute"),

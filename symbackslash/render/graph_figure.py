@@ -32,9 +32,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import FancyArrowPatch, Patch
 
 from ..errors import boundary
-from ..graph_check import check_graph
-from ..pieces import Chain
-from ..printing import node_symbol
+from ..graph.check import check_graph
+from ..printing.latex import node_symbol
+from ..printing.pieces import Chain
 from .edges import bend, place_labels
 from .highlight import Highlight, highlight_of
 from .labels import Label, label, words
@@ -67,13 +67,13 @@ def draw_graph(G: nx.DiGraph, ax=None, *, highlight=None, solved=(), values: Map
     Parameters
     ----------
     G : networkx.DiGraph
-        A graph from :func:`~symbackslash.graph.build_graph` or one made by hand.
+        A graph from :func:`~symbackslash.build_graph` or one made by hand.
     ax : matplotlib.axes.Axes, optional
         Where to draw; by default a new figure sized to the graph. In a smaller Axes the
         fonts shrink to fit.
     highlight : list, set, Step or int, optional
         A path (list of nodes), a set of edges ``(u, v)``, a solver
-        :class:`~symbackslash.solve.Step`, or the number of a back-substitution step.
+        :class:`~symbackslash.Step`, or the number of a back-substitution step.
     solved : iterable of nodes
         Nodes drawn as already solved (green), as in a storyboard.
     values : mapping, optional

@@ -1,7 +1,7 @@
 """What a figure of the graph highlights: a path, a set of edges, or one substitution step.
 
 :func:`highlight_of` reads the ``highlight`` argument of
-:func:`~symbackslash.render.graph_figure.draw_graph` into a :class:`Highlight`.
+:func:`~symbackslash.draw_graph` into a :class:`Highlight`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import dataclasses
 
 import networkx as nx
 
+from ..derivatives.gradient import differentiate
 from ..errors import RenderError
-from ..gradient import differentiate
-from ..graph_check import node_order
-from ..solve import Step
+from ..graph.check import node_order
+from ..solve.substitution import Step
 
 __all__ = ["Highlight", "highlight_of"]
 
@@ -30,7 +30,7 @@ class Highlight:
 
 def highlight_of(G: nx.DiGraph, highlight) -> Highlight:
     """Interpret ``highlight``: ``None``; a list of nodes (a path); a set of edges; an
-    :class:`~symbackslash.solve.Step` record; or an int k, step k of the back substitution.
+    :class:`~symbackslash.Step` record; or an int k, step k of the back substitution.
 
     Raises
     ------

@@ -1,7 +1,7 @@
 """Labels for figures: the LaTeX printer's output as matplotlib mathtext, measured.
 
 Matplotlib's mathtext renders a large subset of TeX without a TeX installation. A label is
-printed with :class:`~symbackslash.printing.LatexPrinter` (so operators and adjoints print
+printed with :class:`~symbackslash.printing.latex.LatexPrinter` (so operators and adjoints print
 themselves) and wrapped in ``$…$``; when mathtext cannot parse it (``\\begin{cases}``,
 matrices …) the label falls back to SymPy's plain text. Sizes are measured in points
 without drawing, so layouts can make room for every label.
@@ -21,8 +21,8 @@ from functools import lru_cache
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
-from ..printing import LatexPrinter
-from ..text_printing import TextPrinter
+from ..printing.latex import LatexPrinter
+from ..printing.text import TextPrinter
 
 __all__ = ["Label", "label", "words", "mixed", "plain", "measure"]
 

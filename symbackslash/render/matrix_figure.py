@@ -7,7 +7,7 @@ entries). :func:`draw_system` draws (I − L)ᵀ x̄ = e (or (I − L) ẋ = e) 
 highlighted and the unknowns found so far filled in: a frame of the storyboard.
 
 Entries are printed with the LaTeX printer (operators print themselves) and tested for zero
-with :func:`~symbackslash.elements.is_zero`, so any entry type works.
+with :func:`~symbackslash.core.elements.is_zero`, so any entry type works.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -26,13 +26,13 @@ import networkx as nx
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..adjoints import unknown_suffix
-from ..derivation import unknown_symbol
-from ..elements import is_zero
+from ..core.elements import is_zero
+from ..derivation.document import unknown_symbol
 from ..errors import RenderError, boundary
-from ..matrices import TriangularSystem, triangular_system
-from ..pieces import I_MINUS_L_T, L_, Notation
-from ..printing import node_symbol
+from ..printing.adjoints import unknown_suffix
+from ..printing.latex import node_symbol
+from ..printing.pieces import I_MINUS_L_T, L_, Notation
+from ..solve.matrices import TriangularSystem, triangular_system
 from .labels import Label, label, mixed, words
 
 __all__ = ["draw_matrix", "draw_system", "matrix_entries", "MATRICES"]

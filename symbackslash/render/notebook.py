@@ -2,10 +2,10 @@
 
 Objects that symbackslash defines show themselves through the usual ``_repr_latex_`` /
 ``_repr_png_`` methods (:class:`~symbackslash.Derivation`,
-:class:`~symbackslash.render.Storyboard`). The core objects (the graph, a plain
-:class:`networkx.DiGraph`; the :class:`~symbackslash.matrices.TriangularSystem`; the
-:class:`~symbackslash.gradient.Differentiation`; the
-:class:`~symbackslash.program.GradientProgram`) get IPython display formatters instead,
+:class:`~symbackslash.Storyboard`). The core objects (the graph, a plain
+:class:`networkx.DiGraph`; the :class:`~symbackslash.TriangularSystem`; the
+:class:`~symbackslash.Differentiation`; the
+:class:`~symbackslash.GradientProgram`) get IPython display formatters instead,
 registered on the running IPython shell when symbackslash is imported (or with
 ``%load_ext symbackslash``). That keeps rendering out of the core modules, and it is the
 only way to give a networkx graph a picture.
@@ -23,12 +23,12 @@ import sys
 import networkx as nx
 from matplotlib.figure import Figure
 
-from ..errors import SymbackslashError
-from ..gradient import Differentiation
-from ..matrices import TriangularSystem
-from ..pieces import I_MINUS_L_T, L_, Chain, Grid, Nabla, Partial, Rows
-from ..printing import LatexPrinter, node_symbol
-from ..program import GradientProgram
+from ..derivatives.gradient import Differentiation
+from ..derivatives.program import GradientProgram
+from ..errors import InputError, SymbackslashError
+from ..printing.latex import LatexPrinter, node_symbol
+from ..printing.pieces import I_MINUS_L_T, L_, Chain, Grid, Nabla, Partial, Rows
+from ..solve.matrices import TriangularSystem
 from .files import figure_bytes
 from .graph_figure import draw_graph, graph_size
 from .matrix_figure import draw_matrix
@@ -48,7 +48,7 @@ def is_computational_graph(G) -> bool:
 
 
 def graph_png(G) -> bytes | None:
-    """The graph drawn by :func:`~symbackslash.render.draw_graph`, as PNG bytes."""
+    """The graph drawn by :func:`~symbackslash.draw_graph`, as PNG bytes."""
     if not is_computational_graph(G):
         return None
     try:
@@ -121,7 +121,10 @@ def register(shell=None) -> bool:
         shell = ipython.get_ipython() if ipython is not None else None
         if shell is None:
             return False
-    formatters = shell.display_formatter.formatters
+    display = getattr(shell, "display_formatter", None)
+    if display is None:
+        raise InputError(f"not an IPython shell (it has no display_formatter): {shell!r}")
+    formatters = display.formatters
     for mime, kind, function in FORMATTERS:
         formatters[mime].for_type(kind, function)
     return True

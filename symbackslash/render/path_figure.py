@@ -18,10 +18,10 @@ import matplotlib.pyplot as plt
 import networkx as nx
 
 from ..errors import RenderError, boundary
-from ..graph import build_graph
-from ..paths import path_products, path_sum
-from ..pieces import Chain, Entry, Factors, Notation, Partial, Route, Terms, same
-from ..printing import node_symbol
+from ..graph.build import build_graph
+from ..printing.latex import node_symbol
+from ..printing.pieces import Chain, Entry, Factors, Notation, Partial, Route, Terms, same
+from ..solve.paths import path_products, path_sum
 from .graph_figure import draw_graph, graph_size
 from .labels import label, mixed
 
@@ -52,7 +52,7 @@ def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: i
 
     Parameters
     ----------
-    G : networkx.DiGraph, or anything :func:`~symbackslash.graph.build_graph` accepts
+    G : networkx.DiGraph, or anything :func:`~symbackslash.build_graph` accepts
     source, target : node or name, optional
         Default: the first input and the first output.
     max_paths : int

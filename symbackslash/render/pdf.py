@@ -3,7 +3,7 @@
 :func:`pdf_bytes` runs ``pdflatex`` on a LaTeX document in a temporary directory of its own
 (no shell escape, no prompts, a time-out) and returns the PDF; :func:`save_pdf` writes it
 atomically, so a failed compilation leaves no file behind, neither the PDF nor pdflatex's
-auxiliary files. Without pdflatex both raise :class:`~symbackslash.errors.RenderError`
+auxiliary files. Without pdflatex both raise :class:`~symbackslash.RenderError`
 saying how to install it; :func:`pdflatex_available` asks first.
 
 ::

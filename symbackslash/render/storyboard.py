@@ -32,10 +32,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from ..derivation import Derivation, derivation
+from ..derivation.document import Derivation, derivation
+from ..derivatives.gradient import Differentiation
 from ..errors import RenderError, boundary
-from ..gradient import Differentiation
-from ..pieces import Chain
+from ..printing.pieces import Chain
 from .files import write_atomic
 from .graph_figure import draw_graph, graph_size
 from .labels import label, mixed
@@ -200,7 +200,7 @@ class Storyboard:
 def storyboard(f, wrt=None, *, mode: str = "reverse", at=None, solve: int = 0,
                **options) -> Storyboard:
     """The storyboard of a derivation, a differentiation, or anything
-    :func:`~symbackslash.derivation.derivation` accepts (``options`` go to
+    :func:`~symbackslash.derivation` accepts (``options`` go to
     :class:`Storyboard`)."""
     if isinstance(f, Derivation):
         d = f

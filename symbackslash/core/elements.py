@@ -1,0 +1,149 @@
+"""What the triangular solvers need of a matrix entry: the "element type" protocol.
+
+The paper's point (method.md §5) is that one triangular solver serves numbers, symbols and
+linear operators alike, once the entry type supports a few operations. These are they, as
+:func:`functools.singledispatch` functions, so a new entry type registers its own:
+
+``act(a, x)``
+    apply the entry ``a`` to an unknown ``x``: ``a·x`` for numbers and SymPy scalars,
+    ``a @ x`` for NumPy blocks, ``a(x)`` for operators;
+``adjoint(a)``
+    the entry of the transposed matrix: ``a`` itself for real scalars, ``a.T`` for NumPy
+    blocks, the transpose-dot adjoint for operators (method.md §4);
+``divide(d, r)``
+    solve ``d·y = r`` for a diagonal entry ``d``: skipped when ``d`` is one (the diagonal
+    of I − L), so an operator diagonal (the identity) is never inverted;
+``subtract(b, terms)``
+    ``b − Σ terms`` (SymPy sums are formed in one step, not term by term, and matrix sums
+    without re-canonicalising the terms: :mod:`.shallow`);
+``is_zero(a)``
+    whether ``a`` is a structural zero (skipped by the sparse solvers);
+``one(node)``, ``zero(node)``
+    the diagonal entry of I − L and the zero unknown for a node (dispatching on the node's
+    key: 1 and 0 for scalar nodes; operators register the identity operator and the zero
+    matrix for matrix-valued nodes).
+
+>>> act(3, 4), adjoint(5), divide(1, 7), subtract(10, [1, 2]), is_zero(0)
+(12, 5, 7, 7, True)
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+import numpy as np
+import sympy as sp
+
+from .constructors import add, scale, transpose
+
+__all__ = ["act", "adjoint", "divide", "subtract", "is_zero", "one", "zero"]
+
+
+@singledispatch
+def act(a, x):
+    """Apply the entry ``a`` to ``x`` (default: ``a * x``)."""
+    return a * x
+
+
+@act.register
+def _(a: np.ndarray, x):
+    return a @ x
+
+
+@singledispatch
+def adjoint(a):
+    """The adjoint of an entry (default: the entry itself, a real scalar)."""
+    return a
+
+
+@adjoint.register
+def _(a: np.ndarray):
+    return a.T
+
+
+@adjoint.register
+def _(a: sp.MatrixBase):
+    return a.T
+
+
+@adjoint.register
+def _(a: sp.MatrixExpr):
+    return transpose(a)
+
+
+@singledispatch
+def divide(d, r):
+    """Solve ``d·y = r`` for ``y``, ``d`` a diagonal entry (default: ``r`` when ``d == 1``,
+    else ``r / d``)."""
+    if _is_one(d):
+        return r
+    return r / d
+
+
+@divide.register
+def _(d: np.ndarray, r):
+    return np.linalg.solve(d, r)
+
+
+def _is_one(d) -> bool:
+    try:
+        return bool(d == 1)
+    except (TypeError, ValueError):
+        return False
+
+
+@singledispatch
+def subtract(b, terms):
+    """``b − Σ terms`` (default: term by term)."""
+    for t in terms:
+        b = b - t
+    return b
+
+
+@subtract.register
+def _(b: sp.Expr, terms):
+    if all(isinstance(t, sp.Expr) and not isinstance(t, sp.MatrixExpr) for t in terms) \
+            and not isinstance(b, sp.MatrixExpr):
+        return sp.Add(b, *(-t for t in terms))
+    return add(b, *(scale(-1, t) for t in terms))  # one level: the terms are canonical
+
+
+@singledispatch
+def is_zero(a) -> bool:
+    """Whether ``a`` is a structural zero (default: ``a == 0``)."""
+    try:
+        return bool(a == 0)
+    except (TypeError, ValueError):
+        return False
+
+
+@is_zero.register
+def _(a: sp.Expr) -> bool:
+    return a is sp.S.Zero or (a.is_Number and a == 0)
+
+
+@is_zero.register
+def _(a: np.ndarray) -> bool:
+    return not a.any()
+
+
+@is_zero.register
+def _(a: sp.MatrixBase) -> bool:
+    return a.is_zero_matrix is True
+
+
+@is_zero.register
+def _(a: sp.MatrixExpr) -> bool:
+    return isinstance(a, sp.ZeroMatrix)
+
+
+@singledispatch
+def one(node):
+    """The identity for a node's value: the diagonal entry of I − L (default: 1)."""
+    return sp.S.One
+
+
+@singledispatch
+def zero(node):
+    """The zero of a node's value: the right-hand side away from the seed (default: 0)."""
+    return sp.S.Zero

@@ -1,0 +1,249 @@
+"""The sections of a derivation, one function each, numbered in reading order.
+
+:func:`derivation_sections` lays out what a :class:`~symbackslash.Derivation`
+reads off one differentiation: the function, the nodes with their local partials, the
+matrices L and (I − L)ᵀ, each solve step by step, the block form of equation (1) and the
+gradient. The functions read only the derivation's public attributes and methods; the small
+display helpers here (:func:`factored`, :func:`op_count`, :func:`distinct`) serve
+:meth:`~symbackslash.Derivation.equation` too.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sympy as sp
+
+from ..core.limits import get_limits
+from ..core.simplify import simplify_within
+from ..printing.latex import node_symbol, symbol_latex
+from ..printing.pieces import (
+    G_,
+    I_MINUS_L,
+    I_MINUS_L_T,
+    L_,
+    L_BLOCKS,
+    L_ENTRY,
+    L_TILDE,
+    LAMBDA,
+    LAMBDA_SOLVE,
+    LAMBDA_SYSTEM,
+    M_,
+    M_T_LAMBDA,
+    XBAR,
+    XDOT,
+    Chain,
+    Grid,
+    Nabla,
+    Notation,
+    Partial,
+    Phrase,
+    Product,
+    Rows,
+    Section,
+    Table,
+    same,
+)
+
+__all__ = ["derivation_sections", "factored", "op_count", "distinct"]
+
+#: A simplified gradient is shown when it has at most this fraction of the operations.
+SIMPLER = 0.75
+
+
+def derivation_sections(d) -> list[Section]:
+    """The sections of the derivation ``d``, numbered 1, 2, …"""
+    parts = [_function(d), _nodes(d), *_matrices(d), *_solves(d), *_block_form(d),
+             _gradient(d)]
+    return [Section(Phrase(f"{k}. ", *s.title.pieces), s.items)
+            for k, s in enumerate(parts, start=1)]
+
+
+def _symbols(d) -> list:
+    return [node_symbol(v) for v in d.system.nodes]
+
+
+def _function(d) -> Section:
+    G, values = d.graph, d.result.values
+    inputs = [node_symbol(v) for v in G.graph["inputs"]]
+    items: list = []
+    defined = [v for v in d.system.nodes if G.nodes[v]["expr"] is not None]
+    if defined:
+        items.append(Rows(tuple(Chain(sp.Function(str(node_symbol(out)))(*inputs), values[out])
+                                for out in d.result.outputs)))
+        items.append(Phrase("as a program, numbered in node order (inputs ",
+                            sp.Tuple(*inputs), " first):"))
+        items.append(Rows(tuple(Chain(node_symbol(v), G.nodes[v]["expr"]) for v in defined),
+                          tuple(f"({G.nodes[v]['index']})" for v in defined)))
+    else:
+        items.append(Phrase(f"a graph given by its edges: {len(G)} nodes, "
+                            f"{G.number_of_edges()} edges, inputs ", sp.Tuple(*inputs)))
+    return Section(Phrase("The function"), tuple(items))
+
+
+def _nodes(d) -> Section:
+    G, values = d.graph, d.result.values
+    header = ("k", "node", "kind", "local partials")
+    if d.point:
+        header += ("value",)
+    rows = []
+    for v in d.system.nodes:
+        partials = []
+        for u in sorted(G.predecessors(v), key=lambda u: G.nodes[u]["index"]):
+            if partials:
+                partials.append(", ")
+            partials.append(Chain(Partial(node_symbol(v), node_symbol(u)),
+                                  G.edges[u, v]["weight"]))
+        row = (str(G.nodes[v]["index"]), node_symbol(v), G.nodes[v]["kind"],
+               Phrase(*partials) if partials else "")
+        rows.append(row + ((d.numeric(values[v]),) if d.point else ()))
+    return Section(Phrase("Nodes and local partials (the weights of the edges)"),
+                   (Table(header, tuple(rows)),))
+
+
+def _matrices(d) -> list[Section]:
+    S = d.system
+    order = Phrase("rows and columns in node order ", sp.Tuple(*_symbols(d)))
+    if S.n > d.max_dense:
+        note = Phrase(f"{S.n} nodes: the matrices are not written out; their nonzero entries "
+                      "are the local partials in the table")
+        return [Section(Phrase("The matrices ", L_, " and ", _system_matrix(d)[0]),
+                        (note,))]
+    L = Chain(L_, Grid(S.entries, (S.n, S.n), S.n_sources, tuple(_symbols(d))))
+    items = [order, L]
+    if d.point:
+        at = {key: d.numeric(S.substituted().entries[key]) for key in S.entries}
+        items += [Phrase("at the point:"), Chain(L_, Grid(at, (S.n, S.n), S.n_sources))]
+    notation, entries = _system_matrix(d)
+    system = Chain(notation, Grid(entries, (S.n, S.n), S.n_sources, tuple(_symbols(d))))
+    return [Section(Phrase("The matrix ", L_, " of local partials, ", L_ENTRY), tuple(items)),
+            Section(Phrase("The matrix ", notation), (system,))]
+
+
+def _system_matrix(d) -> tuple:
+    if d.mode == "reverse":
+        return I_MINUS_L_T, d.system.upper()
+    return I_MINUS_L, d.system.lower()
+
+
+def _solves(d) -> list[Section]:
+    S = d.system
+    notation, entries = _system_matrix(d)
+    sections = []
+    for k, (seed, solution) in enumerate(d.solves()):
+        e = Notation(*_unit_name(S.position(seed) + 1)) if seed in d.graph else None
+        unknowns = XBAR if d.mode == "reverse" else XDOT
+        if solution is None:
+            sections.append(Section(
+                Phrase("The variable ", node_symbol(seed), " does not occur"),
+                (Phrase("every derivative with respect to it is 0"),)))
+            continue
+        items = []
+        if S.n <= d.max_dense:
+            vector = Grid({(i, 0): d.unknown_symbol(v) for i, v in enumerate(S.nodes)},
+                          (S.n, 1))
+            rhs = Grid({(i, 0): b for i, b in enumerate(S.unit(seed))}, (S.n, 1))
+            items.append(Chain(Product(Grid(entries, (S.n, S.n), S.n_sources), vector), rhs))
+        verb = "Back substitution" if d.mode == "reverse" else "Forward substitution"
+        items.append(Phrase("solved one row at a time, "
+                            + ("last row first:" if d.mode == "reverse" else
+                               "first row first:")))
+        items.append(_step_rows(d, k))
+        title = Phrase(f"{verb} on ", Chain(Product(notation, unknowns), e))
+        if d.mode == "forward":
+            title = Phrase(*title.pieces, " (derivatives by ", node_symbol(seed), ")")
+        sections.append(Section(title, tuple(items)))
+    return sections
+
+
+def _step_rows(d, k: int) -> Rows:
+    views = d.steps(k)
+    return Rows(tuple(d.equation(view) for view in views),
+                tuple(f"({view.record.unknown + 1})" for view in views))
+
+
+def _block_form(d) -> list[Section]:
+    S, r = d.system, d.result
+    ns = S.n_sources
+    if d.mode != "reverse" or len(r.outputs) != 1 or not 0 < ns < S.n:
+        return []
+    (out,), (solution,) = r.outputs, r.solutions
+    m = S.n - ns
+    M = {(i - ns, j): w for (i, j), w in S.entries.items() if j < ns}
+    L_t = {(i - ns, j - ns): w for (i, j), w in S.entries.items() if j >= ns}
+    g = {(i, 0): b for i, b in enumerate(S.unit(out)[ns:])}
+
+    def vector(values, rows):
+        return Grid({(i, 0): value for i, value in enumerate(values)}, (rows, 1))
+
+    def chain(lhs, middle, nodes, values):
+        symbols = [d.unknown_symbol(v) for v in nodes]
+        closed = [factored(r.closed_form(x)) for x in values]
+        parts = [lhs, middle, vector(symbols, len(nodes)), vector(closed, len(nodes))]
+        if d.point:
+            parts.append(vector([d.numeric(x) for x in closed], len(nodes)))
+        return Chain(*distinct(parts))
+
+    rows = [chain(LAMBDA, LAMBDA_SOLVE, S.nodes[ns:], solution[ns:]),
+            chain(Nabla(node_symbol(out)), M_T_LAMBDA, S.nodes[:ns], solution[:ns])]
+    items = [Phrase("sources ", sp.Tuple(*_symbols(d)[:ns]), " first, then the others: ",
+                    L_BLOCKS)]
+    if S.n <= d.max_dense:
+        items += [Rows((Chain(M_, Grid(M, (m, ns))), Chain(L_TILDE, Grid(L_t, (m, m))),
+                        Chain(G_, vector(S.unit(out)[ns:], m))))]
+    elif g:
+        items += [Phrase(G_, " is the unit vector of the output; ", M_, " and ", L_TILDE,
+                         " are blocks of ", L_)]
+    items += [Phrase("the back substitution solved ", LAMBDA_SYSTEM, "; the gradient with "
+                     "respect to the sources is ", M_T_LAMBDA, ":"), Rows(tuple(rows))]
+    return [Section(Phrase("Block form: equation (1) of the paper"), tuple(items))]
+
+
+def _gradient(d) -> Section:
+    r = d.result
+    deadline = time.monotonic() + get_limits().simplify_seconds
+    chains = []
+    for out in r.outputs:
+        for var in r.wrt:
+            closed = r.closed_form(r.derivative(out, var))
+            parts = [Partial(node_symbol(out), node_symbol(var))]
+            if d.mode == "reverse" and len(r.outputs) == 1 and var in d.graph:
+                parts.append(d.unknown_symbol(var))
+            simplified = simplify_within(closed, max(deadline - time.monotonic(), 0))
+            if op_count(simplified) > SIMPLER * op_count(closed):
+                simplified = None  # not worth a line: shows only what helps
+            parts += [factored(r.derivative(out, var)), factored(closed), simplified,
+                      d.numeric(closed)]
+            chains.append(Chain(*distinct(parts)))
+    title = "The gradient" if len(r.outputs) == 1 else "The Jacobian"
+    return Section(Phrase(title), (Rows(tuple(chains)),))
+
+
+def _unit_name(k: int) -> tuple:
+    symbol = sp.Symbol(f"e_{k}")
+    return symbol_latex(symbol.name), symbol.name
+
+
+def factored(expr):
+    """``expr`` with common factors pulled out (−(−2a − 2b)·c → 2(a + b)·c) when that is
+    shorter; a cheap clean-up for display, equal to ``expr``."""
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom:
+        return expr
+    tidy = sp.factor_terms(expr)
+    return tidy if sp.count_ops(tidy) < sp.count_ops(expr) else expr
+
+
+def op_count(expr) -> int:
+    """The number of operations in ``expr`` (0 for what is not a SymPy object)."""
+    return sp.count_ops(expr) if isinstance(expr, sp.Basic) else 0
+
+
+def distinct(parts: list) -> list:
+    """The parts that are given, without repeats of the part before (x̄ = 1 = 1 → x̄ = 1)."""
+    result = []
+    for part in parts:
+        if part is None:
+            continue
+        if not result or not same(result[-1], part):
+            result.append(part)
+    return result

@@ -1,0 +1,257 @@
+"""Gradients and Jacobians by solving the triangular system.
+
+Reverse mode solves (I − L)ᵀ x̄ = e_out by back substitution: x̄_k is the derivative of the
+output with respect to node k, and the gradient is the input rows of x̄. Forward mode solves
+(I − L) ẋ = e_in by forward substitution, once per input. Both are the generic solvers of
+:mod:`symbackslash.solve.substitution`, run on the sparse system of
+:mod:`symbackslash.solve.matrices`, in node
+symbols; the closed forms are those solutions with every node symbol replaced by its value
+in terms of the inputs.
+
+With matrices (:mod:`symbackslash.graph.matrix`) the entries of L are operators and the
+same solvers run unchanged; a matrix variable's gradient is a matrix expression of its
+shape, tidied for reading (:mod:`symbackslash.core.tidy`). In forward mode the unknowns are
+operators and the output's one is a functional G^{T•}, whose G is the gradient.
+
+>>> import sympy as sp
+>>> x, y = sp.symbols("x y")
+>>> gradient(sp.sin(x*y) + x*y, [x, y])
+[y*(cos(x*y) + 1), x*(cos(x*y) + 1)]
+>>> gradient("a = x*y\\nb = sin(a)\\nf = a + b", ["x", "y"], mode="forward")
+[y*cos(x*y) + y, x*cos(x*y) + x]
+>>> jacobian([x*y, x + y], [x, y])
+Matrix([
+[y, x],
+[1, 1]])
+>>> A, X = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("X", 3, 3)
+>>> v = sp.MatrixSymbol("v", 3, 1)
+>>> gradient(sp.Trace(A*X) + sp.log(sp.Determinant(X)), [X])
+[X.T**(-1) + A.T]
+>>> gradient(v.T*A*v, [v, A], mode="forward")
+[(A + A.T)*v, v*v.T]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cached_property
+
+import networkx as nx
+import sympy as sp
+
+from ..core.constructors import canonical
+from ..core.elements import zero
+from ..core.tidy import tidy
+from ..core.walk import bottom_up
+from ..errors import InputError, ResourceLimitError, boundary, record
+from ..graph.build import build_graph
+from ..graph.check import resolve_wrt
+from ..graph.formulas import formulas
+from ..numeric.nonsmooth import NonSmoothPoint, nonsmooth_points
+from ..operators.functionals import representer
+from ..solve.matrices import TriangularSystem, triangular_system
+from ..solve.substitution import back_substitute, forward_substitute
+from .program import gradient_program
+
+__all__ = ["Differentiation", "differentiate", "gradient", "jacobian"]
+
+MODES = ("reverse", "forward")
+
+
+@dataclasses.dataclass
+class Differentiation:
+    """Everything one differentiation produced, kept for derivations and figures.
+
+    Attributes
+    ----------
+    graph : networkx.DiGraph
+    system : TriangularSystem
+        In node symbols.
+    mode : str
+        ``"reverse"`` (one back substitution per output) or ``"forward"`` (one forward
+        substitution per input).
+    outputs : list
+        Output node keys (rows of the Jacobian).
+    wrt : list
+        The variables differentiated by; input node keys, or the variables themselves where
+        they do not occur (their derivatives are 0).
+    solutions : list of Substitution
+        Reverse mode: one per output (x̄, adjoints). Forward mode: one per variable of ``wrt``
+        that occurs in the graph (ẋ, tangents), ``None`` for the others.
+    """
+
+    graph: nx.DiGraph
+    system: TriangularSystem
+    mode: str
+    outputs: list
+    wrt: list
+    solutions: list
+
+    @cached_property
+    def values(self) -> dict:
+        """Each node's value in terms of the inputs."""
+        return formulas(self.graph)
+
+    @cached_property
+    def nonsmooth(self) -> list[NonSmoothPoint]:
+        """The nodes whose derivative uses a convention at some points, and which entries of
+        the Jacobian depend on them (see :mod:`symbackslash.numeric.nonsmooth`); empty if none."""
+        return nonsmooth_points(self.graph, self.wrt)
+
+    @cached_property
+    def has_matrices(self) -> bool:
+        """Whether the graph has matrix-valued nodes (its closed forms are tidied)."""
+        return any(isinstance(v, sp.MatrixSymbol) for v in self.graph)
+
+    @cached_property
+    def _substituted(self) -> dict:
+        return dict(self.values)
+
+    @cached_property
+    def _tidied(self) -> dict:
+        return {}
+
+    def closed_form(self, expr):
+        """``expr`` (in node symbols) with every node symbol replaced by its value; results
+        with matrices are tidied (:func:`~symbackslash.tidy`).
+
+        The results share their subexpressions (the node values), and the substitution and
+        the tidying visit each distinct one once for all results: the cost is linear in the
+        size of the graph. Printed, such a result is a tree that can be far larger (see
+        :func:`~symbackslash.core.walk.tree_size`); the gradient program is the compact form.
+
+        Raises
+        ------
+        ResourceLimitError
+            When the closed form is nested too deeply for SymPy at Python's recursion limit
+            (a composition hundreds of functions deep); the gradient *program*
+            (``gradient(..., form="program")``) has no such limit.
+        """
+        if not isinstance(expr, sp.Basic):
+            return expr
+        try:
+            value = bottom_up(expr, canonical, self._substituted)
+            return tidy(value, self._tidied) if self.has_matrices else value
+        except RecursionError:
+            raise ResourceLimitError(
+                "the closed form is nested too deeply for SymPy at Python's recursion limit; "
+                "use gradient(..., form='program'), which has no depth limit, or raise "
+                "sys.setrecursionlimit", limit="max_depth") from None
+
+    def derivative(self, output, variable):
+        """d output / d variable in node symbols, read off the solution: a scalar, or for a
+        matrix variable the gradient matrix, of the variable's shape."""
+        if variable not in self.graph:
+            return zero(variable)
+        if self.mode == "reverse":
+            solution = self.solutions[self.outputs.index(output)]
+            return solution[self.system.position(variable)]
+        solution = self.solutions[self.wrt.index(variable)]
+        return representer(solution[self.system.position(output)])
+
+    @cached_property
+    def jacobian(self) -> sp.Matrix:
+        """The Jacobian in closed form: rows are outputs, columns the variables of ``wrt``.
+
+        Raises
+        ------
+        InputError
+            For a matrix variable (a Jacobian has scalar entries; use ``gradient``).
+            As in :meth:`closed_form`.
+        """
+        matrices = [var for var in self.wrt if isinstance(var, sp.MatrixSymbol)]
+        if matrices:
+            raise InputError(f"{matrices[0]} is a matrix: a Jacobian has scalar entries; use "
+                             f"gradient for one output, or derivative(output, variable)")
+        return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
+                          for out in self.outputs])
+
+    @cached_property
+    def gradient(self) -> list:
+        """The gradient of the (single) output in closed form, aligned with ``wrt``: a
+        scalar for each scalar variable, a matrix of its shape for each matrix variable."""
+        if len(self.outputs) != 1:
+            raise InputError(f"the computation has {len(self.outputs)} outputs; a gradient needs "
+                             f"one scalar output (use jacobian for several)")
+        return [self.closed_form(self.derivative(self.outputs[0], var)) for var in self.wrt]
+
+
+@boundary
+def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differentiation:
+    """Build the graph and the system of ``f`` and solve it; return every intermediate result.
+
+    Parameters are those of :func:`jacobian`; :func:`gradient` and :func:`jacobian` read their
+    answer off the returned :class:`Differentiation`.
+    """
+    if mode not in MODES:
+        raise InputError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    G = build_graph(f, outputs=outputs)
+    record(graph=G)
+    system = triangular_system(G)
+    record(system=system)
+    variables = resolve_wrt(G, wrt)
+    outs = list(G.graph["outputs"])
+    if mode == "reverse":
+        upper = system.upper()
+        solutions = [back_substitute(upper, system.unit(out)) for out in outs]
+    else:
+        lower = system.lower()
+        solutions = [forward_substitute(lower, system.seed(v)) if v in G else None
+                     for v in variables]
+    return Differentiation(G, system, mode, outs, variables, solutions)
+
+
+@boundary
+def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
+    """The gradient of a scalar ``f``, by back substitution (or forward substitution).
+
+    Parameters
+    ----------
+    f : sympy.Expr, str, Program or networkx.DiGraph
+        A SymPy expression (scalar-valued; matrices allowed, see
+        :mod:`~symbackslash.graph.matrix`), the text of an expression or of a straight-line
+        program (the last assignment is the output), or a graph already built.
+    wrt : list of Symbol, MatrixSymbol or str, optional
+        The variables, as symbols or names (default: every input, sorted by name). A variable
+        that does not occur has derivative 0, as with ``sympy.diff``.
+    mode : {"reverse", "forward"}
+    form : {"closed", "program"}
+        ``"closed"``: a list of SymPy expressions in the inputs, aligned with ``wrt``.
+        ``"program"``: a :class:`~symbackslash.GradientProgram`, a straight-line
+        program whose cost is a small multiple of the function's.
+
+    Raises
+    ------
+    InputError
+        For several outputs, or a ``wrt`` entry that is not a variable.
+    ResourceLimitError
+        If the closed form is too large to write out; ``err.partial["differentiation"]``
+        keeps the solved system, and ``form="program"`` gives the gradient as a program.
+    """
+    if form == "program":
+        if mode != "reverse":
+            raise InputError(f"a gradient program is written by back substitution (reverse "
+                             f"mode); mode={mode!r} is for form='closed'")
+        return gradient_program(f, wrt)
+    if form != "closed":
+        raise InputError(f"form must be 'closed' or 'program', not {form!r}")
+    result = differentiate(f, wrt, mode=mode)
+    record(differentiation=result)
+    return result.gradient
+
+
+@boundary
+def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
+    """The Jacobian matrix of several outputs, rows = outputs, columns = ``wrt``.
+
+    Parameters
+    ----------
+    fs : list of expressions (or expression texts), or one program
+        For a program, ``outputs`` names the variables that are outputs (default: the last).
+    wrt, mode
+        As in :func:`gradient`. Reverse mode does one back substitution per output, forward
+        mode one forward substitution per variable; the results are identical.
+    """
+    result = differentiate(fs, wrt, mode=mode, outputs=outputs)
+    record(differentiation=result)
+    return result.jacobian

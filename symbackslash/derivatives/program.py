@@ -1,0 +1,328 @@
+"""The gradient as a straight-line program: cheap gradients from one back substitution.
+
+A closed-form gradient can be much larger than the function; the *program* that computes it
+is not (the cheap-gradient principle: a small constant times the function's cost). This
+module runs the same :func:`~symbackslash.back_substitute` on (I − L)ᵀ, with an
+``assign`` hook that gives every adjoint x̄_k its own name, so the solve writes the program:
+
+1. forward assignments: the node values the weights need (dead code removed);
+2. adjoint assignments: x̄_k = Σ_j L[j, k]·x̄_j, one per node on a path to the output
+   from a variable of ``wrt`` (adjoints nobody uses are dropped);
+3. outputs: the adjoints of the variables.
+
+Products of many factors are split into a chain of binary products first (SymPy flattens
+``a*b*c*d`` into one node whose partials would be quadratic in the number of factors), and a
+weight that repeats its node's value is written with the node's name (∂eᵘ/∂u = v).
+
+Matrix graphs give matrix programs the same way: the weights are operators, applied by the
+solver to named adjoints, and each matrix node's adjoint is a
+:class:`~symbackslash.MatrixAdjoint` of its shape (the program of a 100-layer
+network has a few lines per layer; :mod:`.codegen` compiles it to NumPy).
+
+>>> import sympy as sp
+>>> x, y = sp.symbols("x y")
+>>> P = gradient_program(sp.exp(x*y) + x, [x, y])
+>>> print(P)
+v1 = x*y
+v2 = exp(v1)
+y_bar = v2*x
+x_bar = v2*y + 1
+return (x_bar, y_bar)
+>>> P.closed_form()
+[y*exp(x*y) + 1, x*exp(x*y)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import networkx as nx
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from ..core.constructors import canonical
+from ..core.elements import zero
+from ..core.tidy import tidy
+from ..core.walk import bottom_up, symbols
+from ..errors import InputError, boundary
+from ..graph.build import build_graph
+from ..graph.check import node_order, resolve_wrt
+from ..graph.formulas import closed_forms
+from ..numeric.checked import CheckedFunction
+from ..numeric.codegen import MATRIX_PRINTERS, generated_symbol
+from ..numeric.evaluate import KINK_HEADS
+from ..printing.adjoints import AdjointSymbol, adjoint_name, unknown_suffix
+from ..printing.text import text
+from ..rules.scalar import local_partials
+from ..solve.matrices import triangular_system
+from ..solve.substitution import back_substitute
+
+__all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
+           "operation_count", "compile_program", "function_program"]
+
+
+def operation_count(assignments) -> int:
+    """Operations in a list of ``(name, expression)`` assignments (SymPy's ``count_ops``:
+    each +, −, ×, ÷, power and function call counts one)."""
+    return sum(sp.count_ops(expr) for _, expr in assignments)
+
+
+@dataclasses.dataclass
+class GradientProgram:
+    """A straight-line program computing a gradient.
+
+    Attributes
+    ----------
+    inputs : tuple of Symbol
+    forward : list of (Symbol, Expr)
+        Node values the gradient needs, in order.
+    adjoint : list of (AdjointSymbol, Expr)
+        x̄_k = Σ_j L[j, k]·x̄_j, in back-substitution order.
+    outputs : list of Expr
+        The gradient entries (adjoint symbols, or 0), aligned with ``wrt``.
+    wrt : list
+    graph : networkx.DiGraph
+        The graph of the function (before products were split).
+    """
+
+    inputs: tuple
+    forward: list
+    adjoint: list
+    outputs: list
+    wrt: list
+    graph: nx.DiGraph = dataclasses.field(repr=False)
+
+    @property
+    def function_operations(self) -> int:
+        """Operations of the function itself (its graph: shared nodes counted once)."""
+        return operation_count(function_program(self.graph))
+
+    @property
+    def assignments(self) -> list:
+        """Forward then adjoint assignments."""
+        return self.forward + self.adjoint
+
+    @property
+    def operations(self) -> int:
+        """Operations of the whole gradient program."""
+        return operation_count(self.assignments)
+
+    @property
+    def ratio(self) -> float:
+        """Gradient-program operations ÷ function operations (the cheap-gradient ratio)."""
+        return self.operations / max(self.function_operations, 1)
+
+    @boundary
+    def closed_form(self) -> list:
+        """The gradient in closed form: the program's outputs with every name substituted
+        (each distinct subexpression once). Matrix results have their operations evaluated
+        one level as back substitution applies them, and are tidied as
+        :func:`~symbackslash.gradient` tidies them; scalar results are held to the
+        limits of :func:`~symbackslash.graph.formulas.closed_forms`, as ``gradient`` is."""
+        if not any(isinstance(v, sp.MatrixSymbol) for v in self.graph):
+            values = closed_forms(self.assignments)
+            return [out.xreplace(values) if isinstance(out, sp.Basic) else out
+                    for out in self.outputs]
+        values: dict = {}  # names and subexpressions → their values
+        for name, expr in self.assignments:
+            values[name] = bottom_up(expr, canonical, values)
+        memo: dict = {}
+        return [tidy(bottom_up(sp.sympify(out, strict=True), canonical, values), memo)
+                for out in self.outputs]
+
+    @boundary
+    def lambdify(self, args=None, modules="numpy", *, check: bool = True):
+        """Compile the program into a Python function returning the list of gradient entries.
+
+        Parameters
+        ----------
+        args : sequence of symbols or names, optional
+            The function's parameters, in order; they must include every input (default:
+            ``inputs``, sorted by name — mind that ``x10`` sorts before ``x2``).
+        modules : str
+            As in :func:`sympy.lambdify` (``"numpy"``, ``"math"``, ``"mpmath"``, ``"jax"``).
+        check : bool
+            With ``True`` (the default) the function is a
+            :class:`~symbackslash.numeric.checked.CheckedFunction`: at a point where the gradient,
+            or the function itself, is undefined it raises
+            :class:`~symbackslash.EvaluationDomainError` naming the assignment, instead
+            of returning nan or inf. ``False`` gives the bare compiled function.
+
+        See :func:`compile_program`.
+        """
+        args = list(self.inputs) if args is None else resolve_wrt(self.graph, args)
+        missing = [s for s in self.inputs if s not in args]
+        if missing:
+            raise InputError(f"args must include every input; missing: {missing}")
+        repeated = sorted({str(a) for a in args if args.count(a) > 1})
+        if repeated:
+            raise InputError(f"args name {', '.join(repeated)} more than once")
+        outputs = [sp.sympify(out, strict=True) for out in self.outputs]
+        if not check:
+            return compile_program(args, self.assignments, outputs, modules)
+        kinks = list(dict.fromkeys(arg for _, e in self.assignments for arg in _kinks(e)))
+        checked = [name for name, _ in self.assignments]
+        program = compile_program(args, self.assignments, outputs + checked + kinks, modules)
+        function = function_program(self.graph)
+        domain = compile_program(args, function, [v for v, _ in function], modules)
+        return CheckedFunction(program, args, len(outputs), self.assignments, kinks,
+                               domain=(domain, function), numpy=modules == "numpy")
+
+    def __str__(self) -> str:
+        """The program as text, in the notation of :func:`~symbackslash.text`
+        (h.(X) for element-wise functions, A .* B for element-wise products)."""
+        lines = [f"{text(name)} = {text(expr)}" for name, expr in self.assignments]
+        lines.append(f"return ({', '.join(map(text, self.outputs))})")
+        return "\n".join(lines)
+
+
+def _kinks(expr) -> list:
+    """The arguments of ``sign``/``Heaviside`` in ``expr`` that the compiled program can
+    return: not those inside an element-wise function's body, whose variable is bound."""
+    bound = set().union(*(f.variables for f in expr.atoms(sp.Lambda)))
+    return [k.args[0] for k in expr.atoms(*KINK_HEADS) if not k.args[0].free_symbols & bound]
+
+
+def compile_program(inputs, assignments, outputs, modules="numpy"):
+    """Compile a straight-line program into a Python function of ``inputs``.
+
+    Every symbol, free or bound, is renamed to a generated identifier first, and undefined
+    functions are refused, so no user text (symbol or function names) reaches the code that
+    :func:`sympy.lambdify` compiles; the assignments become the function's local variables,
+    so shared values are computed once.
+
+    >>> import sympy as sp
+    >>> x, a = sp.symbols("x a")
+    >>> compile_program([x], [(a, x + 1)], [a**2, a], modules="math")(2.0)
+    [9.0, 3.0]
+    """
+    outputs = [sp.sympify(out, strict=True) for out in outputs]
+    exprs = [e for _, e in assignments] + outputs
+    undefined = set().union(*(e.atoms(AppliedUndef) for e in exprs))
+    if undefined:
+        raise InputError(f"cannot compile the undefined function(s) "
+                         f"{', '.join(sorted(map(str, undefined)))}; define them in SymPy")
+    symbols = set(inputs).union(*(e.atoms(sp.Symbol, sp.MatrixSymbol) for e in exprs),
+                                (name for name, _ in assignments))
+    safe = {s: generated_symbol(s, k)
+            for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
+    replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
+    printer, namespace = None, modules
+    if any(isinstance(s, sp.MatrixSymbol) for s in safe):
+        if not isinstance(modules, str) or modules not in MATRIX_PRINTERS:
+            raise InputError(f"a program with matrices compiles to "
+                             f"{' or '.join(map(repr, MATRIX_PRINTERS))}, not {modules!r}")
+        # the printer writes module-qualified names (numpy.maximum, functools.reduce)
+        printer, namespace = MATRIX_PRINTERS[modules], [{"functools": functools}, modules]
+    return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
+                       modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
+                       docstring_limit=0, printer=printer)
+
+
+def function_program(G: nx.DiGraph) -> list:
+    """The function itself as a straight-line program: ``(node, expr)`` in node order."""
+    return [(v, G.nodes[v]["expr"]) for v in node_order(G) if G.nodes[v]["expr"] is not None]
+
+
+def binary_products(G: nx.DiGraph) -> nx.DiGraph:
+    """A copy of ``G`` in which every product of three or more operands is a chain of binary
+    products ``t = a*b, t' = t*c, …`` (new nodes ``name_2, name_3, …``), so its partials cost
+    one multiplication each instead of k − 1."""
+    H = nx.DiGraph()
+    H.graph.update(G.graph)
+    index = 0
+    for v in node_order(G):
+        data = G.nodes[v]
+        expr = data["expr"]
+        if expr is None or isinstance(expr, sp.MatrixExpr) or not (
+                expr.is_Mul and _factor_count(expr) >= 3):
+            index += 1  # unchanged: keep the node and its weights
+            H.add_node(v, expr=expr, kind=data["kind"], index=index)
+            H.add_edges_from(G.in_edges(v, data=True))
+            continue
+        coeff, rest = expr.as_coeff_Mul()
+        factors = list(rest.args)
+        partial = factors[0]
+        for k, factor in enumerate(factors[1:-1], start=2):
+            t = sp.Symbol(f"{v}_{k}")
+            while t in G or t in H:
+                t = sp.Symbol(f"{t.name}_")
+            index += 1
+            _add(H, t, partial * factor, "intermediate", index)
+            partial = t
+        index += 1
+        _add(H, v, coeff * partial * factors[-1], data["kind"], index)
+    return H
+
+
+def _factor_count(expr: sp.Mul) -> int:
+    rest = expr.as_coeff_Mul()[1]
+    return len(rest.args) if rest.is_Mul else 1
+
+
+def _add(H: nx.DiGraph, v, expr, kind: str, index: int) -> None:
+    H.add_node(v, expr=expr, kind=kind, index=index)
+    if expr is not None:
+        for u, w in local_partials(expr).items():
+            H.add_edge(u, v, weight=w)
+
+
+@boundary
+def gradient_program(f, wrt=None) -> GradientProgram:
+    """The gradient of a scalar ``f`` as a :class:`GradientProgram` (reverse mode).
+
+    ``f`` and ``wrt`` are as in :func:`~symbackslash.gradient`.
+    """
+    G = build_graph(f)
+    variables = resolve_wrt(G, wrt)
+    if len(G.graph["outputs"]) != 1:
+        raise InputError("a gradient program needs one scalar output")
+    H = binary_products(G)
+    S = triangular_system(H)
+    (out,) = H.graph["outputs"]
+    own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
+    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v.
+    upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]})
+             if i != j and isinstance(w, sp.Basic) else w for (j, i), w in S.upper().items()}
+    adjoint: list = []
+    suffix = unknown_suffix(H, "reverse")
+
+    def assign(i, value):
+        if value.is_Atom or isinstance(value, (sp.MatrixSymbol, sp.ZeroMatrix)):
+            return value
+        name = adjoint_name(S.nodes[i], suffix)
+        adjoint.append((name, value))
+        return name
+
+    solution = back_substitute(upper, S.unit(out), assign=assign)
+    outputs = [solution[S.position(v)] if v in H else zero(v) for v in variables]
+    adjoint = _live(adjoint, outputs)
+    needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o, strict=True) for o in outputs])
+    forward = _needed_forward(H, needed)
+    return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
+
+
+def _live(adjoint: list, outputs: list) -> list:
+    """The adjoint assignments the outputs depend on (the adjoints of inputs outside
+    ``wrt`` and of what only they need are dead code)."""
+    needed = symbols([sp.sympify(o, strict=True) for o in outputs])
+    live = set()
+    for name, expr in reversed(adjoint):
+        if name in needed:
+            live.add(name)
+            needed |= symbols(expr)
+    return [(name, expr) for name, expr in adjoint if name in live]
+
+
+def _needed_forward(H: nx.DiGraph, needed: set) -> list:
+    """The forward assignments that the names in ``needed`` depend on, in node order."""
+    keep = set()
+    todo = [v for v in needed if v in H and H.nodes[v]["expr"] is not None]
+    while todo:
+        v = todo.pop()
+        if v not in keep:
+            keep.add(v)
+            todo.extend(u for u in H.predecessors(v) if H.nodes[u]["expr"] is not None)
+    return [(v, H.nodes[v]["expr"]) for v in node_order(H) if v in keep]
+

@@ -1,0 +1,309 @@
+"""Expression or program → computational graph (a :class:`networkx.DiGraph`).
+
+The second stage of the data flow. :func:`build_graph` turns a SymPy expression, an
+expression or program given as text, a :class:`~symbackslash.Program`, or a list of
+outputs into a DAG whose edges carry the local partials (method.md §1).
+
+The graph is plain, documented data:
+
+Graph attributes (``G.graph``)
+    ``inputs``   list of input node keys, in node order;
+    ``outputs``  list of output node keys (one for a gradient, several for a Jacobian);
+    ``source``   what the graph was built from (expression, :class:`Program` or list).
+
+Nodes are keyed by SymPy symbols: inputs keep their own symbols; program variables keep
+their names; other intermediates are ``v1, v2, …``; an expression's output is ``f`` (or
+``f_1, f_2, …`` for several). Expressions with matrices (:mod:`.matrix_graph`) add
+matrix-valued nodes keyed by ``MatrixSymbol``s (intermediates ``V1, V2, …``), whose edge
+weights are linear operators (:mod:`.operators`). Node attributes:
+
+    ``expr``   the node's defining expression in terms of its predecessors' symbols
+               (``None`` for inputs);
+    ``kind``   ``"input"``, ``"intermediate"`` or ``"output"``;
+    ``index``  1-based position in a deterministic topological order: inputs first (sorted
+               by name), then the other nodes in the order they are computed; a single
+               output is last.
+
+Edge attributes, for the edge ``u → v``:
+
+    ``weight`` the local partial ∂v/∂u, in node symbols (every other operand held fixed).
+
+Identical subexpressions are one node (a DAG, not a tree); constants live inside node
+expressions and weights, never as nodes. SymPy flattens sums and products as it builds them
+(``sin(x*y)*x*y`` is one three-factor product); the builder recovers such hidden sharing by
+reusing an existing product or sum node whose operands are a subset of a new one.
+
+>>> import sympy as sp
+>>> x, y = sp.symbols("x y")
+>>> from symbackslash import node_order
+>>> G = build_graph(sp.sin(x*y) + x*y)
+>>> for v in node_order(G):
+...     print(v, G.nodes[v]["expr"], G.nodes[v]["kind"])
+x None input
+y None input
+v1 x*y intermediate
+v2 sin(v1) intermediate
+f v1 + v2 output
+>>> G.edges[sp.Symbol("v1"), sp.Symbol("v2")]["weight"]
+cos(v1)
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import sympy as sp
+
+from ..core.limits import check_expression, check_limit, symbols
+from ..errors import GraphError, InputError, boundary
+from ..parse.parser import Program, parse
+from ..rules.scalar import children, local_partials
+from .check import check_graph
+from .matrix import has_matrices, lower_matrix_expressions
+from .sharing import SharingIndex, split_flat
+
+__all__ = ["build_graph"]
+
+
+@boundary
+def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
+    """Build the computational graph of ``f``.
+
+    Parameters
+    ----------
+    f : sympy.Expr, str, Program, networkx.DiGraph or list
+        An expression, text holding an expression or a straight-line program, a parsed
+        :class:`Program`, a list of expressions (or expression texts) for several outputs,
+        or a graph already built (checked and returned as is).
+    outputs : list of str or Symbol, optional
+        For a program: the names whose values are the outputs (default: the last assignment).
+    nodes : {"operations", "statements"}
+        ``"operations"`` (default): one node per distinct operation. ``"statements"``: one node
+        per program assignment (or per output expression), its weights the partials of the
+        whole right-hand side, as in the paper's layer-by-layer view of an MLP.
+
+    Returns
+    -------
+    networkx.DiGraph
+        See the module docstring for its attributes.
+
+    Raises
+    ------
+    ParseError, GraphError, InputError, DifferentiationError, ResourceLimitError
+    """
+    if isinstance(f, nx.Graph):
+        if outputs is not None:
+            raise InputError("outputs= is for programs; a graph already names its outputs")
+        return check_graph(f)
+    if nodes not in ("operations", "statements"):
+        raise InputError(f"nodes must be 'operations' or 'statements', not {nodes!r}")
+    coarse = nodes == "statements"
+    if isinstance(f, str):
+        f = parse(f)
+    if isinstance(f, Program):
+        for name, expr in f.assignments:
+            check_expression(expr, f"the assignment to {name}", depth=False)
+        return _from_program(f, outputs, coarse)
+    if outputs is not None:
+        raise InputError("outputs= selects program variables; it is not used with expressions")
+    if isinstance(f, (list, tuple)):
+        if not f:
+            raise InputError("an empty list of outputs; give at least one expression")
+        exprs = [parse_item(item, k) for k, item in enumerate(f)]
+        names = ["f"] if len(exprs) == 1 else [f"f_{k}" for k in range(1, len(exprs) + 1)]
+        return _from_expressions(exprs, names, list(f), coarse)
+    return _from_expressions([_expression(f, "f")], ["f"], f, coarse)
+
+
+def parse_item(item, position: int) -> sp.Expr:
+    """One output of a list: an expression or the text of one."""
+    if isinstance(item, str):
+        result = parse(item)
+        if isinstance(result, Program):
+            raise InputError(f"output {position} of the list is a program; a list holds "
+                             f"expressions (for a program, pass it alone with outputs=[...])")
+        return result
+    return _expression(item, f"output {position}")
+
+
+def _expression(f, what: str) -> sp.Expr:
+    if isinstance(f, (int, float)) and not isinstance(f, bool):
+        return sp.sympify(f, strict=True)  # a Python number, never text
+    if not isinstance(f, sp.Expr):
+        raise InputError(f"{what} must be a SymPy expression, a text or a Program, "
+                         f"not {type(f).__name__}")
+    check_expression(f, what, depth=False)
+    return f
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _Builder:
+    """Lowers expressions into nodes, sharing identical subexpressions (iteratively)."""
+
+    def __init__(self, reserved: set[str]):
+        self.G = nx.DiGraph()
+        self.memo: dict[sp.Expr, sp.Symbol] = {}    # expression → node key
+        self.constant: set[sp.Expr] = set()         # sub-expressions without symbols
+        self.order: list[sp.Symbol] = []            # non-input nodes in creation order
+        self.reserved = set(reserved)
+        self.counter = 0
+        self.sharing = SharingIndex()               # recovers sharing hidden by flattening
+
+    # names ---------------------------------------------------------------
+    def fresh(self, stem: str = "v") -> sp.Symbol:
+        while True:
+            self.counter += 1
+            name = f"{stem}{self.counter}"
+            if name not in self.reserved:
+                self.reserved.add(name)
+                return sp.Symbol(name)
+
+    def is_constant(self, e: sp.Expr) -> bool:
+        return e in self.constant
+
+    # nodes ---------------------------------------------------------------
+    def add_input(self, symbol: sp.Symbol) -> None:
+        if symbol not in self.G:
+            self.G.add_node(symbol, expr=None, kind="input")
+            self.memo[symbol] = symbol
+
+    def add_statement(self, expr: sp.Expr, name: sp.Symbol) -> sp.Symbol:
+        """One node for a whole right-hand side; its weights are the partials of ``expr``."""
+        for s in sorted(_symbols(expr), key=_name_key):
+            if s not in self.memo:
+                self.add_input(s)
+        weights = {s: sp.diff(expr, s) for s in sorted(_symbols(expr) & set(self.G), key=_name_key)}
+        self._new_node(name, expr, weights)
+        return name
+
+    def add(self, root: sp.Expr, name: sp.Symbol | None = None) -> sp.Symbol | sp.Expr:
+        """Lower ``root``; return its node key. ``name`` names a node created for the root,
+        or an alias node when the root is an input, a constant or an existing node."""
+        stack = [(root, False)]
+        while stack:
+            e, ready = stack.pop()
+            if e in self.memo or e in self.constant:
+                continue
+            if not ready:
+                if e.is_Symbol:
+                    self.add_input(e)
+                elif not e.args:
+                    self.constant.add(e)  # numbers, pi, E, …
+                elif isinstance(e, sp.MatrixExpr):
+                    raise InputError(f"the matrix {e} appears in a program or statement; give "
+                                     f"matrix expressions to build_graph as expressions")
+                else:
+                    stack.append((e, True))
+                    stack.extend((c, False) for c in reversed(children(e)))
+                continue
+            if all(c in self.constant for c in children(e)):
+                self.constant.add(e)
+            else:
+                self._create(e, name if e is root else None)
+        if root in self.memo and (name is None or self.memo[root] == name):
+            return self.memo[root]
+        if name is None:
+            return root  # a constant
+        # alias: the named value is an input, a constant or a node that already exists
+        target = self.memo.get(root, root)
+        self._new_node(name, target, {target: sp.S.One} if target in self.G else {})
+        return name
+
+    def _create(self, e: sp.Expr, name: sp.Symbol | None) -> None:
+        ops = [c for c in dict.fromkeys(children(e)) if c not in self.constant]
+        mapped = {o: self.memo[o] for o in ops}
+        flat = split_flat(e, mapped)
+        expr = (flat and self.sharing.rewrite(*flat)) or _rebuild(e, mapped)
+        key = name if name is not None else self.fresh()
+        self._new_node(key, expr, local_partials(expr))
+        if flat:
+            self.sharing.register(key, *flat)
+        self.memo[e] = key
+
+    def _new_node(self, key: sp.Symbol, expr, weights: dict) -> None:
+        check_limit("max_nodes", len(self.G) + 1, "number of graph nodes")
+        self.G.add_node(key, expr=expr, kind="intermediate")
+        for pred, weight in weights.items():
+            if pred not in self.G:
+                raise GraphError(f"internal: operand {pred} of {key} = {expr} is not a node")
+            self.G.add_edge(pred, key, weight=weight)
+        self.order.append(key)
+
+    def finish(self, outputs: list[sp.Symbol], source) -> nx.DiGraph:
+        return _finish(self.G, self.order, outputs, source)
+
+
+def _finish(G: nx.DiGraph, order: list, outputs: list, source) -> nx.DiGraph:
+    """Number the nodes (inputs first, sorted by name), mark the outputs, set graph attributes."""
+    inputs = sorted((v for v in G if G.nodes[v]["kind"] == "input"), key=_name_key)
+    for k, v in enumerate(inputs + order, start=1):
+        G.nodes[v]["index"] = k
+    for v in outputs:
+        if G.nodes[v]["kind"] != "input":
+            G.nodes[v]["kind"] = "output"
+    G.graph.update(inputs=inputs, outputs=list(outputs), source=source)
+    return G
+
+
+def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
+    """``e`` with each operand replaced by its node symbol (one level deep)."""
+    if e.is_Add:
+        return sp.Add(*(c * mapped.get(t, t) for c, t in (a.as_coeff_Mul() for a in e.args)))
+    if e.is_Mul:
+        coeff, rest = e.as_coeff_Mul()
+        factors = rest.args if rest.is_Mul else (rest,)
+        return sp.Mul(coeff, *(mapped.get(a, a) for a in factors))
+    if set(children(e)) - set(e.args):  # opaque head: depends on its free symbols
+        return e.xreplace(mapped)
+    return e.func(*(mapped.get(a, a) for a in e.args))
+
+
+def _name_key(symbol) -> tuple:
+    return (str(symbol), sp.srepr(symbol))
+
+
+def _from_expressions(exprs: list[sp.Expr], names: list[str], source, coarse: bool) -> nx.DiGraph:
+    if any(has_matrices(e) for e in exprs):
+        if coarse:
+            raise InputError("nodes='statements' is for programs; matrix expressions are "
+                             "lowered one operation per node")
+        G, order, outputs = lower_matrix_expressions(exprs, names)
+        return _finish(G, order, outputs, source)
+    reserved = set()
+    for e in exprs:
+        reserved |= {s.name for s in _symbols(e)}
+    builder = _Builder(reserved | set(names))
+    add = builder.add_statement if coarse else builder.add
+    outputs = [add(e, sp.Symbol(name)) for e, name in zip(exprs, names, strict=True)]
+    return builder.finish(outputs, source)
+
+
+def _symbols(e: sp.Expr) -> set:
+    """The symbols of ``e``, found without recursion."""
+    return symbols(e)
+
+
+def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
+    names = program.names
+    builder = _Builder({s.name for s in program.inputs} | {s.name for s in names})
+    for symbol in program.inputs:
+        builder.add_input(symbol)
+    add = builder.add_statement if coarse else builder.add
+    for name, expr in program.assignments:
+        add(expr, name)
+        builder.memo[name] = name
+    if outputs is None:
+        chosen = [program.output]
+    else:
+        if isinstance(outputs, (str, sp.Symbol)):
+            outputs = [outputs]
+        by_name = {s.name: s for s in names}
+        chosen = []
+        for out in outputs:
+            key = out.name if isinstance(out, sp.Symbol) else out
+            if key not in by_name:
+                raise InputError(f"output {out!r} is not assigned in the program; the assigned "
+                                 f"names are: {', '.join(s.name for s in names)}")
+            chosen.append(by_name[key])
+    return builder.finish(chosen, program)

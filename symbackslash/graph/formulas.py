@@ -1,0 +1,76 @@
+"""Node values in terms of the inputs: the closed forms of a graph or a straight-line program.
+
+Substituting a program into itself can grow exponentially (``b = sin(a) + cos(a)``
+repeated), so scalar closed forms are measured before they are built and held to the
+limits (:mod:`.limits`); matrix graphs are substituted on the DAG (:mod:`.walk`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import sympy as sp
+
+from ..core.limits import get_limits, measure
+from ..core.walk import substitute
+from ..errors import ResourceLimitError, boundary
+from .check import node_order
+
+__all__ = ["formulas", "closed_forms"]
+
+
+@boundary
+def formulas(G: nx.DiGraph) -> dict:
+    """Each node's value in terms of the inputs: ``{node: expression}``.
+
+    Computed once, in node order, from the node expressions (so shared subexpressions are
+    shared SymPy objects, not copies). Matrix graphs are substituted on the DAG, each
+    distinct subexpression once (:mod:`.walk`), with no limit on nesting: their closed forms
+    are shared, so a depth-100 network costs one step per node; printing one that deep meets
+    the printers' limits. Scalar graphs are held to the limits of :func:`closed_forms`.
+    """
+    order = node_order(G)
+    if any(isinstance(v, sp.MatrixSymbol) for v in order):
+        result: dict = {}
+        for v in order:
+            expr = G.nodes[v]["expr"]
+            preds = {u: result[u] for u in G.predecessors(v)}
+            result[v] = v if expr is None else substitute(expr, preds) if preds else expr
+        return result
+    values = closed_forms([(v, G.nodes[v]["expr"]) for v in order
+                           if G.nodes[v]["expr"] is not None])
+    return {v: values.get(v, v) for v in order}
+
+
+def closed_forms(assignments, *, partial: bool = False) -> dict:
+    """Substitute a straight-line program into itself: ``{name: value in the inputs}``.
+
+    ``assignments`` are ``(name, expression)`` pairs in order, each expression in the inputs
+    and earlier names. With ``partial``, a value over the limits (and every value that uses
+    it) is left out instead of raising.
+
+    Raises
+    ------
+    ResourceLimitError
+        If a value would be nested deeper than ``max_depth`` or, written out, have more than
+        ``max_nodes`` parts. A closed form can grow exponentially with a program's length
+        (``b = sin(a) + cos(a)`` repeated), while the gradient program of
+        :func:`~symbackslash.gradient_program` stays as long as the program; the
+        sizes are measured from the assignments, before anything is built.
+    """
+    lim = get_limits()
+    values, sizes = {}, {}
+    for name, expr in assignments:
+        depth, size = sizes[name] = measure(expr, sizes)
+        if partial and (depth > lim.max_depth or size > lim.max_nodes):
+            sizes[name] = (math.inf, math.inf)
+            continue
+        if depth > lim.max_depth or size > lim.max_nodes:
+            limit, what = (("max_depth", f"nested {depth} levels deep") if depth > lim.max_depth
+                           else ("max_nodes", f"about {size} parts written out"))
+            raise ResourceLimitError(f"the closed form of {name} would be {what}; use "
+                                     f"gradient(..., form='program') for a gradient that stays "
+                                     f"as short as the program", limit=limit)
+        values[name] = expr.xreplace(values)
+    return values

@@ -1,0 +1,73 @@
+"""Compiling straight-line programs with matrices to NumPy (or JAX).
+
+:func:`~symbackslash.derivatives.program.compile_program` renames every symbol to a generated
+identifier before :func:`sympy.lambdify` sees it (no user text is compiled); for a matrix
+the generated name is a matrix symbol of the same shape (:func:`generated_symbol`). And
+SymPy's NumPy printer lacks some matrix heads of our graphs (traces, determinants,
+element-wise functions and powers): :class:`MatrixNumPyPrinter` and
+:class:`MatrixJaxPrinter` add them.
+
+>>> import sympy as sp
+>>> generated_symbol(sp.MatrixSymbol("W1", 3, 2), 4).shape
+(3, 2)
+>>> z, X = sp.Dummy("z"), sp.MatrixSymbol("X", 2, 2)
+>>> code = MatrixNumPyPrinter().doprint(sp.Trace(X.applyfunc(sp.Lambda(z, sp.tanh(z)))))
+>>> print(code)
+numpy.trace((lambda _element: numpy.tanh(_element))(X))
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.numpy import JaxPrinter, NumPyPrinter
+
+__all__ = ["MatrixNumPyPrinter", "MatrixJaxPrinter", "MATRIX_PRINTERS", "generated_symbol"]
+
+
+def generated_symbol(symbol, k: int) -> sp.Basic:
+    """The generated name ``_t<k>`` that stands for ``symbol`` in compiled code: a matrix
+    symbol of the same shape for a matrix, else a scalar symbol."""
+    if isinstance(symbol, sp.MatrixSymbol):
+        return sp.MatrixSymbol(f"_t{k}", *symbol.shape)
+    return sp.Symbol(f"_t{k}")
+
+
+class _MatrixHeads:
+    """The matrix heads of symbackslash's graphs, in the printer's array module (``numpy``
+    or ``jax.numpy``): tr X, det X, X^{∘p} and h.(X) (a Python ``lambda`` applied to the
+    array, so the body's array functions act element-wise)."""
+
+    def _array(self, name: str) -> str:
+        return self._module_format(f"{self._module}.{name}")
+
+    def _print_Trace(self, expr):
+        return f"{self._array('trace')}({self._print(expr.arg)})"
+
+    def _print_Determinant(self, expr):
+        return f"{self._array('linalg.det')}({self._print(expr.arg)})"
+
+    def _print_HadamardPower(self, expr):
+        base, exponent = (self._print(a) for a in expr.args)
+        return f"{self._array('power')}({base}, {exponent})"
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        (z,), body = expr.function.variables, expr.function.expr
+        element = sp.Symbol("_element")
+        text = self._print(body.xreplace({z: element}))
+        if z not in body.free_symbols:  # a constant function: a matrix of that constant
+            text = f"{self._array('full_like')}(_element, {text}, dtype=float)"
+        return f"(lambda _element: {text})({self._print(expr.expr)})"
+
+
+class MatrixNumPyPrinter(_MatrixHeads, NumPyPrinter):
+    """SymPy's NumPy printer, plus the matrix heads of symbackslash's graphs."""
+
+    printmethod = "_matrix_numpycode"
+
+
+class MatrixJaxPrinter(_MatrixHeads, JaxPrinter):
+    """SymPy's JAX printer, plus the matrix heads of symbackslash's graphs."""
+
+
+#: The printer for matrix programs, by ``lambdify`` module.
+MATRIX_PRINTERS = {"numpy": MatrixNumPyPrinter, "jax": MatrixJaxPrinter}

@@ -1,0 +1,241 @@
+"""Local partial derivatives: the one rule table for scalar nodes.
+
+A node of the graph is one SymPy operation applied to its *operands* (predecessor nodes,
+given as node symbols) and constants. The weight of the edge operand → node is the local
+partial ∂node/∂operand, every other operand held fixed (method.md §1): no chain rule here.
+
+:data:`RULES` maps a SymPy head to a rule; each rule returns ``{operand: weight}``. A head
+that is not in the table falls back to SymPy's own ``fdiff`` (so every SymPy ``Function``
+that knows its derivative works unregistered); register a rule only to get a nicer weight or
+a convention (see ``Abs``).
+
+>>> import sympy as sp
+>>> u, v = sp.symbols("u v")
+>>> local_partials(u * v)
+{u: v, v: u}
+>>> local_partials(u - 3*v)
+{u: 1, v: -3}
+>>> local_partials(sp.sin(u))
+{u: cos(u)}
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import sympy as sp
+
+from ..core.functions import relu
+from ..errors import DifferentiationError, InputError, boundary
+
+__all__ = ["RULES", "local_partials", "children", "operands", "register_rule", "NONSMOOTH",
+           "kink"]
+
+Rule = Callable[[sp.Expr], dict[sp.Expr, sp.Expr]]
+
+#: Heads whose derivative does not exist everywhere, with the convention their rule follows
+#: at the points where it does not (:func:`kink` says where those points are). Results that
+#: use them are flagged by :mod:`symbackslash.numeric.nonsmooth`.
+NONSMOOTH: dict[type, str] = {
+    sp.Abs: "d|u|/du = sign(u), taken as 0 at u = 0 (a subgradient)",
+    sp.sign: "d sign(u)/du = 0; sign jumps at u = 0, where the derivative is taken as 0",
+    sp.Heaviside: "dH(u)/du = 0; H jumps at u = 0, where the derivative is taken as 0",
+    relu: "relu'(u) = Heaviside(u, 0): taken as 0 at u = 0 (a subgradient)",
+    sp.Max: "the derivative goes to the largest argument; k tied arguments share it "
+            "equally (1/k each: a subgradient)",
+    sp.Min: "the derivative goes to the smallest argument; k tied arguments share it "
+            "equally (1/k each: a subgradient)",
+    sp.Piecewise: "on a boundary, the derivative of the piece whose condition holds there "
+                  "(the first true condition)",
+    sp.floor: "derivative 0; floor jumps at the integers, where it is taken as 0",
+    sp.ceiling: "derivative 0; ceiling jumps at the integers, where it is taken as 0",
+}
+
+
+def children(expr: sp.Expr) -> list[sp.Expr]:
+    """The sub-expressions of ``expr`` that may be nodes of their own, before constants are
+    dropped.
+
+    An ``Add`` term ``c*t`` with a number ``c`` contributes ``t`` (the coefficient lives in
+    the weight); a ``Mul``'s numeric coefficient stays inside the node. Opaque heads (no rule
+    and no argument-wise ``fdiff``, e.g. ``Piecewise``) depend directly on their free symbols.
+    """
+    if expr.is_Add:
+        return [arg.as_coeff_Mul()[1] for arg in expr.args]
+    if expr.is_Mul:
+        rest = expr.as_coeff_Mul()[1]
+        return list(rest.args) if rest.is_Mul else [rest]
+    if _opaque(expr):
+        return sorted(expr.free_symbols, key=sp.default_sort_key)
+    return list(expr.args)
+
+
+def operands(expr: sp.Expr, is_constant: Callable[[sp.Expr], bool] | None = None) -> list[sp.Expr]:
+    """The :func:`children` of ``expr`` that are not constants, without repeats.
+
+    ``is_constant`` decides what a constant is (default: no free symbols); the graph builder
+    passes its own memo so deep expressions are never walked recursively.
+    """
+    is_constant = is_constant or (lambda t: not t.free_symbols)
+    return list(dict.fromkeys(t for t in children(expr) if not is_constant(t)))
+
+
+def _add(expr: sp.Add) -> dict:
+    """∂(Σ cᵢ tᵢ)/∂tᵢ = cᵢ."""
+    weights: dict = {}
+    for arg in expr.args:
+        coeff, term = arg.as_coeff_Mul()
+        if term.free_symbols:
+            weights[term] = weights.get(term, 0) + coeff
+    return weights
+
+
+def _mul(expr: sp.Mul) -> dict:
+    """∂(c Πᵢ aᵢ)/∂aⱼ = c Π_{i≠j} aᵢ."""
+    coeff, rest = expr.as_coeff_Mul()
+    factors = rest.args if rest.is_Mul else (rest,)
+    return {a: sp.Mul(coeff, *factors[:j], *factors[j + 1:])
+            for j, a in enumerate(factors) if a.free_symbols}
+
+
+def _pow(expr: sp.Pow) -> dict:
+    """∂(bᵉ)/∂b = e·b^(e−1);  ∂(bᵉ)/∂e = bᵉ·log b."""
+    base, exponent = expr.args
+    weights = {}
+    if base.free_symbols:
+        weights[base] = exponent * base ** (exponent - 1)
+    if exponent.free_symbols:
+        weights[exponent] = weights.get(exponent, 0) + expr * sp.log(base)
+    return weights
+
+
+def _exp(expr: sp.exp) -> dict:
+    """∂exp(u)/∂u = exp(u)."""
+    return {expr.args[0]: expr}
+
+
+def _abs(expr: sp.Abs) -> dict:
+    """∂|u|/∂u = sign(u), for real u; convention: 0 at u = 0 (a subgradient)."""
+    return {expr.args[0]: sp.sign(expr.args[0])}
+
+
+def _sign(expr: sp.sign) -> dict:
+    """∂sign(u)/∂u = 0, for u ≠ 0; convention: 0 at u = 0."""
+    return {expr.args[0]: sp.S.Zero}
+
+
+def _step(expr: sp.Expr) -> dict:
+    """∂H(u)/∂u = ∂⌊u⌋/∂u = ∂⌈u⌉/∂u = 0 away from the jumps; convention: 0 at them too
+    (SymPy would answer DiracDelta(u) for H, infinite at 0)."""
+    return {expr.args[0]: sp.S.Zero} if expr.args[0].free_symbols else {}
+
+
+def _extremum(expr: sp.Expr) -> dict:
+    """∂max(a₁ … aₙ)/∂aᵢ = [aᵢ attains it] / (number of arguments that attain it), with
+    [aᵢ attains it] = H(aᵢ − max of the others, 1), so a Heaviside meets 0 only where the
+    maximum is tied (the non-differentiable points).
+
+    For two arguments this is SymPy's Heaviside(aᵢ − aⱼ), with H(0) = 1/2; for more, SymPy's
+    own rule would give each of k tied arguments 1/2, which sums to k/2 and is no subgradient.
+    ``Min`` is the same with the inequality reversed.
+    """
+    args = expr.args
+    if len(args) == 2:
+        return {a: expr.fdiff(k) for k, a in enumerate(args, start=1) if a.free_symbols}
+    sign = 1 if expr.func is sp.Max else -1
+    attains = [sp.Heaviside(sign * (a - expr.func(*(b for b in args if b != a))), 1)
+               for a in args]
+    count = sp.Add(*attains)
+    return {a: t / count for a, t in zip(args, attains, strict=True) if a.free_symbols}
+
+
+#: The rule table: SymPy head → rule. Heads not listed use SymPy's ``fdiff``.
+RULES: dict[type, Rule] = {
+    sp.Add: _add,
+    sp.Mul: _mul,
+    sp.Pow: _pow,
+    sp.exp: _exp,
+    sp.Abs: _abs,
+    sp.sign: _sign,
+    sp.Heaviside: _step,
+    sp.floor: _step,
+    sp.ceiling: _step,
+    sp.Max: _extremum,
+    sp.Min: _extremum,
+}
+
+
+@boundary
+def register_rule(head: type, rule: Rule) -> None:
+    """Add or replace the rule for a SymPy head. ``rule(expr)`` returns ``{operand: weight}``."""
+    if not (isinstance(head, type) and issubclass(head, sp.Basic)) or not callable(rule):
+        raise InputError(f"register_rule needs a SymPy class and a function, got {head!r} and "
+                         f"{type(rule).__name__}")
+    RULES[head] = rule
+
+
+@boundary
+def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
+    """Return ``{operand: ∂expr/∂operand}`` for one node's expression (in node symbols).
+
+    Raises
+    ------
+    DifferentiationError
+        If SymPy knows no derivative for the head of ``expr``.
+    """
+    if not isinstance(expr, sp.Basic):
+        raise InputError(f"local_partials needs a SymPy expression, not {type(expr).__name__}")
+    rule = RULES.get(expr.func)
+    weights = rule(expr) if rule is not None else _fdiff(expr)
+    for operand, weight in weights.items():
+        if isinstance(weight, sp.Basic) and weight.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise DifferentiationError(
+                f"the derivative of {expr} with respect to {operand} is undefined "
+                f"({weight}); rewrite the expression (e.g. 0**x is not differentiable in x)")
+    return weights
+
+
+def _fdiff(expr: sp.Expr) -> dict:
+    """Local partials from SymPy's own ``fdiff`` (heads without a rule)."""
+    try:
+        if _opaque(expr):
+            return {s: sp.diff(expr, s) for s in operands(expr)}
+        weights: dict = {}
+        for k, arg in enumerate(expr.args, start=1):
+            if arg.free_symbols:
+                weights[arg] = weights.get(arg, 0) + expr.fdiff(k)
+        return weights
+    except (sp.core.function.ArgumentIndexError, NotImplementedError, TypeError, ValueError) as err:
+        reason = str(err) or "SymPy knows no derivative"
+        raise DifferentiationError(
+            f"no derivative rule for {type(expr).__name__} in the node {expr}: {reason}; "
+            f"register one with symbackslash.register_rule") from None
+
+
+def kink(expr: sp.Expr) -> sp.Basic | None:
+    """Where the node ``expr`` (one operation on its operands) is not differentiable, as a
+    SymPy condition on its operands; ``None`` for a smooth head.
+
+    >>> u, v = sp.symbols("u v")
+    >>> kink(sp.Abs(u)), kink(sp.Max(u, v)), kink(sp.sin(u))
+    (Eq(u, 0), Eq(u, v), None)
+    """
+    head = expr.func
+    if head not in NONSMOOTH:
+        return None
+    if head in (sp.Max, sp.Min):
+        return sp.Or(*(sp.Eq(a, b) for a, b in itertools.combinations(expr.args, 2)))
+    if head is sp.Piecewise:
+        boundaries = [sp.Eq(r.lhs, r.rhs) for _, condition in expr.args
+                      for r in condition.atoms(sp.core.relational.Relational)]
+        return sp.Or(*boundaries)
+    if head in (sp.floor, sp.ceiling):
+        return sp.Contains(expr.args[0], sp.Integers)
+    return sp.Eq(expr.args[0], 0)
+
+
+def _opaque(expr: sp.Expr) -> bool:
+    """A head we do not look inside: not in the table and without argument-wise ``fdiff``."""
+    return (expr.func not in RULES and not isinstance(expr, sp.Function)) or any(
+        not isinstance(arg, sp.Expr) for arg in expr.args)

@@ -1,0 +1,86 @@
+"""One-level matrix constructors: SymPy's canonical forms, without walking the operands."""
+
+import pytest
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from symbackslash.core.constructors import (
+    DEEP,
+    canonical,
+    elementwise,
+    hadamard,
+    matadd,
+    matmul,
+    nesting,
+    scale,
+    shape,
+    transpose,
+    transposes,
+)
+
+A, B, C, X = (sp.MatrixSymbol(name, 3, 3) for name in "ABCX")
+R = sp.MatrixSymbol("R", 3, 2)
+s = sp.Symbol("s")
+z = sp.Dummy("z")
+TANH = sp.Lambda(z, sp.tanh(z))
+
+CATALOGUE = [
+    A * B + C, (A * B + C).T, 2 * A * X.T, A.T * B.T + C.T, sp.HadamardProduct(A, X.T),
+    sp.HadamardPower(A * X, 2), sp.Inverse(A + B), (A * B) ** 2, (A * R).applyfunc(TANH),
+    s * A - X, sp.Identity(3) + A, sp.OneMatrix(3, 2), R.T * A, sp.Transpose(A * X),
+    sp.MatMul(A, sp.Transpose(B * C)),
+]
+
+
+@pytest.mark.parametrize("e", CATALOGUE, ids=str)
+def test_transpose_and_shape_are_sympys(e):
+    assert transpose(e) == e.T
+    assert transpose(transpose(e)) in (e, e.T.T)  # e itself once e was flipped
+    assert shape(e) == e.shape
+    assert transposes(e) == sum(isinstance(t, sp.Transpose) for t in sp.preorder_traversal(e))
+
+
+@pytest.mark.parametrize("e", [t for t in CATALOGUE if isinstance(t, (sp.MatMul, sp.MatAdd))],
+                         ids=str)
+def test_one_level_is_sympys_canonical_form(e):
+    raw = e.func(*e.args)
+    assert canonical(raw) == raw.doit(deep=False)
+
+
+def layers(depth: int, constructors: bool = True):
+    """X_{k+1} = tanh.(W X_k + B): built with ours, or with SymPy's operators."""
+    value = X
+    for _ in range(depth):
+        if constructors:
+            value = elementwise(TANH, matadd(matmul(A, value), B))
+        else:
+            value = (A * value + B).applyfunc(TANH)
+    return value
+
+
+def test_deep_operands_give_sympys_results():
+    D = layers(6)
+    assert nesting(D) > DEEP
+    assert D == layers(6, constructors=False)
+    assert matmul(B, D) == B * D
+    assert matmul(2, matmul(-1, D), B) == -2 * D * B
+    assert matadd(D, scale(-1, D)) == sp.ZeroMatrix(3, 3)
+    assert matadd(matmul(2, D), D) == 3 * D
+    assert hadamard(D, D) == sp.HadamardPower(D, 2)
+    assert transpose(D) == D.T and transpose(transpose(D)) is D
+    assert shape(matmul(D, R)) == (3, 2)
+    assert scale(-1, scale(-1, D)) is D
+
+
+def test_deep_sums_are_canonical_in_any_order():
+    D, E = layers(6), layers(5)
+    assert matadd(D, E, C) == matadd(C, E, D)
+    assert set(matadd(D, E).args) == set((D + E).args)
+    assert hadamard(D, E) == hadamard(E, D)
+
+
+def test_building_is_not_limited_by_the_recursion_limit(default_recursion_limit):
+    D = layers(700)
+    assert shape(D) == (3, 3) and nesting(D) == 3 * 700
+    assert isinstance(transpose(D), ElementwiseApplyFunction)
+    assert transpose(transpose(D)) is D

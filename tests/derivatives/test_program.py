@@ -1,0 +1,126 @@
+"""Gradient programs: equal to the closed form, cheap, compiled to NumPy."""
+
+import math
+
+import pytest
+import sympy as sp
+from catalogue import CATALOGUE
+from conftest import same_expression
+
+import symbackslash as sb
+from symbackslash.derivatives.program import AdjointSymbol, binary_products
+
+x, y = sp.symbols("x y")
+
+
+@pytest.mark.parametrize("name, function, variables", CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_program_equals_closed_form(name, function, variables):
+    program = sb.gradient(function, variables, form="program")
+    closed = sb.gradient(function, variables)
+    for got, want in zip(program.closed_form(), closed, strict=True):
+        assert same_expression(got, want), name
+    # The cheap-gradient bound (about 4) with slack for three-operation toy functions.
+    assert program.ratio <= 5, (name, program.ratio)
+
+
+def test_each_adjoint_is_a_named_variable():
+    P = sb.gradient_program("a = x*y\nb = sin(a)\nf = a*b + b", ["x", "y"])
+    assert all(isinstance(name, AdjointSymbol) for name, _ in P.adjoint)
+    assert {str(name) for name, _ in P.adjoint} >= {"x_bar", "y_bar", "a_bar"}
+    assert sp.latex(AdjointSymbol(sp.Symbol("x1"))) == r"\bar{x}_{1}"
+
+
+def test_products_are_split_into_binary_chains():
+    xs = sp.symbols("x1:9")
+    G = sb.build_graph(sp.Mul(*xs))
+    H = binary_products(G)
+    assert all(len(H.nodes[v]["expr"].args) <= 2 for v in H if H.nodes[v]["expr"] is not None)
+    P = sb.gradient_program(sp.Mul(*xs))
+    # forward chain (6) + two products per factor in the reverse sweep: linear, not quadratic.
+    assert P.operations <= 3 * len(xs)
+
+
+def test_dead_code_is_not_in_the_program():
+    P = sb.gradient_program("a = x*y\nunused = exp(x)\nf = a + x", ["x", "y"])
+    assert all(str(name) != "unused" for name, _ in P.forward)
+
+
+def test_adjoints_of_inputs_not_asked_for_are_not_computed():
+    logistic = "z = w*x + b\np = sigmoid(z)\nloss = -(t*log(p) + (1 - t)*log(1 - p))"
+    P = sb.gradient_program(logistic, ["w", "b"])
+    assert not {name.node_name for name, _ in P.adjoint} & {"x", "t"}
+    assert sp.log(sp.Symbol("p")) not in [expr for _, expr in P.forward]  # only t_bar uses it
+    everything = sb.gradient_program(logistic)
+    assert P.operations < everything.operations
+    closed = sb.gradient(logistic, ["w", "b"])
+    assert all(same_expression(got, want)
+               for got, want in zip(P.closed_form(), closed, strict=True))
+
+
+def test_lambdify_evaluates_the_gradient():
+    P = sb.gradient_program(sp.exp(x*y) + sp.sin(x), [x, y])
+    gx, gy = P.lambdify()(0.5, 2.0)
+    assert math.isclose(gx, 2.0*math.exp(1.0) + math.cos(0.5))
+    assert math.isclose(gy, 0.5*math.exp(1.0))
+
+
+def test_lambdify_never_uses_user_names_in_code():
+    evil = sp.Symbol("__import__('os').system('touch /tmp/sb_canary')")
+    P = sb.gradient_program(evil**2, [evil])
+    assert P.lambdify()(3.0) == [6.0]
+
+
+def test_str_is_a_readable_program():
+    text = str(sb.gradient_program(x*y, [x, y]))
+    assert text.splitlines()[-1] == "return (y, x)"
+
+
+def test_deep_and_long_programs_at_the_default_recursion_limit():
+    import sys
+
+    assert sys.getrecursionlimit() <= 1000 + 100  # pytest does not raise it
+    deep = "\n".join(f"x{k + 1} = sin(x{k})" for k in range(1000))
+    P = sb.gradient_program(deep)
+    assert len(P.graph) == 1001
+    value = P.lambdify(modules="math")(0.5)[0]
+    derivative, x = 1.0, 0.5
+    for _ in range(1000):
+        derivative *= math.cos(x)
+        x = math.sin(x)
+    assert math.isclose(value, derivative, rel_tol=1e-12)
+    with pytest.raises(sb.ResourceLimitError, match="form='program'"):
+        sb.gradient(deep)
+    long = "\n".join(f"x{k + 1} = sin(x{k})*x{k}" for k in range(5000))
+    assert len(sb.gradient_program(long).graph) == 10001
+
+
+def test_deep_sympy_expressions_are_accepted_and_differentiated_as_programs():
+    # A SymPy expression nested far deeper than max_depth (a sin-chain of depth 128): the
+    # graph builder walks it iteratively, so it is accepted; only the closed form, which
+    # SymPy's recursive algorithms would have to handle, is refused with advice.
+    from symbackslash.examples import sin_chain
+
+    ex = sin_chain(128)
+    P = sb.gradient_program(ex.expression, list(ex.wrt))
+    assert len(P.graph) == 2 * 128 + 1
+    x, derivative = 1.5, 1.0
+    for _ in range(128):
+        x, derivative = math.sin(x) * x, derivative * (math.cos(x) * x + math.sin(x))
+    assert math.isclose(P.lambdify(modules="math")(1.5)[0], derivative, rel_tol=1e-9)
+    with pytest.raises(sb.ResourceLimitError, match="form='program'"):
+        sb.gradient(ex.expression, list(ex.wrt))
+
+
+def test_arguments_may_be_named():
+    program = sb.gradient_program("f = x*y**2", ["x", "y"])
+    assert program.lambdify(["y", "x"], modules="math")(3.0, 2.0) == [9.0, 12.0]
+    with pytest.raises(sb.InputError, match="missing: \\[y\\]"):
+        program.lambdify(["x", "z"])
+
+
+def test_adjoints_are_not_named_like_a_variable():
+    program = sb.gradient_program("x_bar = 2*x; f = x_bar*x", ["x"])
+    names = [str(name) for name, _ in program.adjoint]
+    assert names == ["x_adj"] and str(program.outputs[0]) == "x_adj"
+    assert "x_adj = 2*x + x_bar" in str(program).splitlines()
+    assert program.closed_form() == [4 * sp.Symbol("x")]

@@ -1,0 +1,72 @@
+"""The rule table: every rule and every parser function against sympy.diff."""
+
+import pytest
+import sympy as sp
+
+from symbackslash import DifferentiationError, local_partials, register_rule
+from symbackslash.parse.parser import FUNCTIONS
+from symbackslash.rules.scalar import RULES, operands
+
+u, v, w = sp.symbols("u v w", real=True)
+
+CONVENTIONS = {sp.sign}  # derivative taken as 0 (SymPy: 2·DiracDelta)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_parser_function_matches_sympy_diff(name):
+    function, arity = FUNCTIONS[name]
+    args = [u, v, w][: arity or 2]
+    expr = function(*args)
+    if not any(a in expr.free_symbols for a in args):
+        pytest.skip(f"{name} evaluates away for symbolic arguments")
+    weights = local_partials(expr)
+    for a in args:
+        expected = sp.S.Zero if function in CONVENTIONS else sp.diff(expr, a)
+        assert sp.simplify(weights.get(a, 0) - expected) == 0, (name, a)
+
+
+@pytest.mark.parametrize("expr", [u + 3*v - w, 2*u*v*w, u**v, u**3, sp.exp(u), sp.Abs(u),
+                                  sp.sqrt(u), 1/u, -u*v])
+def test_table_rules_match_sympy_diff(expr):
+    assert expr.func in RULES
+    for a, weight in local_partials(expr).items():
+        assert sp.simplify(weight - sp.diff(expr, a)) == 0
+
+
+def test_weights_are_local_partials_only():
+    # ∂(u*v)/∂u holds v fixed: no chain rule through v.
+    assert local_partials(u*v) == {u: v, v: u}
+    assert local_partials(u - 3*v) == {u: 1, v: -3}
+
+
+def test_operands_skip_constants_and_coefficients():
+    assert operands(2*u*v + sp.pi) == [u*v]
+    assert operands(sp.sin(u)) == [u]
+    assert set(operands(3*sp.sin(u)*v)) == {sp.sin(u), v}
+
+
+def test_unregistered_sympy_function_uses_fdiff():
+    f = sp.Function("f")
+    expr = f(u)
+    assert local_partials(expr) == {u: sp.diff(expr, u)}
+    assert local_partials(sp.besselj(1, u)) == {u: sp.diff(sp.besselj(1, u), u)}
+
+
+def test_registering_a_rule():
+    class cube(sp.Function):
+        nargs = 1
+
+    try:
+        register_rule(cube, lambda e: {e.args[0]: 3*e.args[0]**2})
+        assert local_partials(cube(u)) == {u: 3*u**2}
+    finally:
+        RULES.pop(cube)
+
+
+def test_no_derivative_is_a_clear_error():
+    class opaque(sp.Function):
+        def fdiff(self, argindex=1):
+            raise sp.core.function.ArgumentIndexError(self, argindex)
+
+    with pytest.raises(DifferentiationError, match="no derivative rule for opaque"):
+        local_partials(opaque(u))
