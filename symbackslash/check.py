@@ -106,7 +106,7 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     values : dict, optional
         The point (default: :func:`~symbackslash.random_values` with ``seed``).
     step, rtol, atol : float
-        A variable passes when max |gradient − differences| ≤ atol + rtol·max |differences|.
+        A variable passes when ``max |gradient − differences| ≤ atol + rtol·max |differences|``.
     """
     wrt = _variables(f, wrt)
     gradients = gradient(f, wrt) if gradients is None else list(gradients)
