@@ -49,7 +49,7 @@ from ..graph.check import resolve_wrt
 from ..graph.formulas import formulas
 from ..numeric.nonsmooth import NonSmoothPoint, nonsmooth_points
 from ..operators.functionals import representer
-from ..solve.matrices import TriangularSystem, triangular_system
+from ..solve.matrices import TriangularSystem, assemble
 from ..solve.substitution import back_substitute, forward_substitute
 from .program import gradient_program
 
@@ -187,7 +187,7 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
         raise InputError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     G = build_graph(f, outputs=outputs)
     record(graph=G)
-    system = triangular_system(G)
+    system = assemble(G)  # build_graph checked G: validated once, here at the boundary
     record(system=system)
     variables = resolve_wrt(G, wrt)
     outs = list(G.graph["outputs"])

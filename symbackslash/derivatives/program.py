@@ -55,7 +55,7 @@ from ..numeric.evaluate import KINK_HEADS
 from ..printing.adjoints import AdjointSymbol, adjoint_name, unknown_suffix
 from ..printing.text import text
 from ..rules.scalar import local_partials
-from ..solve.matrices import triangular_system
+from ..solve.matrices import assemble
 from ..solve.substitution import back_substitute
 
 __all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
@@ -279,7 +279,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     if len(G.graph["outputs"]) != 1:
         raise InputError("a gradient program needs one scalar output")
     H = binary_products(G)
-    S = triangular_system(H)
+    S = assemble(H)  # our own split of a graph build_graph checked
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
     # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v.

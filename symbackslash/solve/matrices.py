@@ -45,7 +45,7 @@ from ..graph.check import check_graph, node_order
 from ..graph.formulas import formulas
 from ..operators.kinds import ZeroOperator
 
-__all__ = ["TriangularSystem", "triangular_system"]
+__all__ = ["TriangularSystem", "triangular_system", "assemble"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,7 +171,13 @@ def triangular_system(G, *, form: str = "nodes") -> TriangularSystem:
     """
     if form not in ("nodes", "inputs"):
         raise InputError(f"form must be 'nodes' or 'inputs', not {form!r}")
-    G = check_graph(G)
+    return assemble(check_graph(G), form=form)
+
+
+def assemble(G: nx.DiGraph, *, form: str = "nodes") -> TriangularSystem:
+    """The triangular system of a graph already checked: by :func:`~symbackslash.build_graph`
+    or :func:`~symbackslash.check_graph`. The stages behind a public call use it, so the graph
+    and its limits are validated once, at the boundary."""
     nodes = tuple(node_order(G))
     position = {v: k for k, v in enumerate(nodes)}
     entries = {(position[v], position[u]): data["weight"] for u, v, data in G.edges(data=True)}

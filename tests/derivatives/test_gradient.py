@@ -109,3 +109,34 @@ def test_bad_arguments():
         sb.gradient(x, 3)
     with pytest.raises(InputError, match="not assigned"):
         sb.jacobian("a = x*y\nf = sin(a)", ["x"], outputs=["zz"])
+
+
+def _calls(function, run) -> int:
+    """How often ``function`` (through its boundary wrapper or not) runs during ``run()``."""
+    import sys
+
+    code = getattr(function, "__wrapped__", function).__code__
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        if event == "call" and frame.f_code is code:
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def test_a_graph_is_validated_once_at_the_boundary():
+    from symbackslash.graph.check import check_graph
+
+    x, y = sp.symbols("x y")
+    G = sb.build_graph(sp.sin(x * y) + x * y)
+    assert _calls(check_graph, lambda: sb.gradient(G, [x, y])) == 1  # the given graph, once
+    assert _calls(check_graph, lambda: sb.gradient("sin(x*y) + x*y", ["x", "y"])) == 0
+    assert _calls(check_graph, lambda: sb.gradient("sin(x*y) + x*y", ["x", "y"],
+                                                   form="program")) == 0
