@@ -1,7 +1,8 @@
 """Sphinx configuration: the API reference from the docstrings, the tutorials as pages.
 
 Build offline with ``python -m sphinx -W -b html docs docs/_build/html`` (no intersphinx, no
-remote assets); the tutorials are shown with the outputs they were committed with.
+remote assets: MathJax is served with the pages); the tutorials are shown with the outputs
+they were committed with.
 """
 
 import importlib
@@ -24,6 +25,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "myst_nb",
+    "sphinx-mathjax-offline",  # MathJax served with the pages: formulas render offline
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
@@ -42,7 +44,7 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 
 html_theme = "alabaster"
 html_title = "symbackslash"
-html_static_path = []
+html_static_path = ["_static"]
 
 
 def copy_tutorials(app):
