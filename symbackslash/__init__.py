@@ -20,6 +20,7 @@ from .core.limits import Limits, get_limits, limits, set_limits
 from .core.tidy import tidy
 from .derivation.document import Derivation, StepView, derivation
 from .derivatives.gradient import Differentiation, differentiate, gradient, jacobian
+from .derivatives.hessian import gradient_graph, hessian, hvp
 from .derivatives.mlp import MLP, MLPSolution, mlp
 from .derivatives.program import AdjointSymbol, GradientProgram, gradient_program
 from .errors import (
@@ -95,6 +96,7 @@ __all__ = [
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
     "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
+    "gradient_graph", "hessian", "hvp",
     "evaluate_exact", "random_values",
     "MLP", "MLPSolution", "mlp",
     "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",
