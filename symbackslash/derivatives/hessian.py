@@ -65,8 +65,9 @@ def gradient_graph(f, wrt=None) -> nx.DiGraph:
     """The graph of the gradient program of a scalar ``f``: one node per assignment, the
     gradient entries x̄_i as outputs (aligned with ``wrt``).
 
-    An entry that the program returns without an assignment (an input, a number, 0 for a
-    variable that does not occur) gets one, ``x_bar = …``, so that every output is a node.
+    An entry that the program returns without an adjoint assignment of its own (an input, a
+    number, a forward value such as 2x for x², 0 for a variable that does not occur) gets
+    one, ``x_bar = …``, so that every output is a node named after its variable.
     ``graph["gradient_program"]`` keeps the program and ``graph["wrt"]`` the variables.
     """
     P = gradient_program(f, wrt)
@@ -79,7 +80,7 @@ def gradient_graph(f, wrt=None) -> nx.DiGraph:
     suffix = unknown_suffix(P.graph, "reverse")
     outputs = []
     for var, out in zip(P.wrt, P.outputs, strict=True):
-        if out in assigned and out not in outputs:
+        if isinstance(out, AdjointSymbol) and out in assigned and out not in outputs:
             outputs.append(out)
             continue
         name = AdjointSymbol(var, suffix)
