@@ -53,6 +53,7 @@ from .operators.kinds import (
     ZeroOperator,
     vec,
 )
+from .operators.maps import LinearMap
 from .parse.parser import Program, parse, parse_expression, parse_program
 from .printing.adjoints import MatrixAdjoint
 from .printing.latex import latex
@@ -87,7 +88,7 @@ __all__ = [
     "RULES", "local_partials", "register_rule",
     "Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum", "Compose",
     "representer", "LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
-    "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "MATRIX_RULES",
+    "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "LinearMap", "MATRIX_RULES",
     "matrix_partials", "tidy", "latex", "text",
     "build_graph", "check_graph", "formulas", "node_order",
     "NonSmoothPoint", "nonsmooth_points", "evaluate",

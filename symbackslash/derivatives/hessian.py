@@ -17,6 +17,9 @@ solves, and the tests compare H with Hᵀ. With ``form="program"`` the forward s
 written out as straight-line programs (the tangent of every assignment its own name), whose
 operation count is a small multiple of the function's (:attr:`GradientProgram.ratio`).
 
+With matrix variables the Hessian is a matrix of linear operators
+(:func:`matrix_hessian`, reverse over reverse through the matrix back substitution).
+
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y")
 >>> hessian(x**2*y + sp.sin(y), [x, y])
@@ -39,6 +42,8 @@ return (x_bar_dot, y_bar_dot)
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Mapping
 
 import networkx as nx
@@ -48,6 +53,7 @@ from ..core.elements import zero
 from ..errors import InputError, boundary, record
 from ..graph.build import build_graph
 from ..graph.check import resolve_wrt
+from ..operators.maps import LinearMap
 from ..parse.parser import Program
 from ..printing.adjoints import AdjointSymbol, unknown_suffix
 from ..solve.matrices import TriangularSystem, triangular_system
@@ -55,7 +61,7 @@ from ..solve.substitution import forward_substitute
 from .gradient import Differentiation, differentiate, gradient
 from .program import GradientProgram, _live, _needed_forward, gradient_program
 
-__all__ = ["gradient_graph", "hessian", "hvp", "second_derivatives"]
+__all__ = ["gradient_graph", "hessian", "hvp", "matrix_hessian", "second_derivatives"]
 
 MODES = ("forward", "reverse")
 
@@ -72,9 +78,9 @@ def gradient_graph(f, wrt=None) -> nx.DiGraph:
     """
     P = gradient_program(f, wrt)
     if any(isinstance(v, sp.MatrixSymbol) for v in P.graph):
-        raise InputError("second derivatives by a gradient program's graph take scalar "
-                         "variables; for matrices use hvp(f, [X], [V]), the gradient of "
-                         "<grad f, V>")
+        raise InputError("a gradient program's graph has scalar nodes only; for matrix "
+                         "variables, hessian(f, [X]) gives the Hessian as operators and "
+                         "hvp(f, [X], [V]) applies it")
     assignments = list(P.assignments)
     assigned = {name for name, _ in assignments}
     suffix = unknown_suffix(P.graph, "reverse")
@@ -110,7 +116,7 @@ def second_derivatives(f, wrt=None, *, mode: str = "forward") -> Differentiation
 
 
 @boundary
-def hessian(f, wrt=None, *, mode: str = "forward", form: str = "closed"):
+def hessian(f, wrt=None, *, mode: str | None = None, form: str = "closed"):
     """The Hessian of a scalar ``f``: the Jacobian of its gradient program.
 
     Parameters
@@ -119,13 +125,25 @@ def hessian(f, wrt=None, *, mode: str = "forward", form: str = "closed"):
         As in :func:`~symbackslash.gradient` (expressions, texts, programs, graphs).
     mode : {"forward", "reverse"}
         The second pass: forward substitution per variable on the gradient program's graph
-        (forward over reverse), or back substitution per gradient entry (reverse over
-        reverse). The results are equal; neither assumes symmetry.
+        (forward over reverse, the default for scalar variables), or back substitution per
+        gradient entry (reverse over reverse, the one for matrix variables). The results
+        are equal; neither assumes symmetry.
     form : {"closed", "program"}
         ``"closed"``: a SymPy ``Matrix`` in the inputs. ``"program"``: a
         :class:`~symbackslash.GradientProgram` whose outputs are the Hessian's entries, row
         by row (forward over reverse; its ``closed_form()`` is that list).
+
+    With matrix variables the Hessian is a ``Matrix`` of linear operators, block (i, j) the
+    :class:`~symbackslash.LinearMap` dX_j ↦ (the change of ∇_{X_i} f), with its adjoint (see
+    :func:`matrix_hessian`): for tr(XᵀAX), ``Matrix([[(dX -> (A + A.T)*dX)]])``.
     """
+    if _has_matrices(f):
+        if mode == "forward" or form != "closed":
+            raise InputError("with matrix variables the Hessian is a matrix of operators, "
+                             "found by reverse over reverse in closed form; leave mode and "
+                             "form at their defaults")
+        return matrix_hessian(f, wrt)
+    mode = mode or "forward"
     if form == "program":
         if mode != "forward":
             raise InputError(f"a Hessian program is written by forward substitution; "
@@ -155,7 +173,7 @@ def hvp(f, wrt, v, *, form: str = "closed"):
     v : sequence or mapping
         The direction: one number or expression per variable of ``wrt`` (or
         ``{variable: value}``, missing ones 0). For matrix variables, matrices of their
-        shapes; H·V is then the gradient of ⟨∇f, V⟩ = tr(∇fᵀ V) with V held fixed.
+        shapes: (H·V)_i = Σ_j H_ij(V_j), with the operators of :func:`matrix_hessian`.
     form : {"closed", "program"}
         A list aligned with ``wrt``, or a :class:`~symbackslash.GradientProgram` (the
         gradient program followed by the tangent of each assignment) whose ``ratio`` is its
@@ -260,14 +278,49 @@ def _has_matrices(f) -> bool:
     return isinstance(f, sp.Basic) and bool(f.atoms(sp.MatrixSymbol))
 
 
+def _pairing(a, b):
+    """⟨a, b⟩ = tr(aᵀb) for matrices, a·b for scalars."""
+    return sp.Trace(a.T * b) if isinstance(a, sp.MatrixExpr) else a * b
+
+
+def _placeholder(stem: str, like, taken: set):
+    """A fresh symbol of ``like``'s shape named ``stem`` (primed until no name is taken)."""
+    while stem in taken:
+        stem += "_"
+    taken.add(stem)
+    return sp.MatrixSymbol(stem, *like.shape) if isinstance(like, sp.MatrixSymbol) \
+        else sp.Symbol(stem)
+
+
+def matrix_hessian(f, wrt=None) -> sp.Matrix:
+    """The Hessian of a scalar function of matrices, block (i, j) the operator
+    H_ij: dX_j ↦ the change of ∇_{X_i} f, as a :class:`~symbackslash.LinearMap`.
+
+    Reverse over reverse, through the matrix back substitution, and no symmetry assumed:
+    H_ijᵀ: W ↦ ∇_{X_j}⟨∇_{X_i} f, W⟩ is a gradient, and H_ij itself is the gradient of
+    ⟨dX_j, H_ijᵀ(W)⟩ with respect to W (the transpose-dot of that linear map).
+    """
+    G = build_graph(f)
+    wrt = resolve_wrt(G, wrt)
+    grads = gradient(G, wrt)
+    taken = {str(s) for s in G} | {str(v) for v in wrt}
+    directions = [_placeholder(f"d{v}", v, taken) for v in wrt]
+    weights = [_placeholder(f"w{v}", v, taken) for v in wrt]
+    blocks = sp.zeros(len(wrt), len(wrt))
+    for i, g in enumerate(grads):
+        transposes = gradient(_pairing(g, weights[i]), wrt)  # H_ijᵀ(w_i) for every j
+        for j, t in enumerate(transposes):
+            (body,) = gradient(_pairing(directions[j], t), [weights[i]])
+            blocks[i, j] = LinearMap(directions[j], body, weights[i], t)
+    return blocks
+
+
 def _matrix_hvp(f, wrt, v, form: str):
-    """H·V for matrix variables: the gradient of the scalar Σ_i ⟨∇_i f, V_i⟩ with the
-    directions V_i held fixed (reverse over reverse through the matrix back substitution)."""
+    """H·V for matrix variables: (H·V)_i = Σ_j H_ij(V_j), from :func:`matrix_hessian`."""
     if form != "closed":
         raise InputError("hvp(..., form='program') takes scalar variables; for matrices "
                          "form='closed' gives H·V in closed form")
-    G = build_graph(f)
-    wrt = resolve_wrt(G, wrt)
+    wrt = resolve_wrt(build_graph(f), wrt)
     direction = list(v) if not isinstance(v, Mapping) else [v.get(var, zero(var)) for var in wrt]
     if len(direction) != len(wrt):
         raise InputError(f"v has {len(direction)} entries but wrt has {len(wrt)} variables")
@@ -275,7 +328,6 @@ def _matrix_hvp(f, wrt, v, form: str):
         if getattr(d, "shape", ()) != getattr(var, "shape", ()):
             raise InputError(f"the direction for {var} must have its shape "
                              f"{getattr(var, 'shape', 'scalar')}, not {d!r}")
-    grads = gradient(G, wrt)
-    pairing = sp.Add(*(sp.Trace(g.T * d) if isinstance(g, sp.MatrixExpr) else g * d
-                       for g, d in zip(grads, direction, strict=True)))
-    return gradient(pairing, wrt)
+    H = matrix_hessian(f, wrt)
+    return [functools.reduce(operator.add, [H[i, j](d) for j, d in enumerate(direction)])
+            for i in range(len(wrt))]
