@@ -217,3 +217,30 @@ def test_bad_input_is_named(call, message):
     with pytest.raises(InputError) as info:
         call()
     assert message in str(info.value)
+
+
+def test_the_papers_network_hvp_matches_central_differences_of_the_gradient():
+    """Equation (1)'s two-layer tanh network, H·V with respect to W1 (4 × 3) and B2."""
+    X0, W1, B1 = sp.MatrixSymbol("X0", 3, 5), sp.MatrixSymbol("W1", 4, 3), \
+        sp.MatrixSymbol("B1", 4, 5)
+    W2, B2, Y = sp.MatrixSymbol("W2", 2, 4), sp.MatrixSymbol("B2", 2, 5), \
+        sp.MatrixSymbol("Y", 2, 5)
+    V1, V2 = sp.MatrixSymbol("V1", 4, 3), sp.MatrixSymbol("V2", 2, 5)
+    E = W2*(W1*X0 + B1).applyfunc(sp.tanh) + B2 - Y
+    J = sp.Trace(E.T*E) / 2
+    rng = np.random.default_rng(5)
+    num = {M: sp.ImmutableMatrix(rng.uniform(-1, 1, M.shape))
+           for M in (X0, W1, B1, W2, B2, Y, V1, V2)}
+    ours = sb.hvp(J, [W1, B2], [V1, V2])
+    grads = sb.gradient(J, [W1, B2])
+
+    def at(values):
+        return [np.array(sp.Matrix(g.xreplace(values).doit()).evalf(30), dtype=float)
+                for g in grads]
+
+    h = 1e-5
+    up = at({**num, W1: num[W1] + h*num[V1], B2: num[B2] + h*num[V2]})
+    down = at({**num, W1: num[W1] - h*num[V1], B2: num[B2] - h*num[V2]})
+    for got, plus, minus in zip(ours, up, down, strict=True):
+        value = np.array(sp.Matrix(got.xreplace(num).doit()).evalf(30), dtype=float)
+        assert np.allclose(value, (plus - minus) / (2*h), rtol=1e-6, atol=1e-8)
