@@ -76,7 +76,13 @@ def gradient_graph(f, wrt=None) -> nx.DiGraph:
     one, ``x_bar = …``, so that every output is a node named after its variable.
     ``graph["gradient_program"]`` keeps the program and ``graph["wrt"]`` the variables.
     """
-    P = gradient_program(f, wrt)
+    G = build_graph(f)
+    bare = [v for v in G if G.nodes[v]["kind"] != "input" and G.nodes[v]["expr"] is None]
+    if bare:
+        raise InputError(f"node {bare[0]} of the graph has weights but no expression: a graph "
+                         f"made by hand gives first derivatives only (its weights do not say "
+                         f"how they change); give the function as an expression or a program")
+    P = gradient_program(G, wrt)
     if any(isinstance(v, sp.MatrixSymbol) for v in P.graph):
         raise InputError("a gradient program's graph has scalar nodes only; for matrix "
                          "variables, hessian(f, [X]) gives the Hessian as operators and "

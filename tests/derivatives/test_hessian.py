@@ -11,6 +11,7 @@ from conftest import same_expression
 
 import symbackslash as sb
 from symbackslash import InputError, parse_program
+from symbackslash.examples import t1_graph
 
 x, y, z = sp.symbols("x y z")
 X = sp.symbols("x1:5")
@@ -212,6 +213,7 @@ def test_matrix_hessian_blocks_pass_dot_tests_and_their_adjoints_are_the_mirror_
      "a matrix of operators"),
     (lambda: sb.gradient_graph(sp.Trace(sp.MatrixSymbol("X", 2, 2)), ["X"]), "hessian(f, [X])"),
     (lambda: sb.hvp(sp.Trace(sp.MatrixSymbol("X", 2, 2)), ["X"], [x]), "shape"),
+    (lambda: sb.hessian(t1_graph()), "a graph made by hand gives first derivatives only"),
 ])
 def test_bad_input_is_named(call, message):
     with pytest.raises(InputError) as info:
