@@ -143,6 +143,9 @@ def hessian(f, wrt=None, *, mode: str | None = None, form: str = "closed"):
     :class:`~symbackslash.LinearMap` dX_j ↦ (the change of ∇_{X_i} f), with its adjoint (see
     :func:`matrix_hessian`): for tr(XᵀAX), ``Matrix([[(dX -> (A + A.T)*dX)]])``.
     """
+    if mode not in (None, *MODES):
+        raise InputError(f"mode must be 'forward' (forward over reverse) or 'reverse' "
+                         f"(reverse over reverse), not {mode!r}")
     if _has_matrices(f):
         if mode == "forward" or form != "closed":
             raise InputError("with matrix variables the Hessian is a matrix of operators, "

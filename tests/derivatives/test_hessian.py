@@ -208,6 +208,7 @@ def test_matrix_hessian_blocks_pass_dot_tests_and_their_adjoints_are_the_mirror_
     (lambda: sb.hvp(x*y, [x, y], {"q": 1}), "'q'"),
     (lambda: sb.hessian(x*y, [x, y], mode="sideways"), "mode must be"),
     (lambda: sb.hessian(x*y, [x, y], form="tree"), "form must be"),
+    (lambda: sb.hessian(sp.Trace(sp.MatrixSymbol("X", 2, 2)), ["X"], mode="up"), "mode must be"),
     (lambda: sb.hessian(x*y, [x, y], mode="reverse", form="program"), "forward substitution"),
     (lambda: sb.hessian(sp.Trace(sp.MatrixSymbol("X", 2, 2)), ["X"], mode="forward"),
      "a matrix of operators"),
