@@ -28,6 +28,7 @@ Usage::
     python benchmarks/run.py                 # sizes 16 32 64 128, time-out 60 s
     python benchmarks/run.py --quick         # sizes 8 16 32, time-out 10 s
     python benchmarks/run.py --sizes 32 64 --timeout 20 --families sin-chain Chebyshev
+    python benchmarks/run.py --hessians      # and Hessians against sympy.hessian (hessians.py)
 
 Times are wall-clock seconds of this process (``time.perf_counter``); run on an idle
 machine.
@@ -273,6 +274,9 @@ def main(argv=None) -> int:
                         help="small sizes and targets: a few minutes")
     parser.add_argument("--no-matrix", dest="matrix", action="store_false",
                         help="leave out the matrix MLP family and the depth-100 target")
+    parser.add_argument("--hessians", action="store_true",
+                        help="also the Hessian section: time against sympy.hessian and the "
+                             "hvp ops ratio (benchmarks/hessians.py)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=3,
                         help="our time is the best of this many runs, each from a cold cache")
@@ -292,6 +296,10 @@ def main(argv=None) -> int:
     big_program(10 if args.quick else 5_000)
     if args.matrix:
         deep_mlp(10 if args.quick else 100)
+    if args.hessians:
+        print()
+        from hessians import run_hessians  # this directory, on sys.path when run as a script
+        run_hessians(args.sizes, args.timeout, args.repeats, args.seed)
     return 0
 
 

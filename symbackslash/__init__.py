@@ -20,6 +20,7 @@ from .core.limits import Limits, get_limits, limits, set_limits
 from .core.tidy import tidy
 from .derivation.document import Derivation, StepView, derivation
 from .derivatives.gradient import Differentiation, differentiate, gradient, jacobian
+from .derivatives.hessian import gradient_graph, hessian, hvp
 from .derivatives.mlp import MLP, MLPSolution, mlp
 from .derivatives.program import AdjointSymbol, GradientProgram, gradient_program
 from .errors import (
@@ -52,6 +53,7 @@ from .operators.kinds import (
     ZeroOperator,
     vec,
 )
+from .operators.maps import LinearMap
 from .parse.parser import Program, parse, parse_expression, parse_program
 from .printing.adjoints import MatrixAdjoint
 from .printing.latex import latex
@@ -86,7 +88,7 @@ __all__ = [
     "RULES", "local_partials", "register_rule",
     "Operator", "IdentityOperator", "ZeroOperator", "ScaledOperator", "OperatorSum", "Compose",
     "representer", "LeftMultiply", "RightMultiply", "Hadamard", "Kronecker", "TransposeOperator",
-    "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "MATRIX_RULES",
+    "TraceFunctional", "ScalarEmbedding", "transpose_dot", "vec", "LinearMap", "MATRIX_RULES",
     "matrix_partials", "tidy", "latex", "text",
     "build_graph", "check_graph", "formulas", "node_order",
     "NonSmoothPoint", "nonsmooth_points", "evaluate",
@@ -95,6 +97,7 @@ __all__ = [
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
     "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
+    "gradient_graph", "hessian", "hvp",
     "evaluate_exact", "random_values",
     "MLP", "MLPSolution", "mlp",
     "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",

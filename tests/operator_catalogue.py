@@ -16,6 +16,8 @@ S = sp.MatrixSymbol("S", 3, 3)
 M = sp.MatrixSymbol("M", 3, 4)
 G = sp.MatrixSymbol("G", 3, 4)
 s = sp.Symbol("s")
+# placeholders of LinearMaps
+V, W, P = sp.MatrixSymbol("V", 3, 3), sp.MatrixSymbol("W", 3, 3), sp.MatrixSymbol("P", 2, 4)
 
 L, R, H, T = sb.LeftMultiply, sb.RightMultiply, sb.Hadamard, sb.TransposeOperator
 
@@ -43,4 +45,7 @@ OPERATORS = [
     ("embedding_then_operator", sb.Compose(L(A), sb.ScalarEmbedding(G)), ()),
     ("rank_one", sb.Compose(sb.ScalarEmbedding(G), sb.TraceFunctional(A)), (2, 3)),
     ("sum_in_composition", sb.Compose(L(A), L(S) + H(S)), (3, 3)),
+    ("linear_map", sb.LinearMap(V, S*V + V*S.T, W, S.T*W + W*S), (3, 3)),
+    ("linear_map_rectangular", sb.LinearMap(G, s*A*G, P, s*A.T*P), (3, 4)),
+    ("linear_map_to_scalar", sb.LinearMap(G, sp.Trace(M.T*G), s, s*M), (3, 4)),
 ]

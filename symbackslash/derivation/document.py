@@ -34,6 +34,7 @@ from functools import cached_property
 import sympy as sp
 
 from ..derivatives.gradient import Differentiation, differentiate
+from ..derivatives.hessian import second_derivatives
 from ..errors import InputError, boundary, record
 from ..numeric.evaluate import evaluate
 from ..printing.adjoints import SUFFIXES, AdjointSymbol, unknown_suffix
@@ -109,11 +110,15 @@ class Derivation:
     max_closed_ops : int
         A step shows its result in terms of the inputs when that has at most this many
         operations (the gradient always does).
+    order : int
+        2 when ``result`` differentiates a gradient program (the last section is then the
+        Hessian).
     """
 
     def __init__(self, result: Differentiation, *, at=None, max_dense: int = 12,
-                 max_closed_ops: int = 20):
+                 max_closed_ops: int = 20, order: int = 1):
         self.result = result
+        self.order = order
         self.point = _point(at, result)
         if self.point:
             _check_point(result, self.point)
@@ -253,17 +258,30 @@ def _check_point(result: Differentiation, point: dict) -> None:
 
 
 @boundary
-def derivation(f, wrt=None, *, mode: str = "reverse", at=None, max_dense: int = 12) -> Derivation:
+def derivation(f, wrt=None, *, mode: str | None = None, at=None, max_dense: int = 12,
+               order: int = 1) -> Derivation:
     """Differentiate ``f`` and return its :class:`Derivation`.
 
     ``f``, ``wrt`` and ``mode`` are as in :func:`~symbackslash.gradient` (``f`` may
-    be a graph made by hand); ``at`` and ``max_dense`` as in :class:`Derivation`.
+    be a graph made by hand; ``mode`` defaults to ``"reverse"``); ``at`` and ``max_dense``
+    as in :class:`Derivation`.
+
+    With ``order=2`` the derivation is that of the Hessian: the function is the gradient
+    program (:func:`~symbackslash.gradient_graph`), its (I − L) is solved by forward
+    substitution once per variable for the tangents of the adjoints (forward over reverse;
+    ``mode="reverse"``: back substitution per gradient entry), and the last section is the
+    Hessian, with each pair H[i, j], H[j, i] compared (they come from different solves).
 
     Raises
     ------
     EvaluationDomainError
         If the function or its gradient is undefined at ``at``.
     """
-    result = differentiate(f, wrt, mode=mode)
+    if order == 2:
+        result = second_derivatives(f, wrt, mode=mode or "forward")
+    elif order == 1:
+        result = differentiate(f, wrt, mode=mode or "reverse")
+    else:
+        raise InputError(f"order must be 1 (the gradient) or 2 (the Hessian), not {order!r}")
     record(differentiation=result)
-    return Derivation(result, at=at, max_dense=max_dense)
+    return Derivation(result, at=at, max_dense=max_dense, order=order)

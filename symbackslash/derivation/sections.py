@@ -215,8 +215,35 @@ def _gradient(d) -> Section:
             parts += [factored(r.derivative(out, var)), factored(closed), simplified,
                       d.numeric(closed)]
             chains.append(Chain(*distinct(parts)))
+    if d.order == 2:
+        return Section(Phrase("The Hessian: the Jacobian of the gradient"),
+                       (Rows(tuple(chains)), *_halves(d)))
     title = "The gradient" if len(r.outputs) == 1 else "The Jacobian"
     return Section(Phrase(title), (Rows(tuple(chains)),))
+
+
+def _halves(d) -> tuple:
+    """Where the two halves of the Hessian come from: H[i, j] and H[j, i] are read off
+    different solves, and compared here rather than assumed equal."""
+    r = d.result
+    H = r.jacobian
+    solve = "forward substitution by " if d.mode == "forward" else "back substitution for "
+    deadline = time.monotonic() + get_limits().simplify_seconds
+    items = []
+    for i, vi in enumerate(r.wrt):
+        for j in range(i + 1, len(r.wrt)):
+            vj = r.wrt[j]
+            # forward mode: column j from the solve by x_j; reverse: row i from x̄_i's solve
+            a, b = (vj, vi) if d.mode == "forward" else (r.outputs[i], r.outputs[j])
+            difference = sp.expand(H[i, j] - H[j, i])
+            if difference != 0:
+                difference = simplify_within(difference, max(deadline - time.monotonic(), 0))
+            verdict = "equal" if difference == 0 else "not shown equal by simplification"
+            items.append(Phrase(Partial(node_symbol(r.outputs[i]), node_symbol(vj)),
+                                f" (from the {solve}", node_symbol(a), ") and ",
+                                Partial(node_symbol(r.outputs[j]), node_symbol(vi)),
+                                f" (from the {solve}", node_symbol(b), f"): {verdict}"))
+    return tuple(items)
 
 
 def _unit_name(k: int) -> tuple:

@@ -45,13 +45,13 @@ import sympy as sp
 from sympy.matrices.exceptions import ShapeError
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from ..core.constructors import elementwise, shape
+from ..core.constructors import add, elementwise, scale, shape
 from ..core.limits import check_limit
 from ..core.shapes import shapes_differ
 from ..core.tidy import fold_transposes
 from ..core.walk import depends, substitute, symbols
 from ..errors import GraphError, InputError
-from ..rules.matrix import MATRIX_RULES, matrix_children, matrix_partials
+from ..rules.matrix import MATRIX_RULES, matrix_children, matrix_partials, split_coefficient
 from ..rules.scalar import children as scalar_children
 from ..rules.scalar import local_partials
 
@@ -198,7 +198,16 @@ class _MatrixBuilder:
         if type(e) in MATRIX_RULES:
             _check_shapes(e)
         try:
-            expr = substitute(e, mapped) if mapped else e
+            # a sum's term c·T (c a number) has the child T, which is no subexpression of
+            # the flat product c·T: such sums are rebuilt term by term
+            if isinstance(e, sp.MatAdd) and mapped:
+                expr = add(*(scale(c, mapped.get(t, t))
+                             for c, t in map(split_coefficient, e.args)))
+            elif isinstance(e, sp.Add) and mapped:
+                expr = sp.Add(*(c * mapped.get(t, t) for c, t in
+                                (a.as_coeff_Mul() for a in e.args)))
+            else:
+                expr = substitute(e, mapped) if mapped else e
             weights = matrix_partials(expr) if type(e) in MATRIX_RULES else local_partials(expr)
         except ShapeError as err:
             raise GraphError(f"the shapes in {e} do not fit: {err}") from None
