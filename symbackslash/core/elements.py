@@ -16,6 +16,9 @@ linear operators alike, once the entry type supports a few operations. These are
 ``subtract(b, terms)``
     ``b − Σ terms`` (SymPy sums are formed in one step, not term by term, and matrix sums
     without re-canonicalising the terms: :mod:`.shallow`);
+``compose(a, b)``
+    the entry of a product of matrices, ``a·b`` (``a ∘ b`` for operators): what a Gauss
+    step on I − L multiplies (:mod:`symbackslash.solve.elimination`);
 ``is_zero(a)``
     whether ``a`` is a structural zero (skipped by the sparse solvers);
 ``one(node)``, ``zero(node)``
@@ -36,7 +39,7 @@ import sympy as sp
 
 from .constructors import add, scale, transpose
 
-__all__ = ["act", "adjoint", "divide", "subtract", "is_zero", "one", "zero"]
+__all__ = ["act", "adjoint", "compose", "divide", "subtract", "is_zero", "one", "zero"]
 
 
 @singledispatch
@@ -69,6 +72,17 @@ def _(a: sp.MatrixBase):
 @adjoint.register
 def _(a: sp.MatrixExpr):
     return transpose(a)
+
+
+@singledispatch
+def compose(a, b):
+    """The product of two entries, ``a·b`` (default: ``a * b``)."""
+    return a * b
+
+
+@compose.register
+def _(a: np.ndarray, b):
+    return a @ b
 
 
 @singledispatch

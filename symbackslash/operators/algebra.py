@@ -35,7 +35,7 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..core.constructors import add, scale
-from ..core.elements import act, adjoint, divide, is_zero, one, subtract, zero
+from ..core.elements import act, adjoint, compose, divide, is_zero, one, subtract, zero
 from ..core.shapes import as_scalar, shape_of, shapes_differ, size
 from ..errors import InputError
 from .printing import ATOM, COMPOSITION, SUM, composed, scaled, summed
@@ -403,6 +403,12 @@ class Compose(Operator):
 @act.register
 def _(a: Operator, x):
     return Compose(a, x) if isinstance(x, Operator) else a(x)
+
+
+@compose.register
+def _(a: Operator, b):
+    # a scalar entry b is the map s ↦ b·s, which commutes with the linear a
+    return Compose(a, b) if isinstance(b, Operator) else ScaledOperator(b, a)
 
 
 @adjoint.register
