@@ -33,6 +33,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from ..derivatives.elimination import eliminate
 from ..derivatives.gradient import Differentiation, differentiate
 from ..errors import InputError, boundary, record
 from ..numeric.evaluate import evaluate
@@ -41,6 +42,7 @@ from ..printing.latex import LatexPrinter, node_symbol, symbol_latex
 from ..printing.pieces import Chain, Combination, Phrase, Section
 from ..printing.text import TextPrinter
 from ..solve.substitution import Step
+from .elimination import EliminationDerivation
 from .sections import derivation_sections, distinct, factored, op_count
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
@@ -253,17 +255,27 @@ def _check_point(result: Differentiation, point: dict) -> None:
 
 
 @boundary
-def derivation(f, wrt=None, *, mode: str = "reverse", at=None, max_dense: int = 12) -> Derivation:
+def derivation(f, wrt=None, *, mode: str = "reverse", at=None, max_dense: int = 12,
+               order=None) -> Derivation | EliminationDerivation:
     """Differentiate ``f`` and return its :class:`Derivation`.
 
     ``f``, ``wrt`` and ``mode`` are as in :func:`~symbackslash.gradient` (``f`` may
     be a graph made by hand); ``at`` and ``max_dense`` as in :class:`Derivation`.
+    With ``order`` (as in :func:`~symbackslash.eliminate`), the Jacobian is computed by
+    eliminating the nodes in that order instead, and the derivation shows each elimination
+    as a Gauss step on I − L (an
+    :class:`~symbackslash.derivation.elimination.EliminationDerivation`; without ``at``).
 
     Raises
     ------
     EvaluationDomainError
         If the function or its gradient is undefined at ``at``.
     """
+    if order is not None:
+        if at is not None or mode != "reverse":
+            raise InputError("a derivation by elimination (order=...) shows symbols only and "
+                             "has no mode: leave out at= and mode=")
+        return EliminationDerivation(eliminate(f, wrt, order=order), max_dense=max_dense)
     result = differentiate(f, wrt, mode=mode)
     record(differentiation=result)
     return Derivation(result, at=at, max_dense=max_dense)
