@@ -58,7 +58,9 @@ from .printing.adjoints import MatrixAdjoint
 from .printing.latex import latex
 from .printing.text import text
 from .render import (
+    EliminationStoryboard,
     Storyboard,
+    draw_elimination,
     draw_graph,
     draw_matrix,
     draw_path_sum,
@@ -103,6 +105,7 @@ __all__ = [
     "dot_test", "finite_differences",
     "Derivation", "StepView", "derivation",
     "draw_graph", "draw_matrix", "draw_system", "draw_path_sum", "Storyboard", "storyboard",
+    "draw_elimination", "EliminationStoryboard",
     "save_figure", "save_pdf", "pdflatex_available", "load_ipython_extension",
 ]
 
