@@ -174,6 +174,17 @@ class EliminationDerivation:
         printer = LatexPrinter()
         return "\n\n".join(printer.doprint(s) for s in self.sections)
 
+    def document(self) -> str:
+        """A standalone LaTeX document (for pdflatex, as :meth:`Derivation.document`)."""
+        from .document import PREAMBLE  # document.py builds on this module
+
+        printer = LatexPrinter({"document": True})
+        E = self.elimination
+        title = printer.prose(Phrase(f"The Jacobian by elimination in the {E.order_name} "
+                                     f"order: {E.multiplications} multiplications"))
+        body = "\n\n".join(printer.doprint(s) for s in self.sections)
+        return PREAMBLE + "\\section*{%s}\n\n%s\n\n\\end{document}\n" % (title, body)
+
     def _repr_latex_(self) -> str:
         return self.latex()
 

@@ -46,3 +46,14 @@ def test_outputs_that_feed_others_keep_their_row():
 def test_at_and_mode_are_refused_with_an_order():
     with pytest.raises(sb.InputError, match="leave out at= and mode="):
         sb.derivation(t1_graph(), order="forward", at={"a": 1})
+
+
+def test_the_document_compiles(tmp_path):
+    d = sb.derivation(BOTTLENECK, order="markowitz")
+    document = d.document()
+    assert document.count(r"\begin{align*}") == len(d.sections)
+    assert "13 multiplications" in document
+    if not sb.pdflatex_available():
+        pytest.skip("pdflatex is not installed (Debian: texlive-latex-base, "
+                    "texlive-latex-recommended); .ci/run installs it")
+    assert sb.save_pdf(d, tmp_path / "elimination.pdf").read_bytes().startswith(b"%PDF")
