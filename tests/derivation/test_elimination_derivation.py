@@ -51,7 +51,7 @@ def test_at_and_mode_are_refused_with_an_order():
 def test_the_document_compiles(tmp_path):
     d = sb.derivation(BOTTLENECK, order="markowitz")
     document = d.document()
-    assert document.count(r"\begin{align*}") == len(d.sections)
+    assert all(f"{k}. " in document for k in range(1, len(d.sections) + 1))
     assert "13 multiplications" in document
     if not sb.pdflatex_available():
         pytest.skip("pdflatex is not installed (Debian: texlive-latex-base, "
