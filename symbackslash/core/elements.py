@@ -21,6 +21,9 @@ linear operators alike, once the entry type supports a few operations. These are
     step on I − L multiplies (:mod:`symbackslash.solve.elimination`);
 ``is_zero(a)``
     whether ``a`` is a structural zero (skipped by the sparse solvers);
+``is_unit(a)``
+    whether ``a`` is ±1 (for operators ±𝓘), so that a product with it costs nothing (the
+    solvers' and the eliminations' ``multiplications``);
 ``one(node)``, ``zero(node)``
     the diagonal entry of I − L and the zero unknown for a node (dispatching on the node's
     key: 1 and 0 for scalar nodes; operators register the identity operator and the zero
@@ -39,7 +42,8 @@ import sympy as sp
 
 from .constructors import add, scale, transpose
 
-__all__ = ["act", "adjoint", "compose", "divide", "subtract", "is_zero", "one", "zero"]
+__all__ = ["act", "adjoint", "compose", "divide", "subtract", "is_zero", "is_unit", "one",
+           "zero"]
 
 
 @singledispatch
@@ -149,6 +153,15 @@ def _(a: sp.MatrixBase) -> bool:
 @is_zero.register
 def _(a: sp.MatrixExpr) -> bool:
     return isinstance(a, sp.ZeroMatrix)
+
+
+@singledispatch
+def is_unit(a) -> bool:
+    """Whether ``a`` is 1 or −1 (default: ``a == 1 or a == -1``)."""
+    try:
+        return bool(a == 1 or a == -1)
+    except (TypeError, ValueError):
+        return False
 
 
 @singledispatch

@@ -35,7 +35,17 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..core.constructors import add, scale
-from ..core.elements import act, adjoint, compose, divide, is_zero, one, subtract, zero
+from ..core.elements import (
+    act,
+    adjoint,
+    compose,
+    divide,
+    is_unit,
+    is_zero,
+    one,
+    subtract,
+    zero,
+)
 from ..core.shapes import as_scalar, shape_of, shapes_differ, size
 from ..errors import InputError
 from .printing import ATOM, COMPOSITION, SUM, composed, scaled, summed
@@ -432,6 +442,13 @@ def _(b: Operator, terms):
 @is_zero.register
 def _(a: Operator) -> bool:
     return a.is_zero_operator
+
+
+@is_unit.register
+def _(a: Operator) -> bool:
+    if isinstance(a, ScaledOperator):
+        return a.coefficient in (1, -1) and isinstance(a.operator, IdentityOperator)
+    return isinstance(a, IdentityOperator)
 
 
 @one.register

@@ -15,7 +15,7 @@
 
 Markowitz and the search run on the pattern of L, not its entries: each weight is known
 only as a number (its value kept, since products with 0 and ±1 are free, and ±1 edges can
-add up to 0 or 2) or as "something else". Their cost is the count of
+add up to 0 or 2), as ±𝓘 (free, for operators) or as "something else". Their cost is the count of
 :attr:`~.elimination.VertexElimination.multiplications` unless symbolic weights cancel.
 
 >>> L = {(2, 0): 2, (2, 1): 3, (3, 2): 5, (4, 3): 7}
@@ -32,7 +32,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from ..core.elements import is_zero
+from ..core.elements import is_unit, is_zero
 from ..core.limits import check_limit
 from ..errors import InputError
 
@@ -40,7 +40,8 @@ __all__ = ["ORDERS", "elimination_order", "elimination_cost"]
 
 ORDERS = ("forward", "reverse", "markowitz", "optimal")
 
-_OTHER = None  # a weight that is not a known number
+_OTHER = None        # a weight that is not a known number
+_UNIT = "unit"       # a unit that is not a number, ±𝓘: products with it are free
 
 
 def elimination_order(L: Mapping, n: int, candidates: Sequence[int], *, order,
@@ -106,10 +107,10 @@ class _Pattern:
         cost = self.cost(k)
         for j, c_jk in self.succ[k].items():
             for i, c_ki in self.pred[k].items():
-                product = _OTHER if _OTHER in (c_jk, c_ki) else c_jk * c_ki
+                product = _product(c_jk, c_ki)
                 previous = self.pred[j].get(i, 0)
                 total = product if i not in self.pred[j] else (
-                    _OTHER if _OTHER in (previous, product) else previous + product)
+                    _OTHER if {previous, product} & {_OTHER, _UNIT} else previous + product)
                 if total == 0:
                     self.pred[j].pop(i, None)
                     self.succ[i].pop(j, None)
@@ -125,6 +126,8 @@ class _Pattern:
 
 
 def _class(w):
+    if not isinstance(w, (int, float, Fraction, sp.Expr)) or getattr(w, "is_Operator", False):
+        return _UNIT if is_unit(w) else _OTHER
     if isinstance(w, (int, float)) and not isinstance(w, bool):
         return sp.Rational(w) if isinstance(w, int) else sp.Float(w)
     if isinstance(w, sp.Expr) and w.is_Number:
@@ -135,7 +138,16 @@ def _class(w):
 
 
 def _free(c) -> bool:
-    return c is not _OTHER and (c == 1 or c == -1)
+    return c is _UNIT or (c is not _OTHER and (c == 1 or c == -1))
+
+
+def _product(a, b):
+    if _OTHER in (a, b):
+        return _OTHER
+    if _UNIT in (a, b):
+        other = b if a is _UNIT else a
+        return _UNIT if _free(other) else _OTHER
+    return a * b
 
 
 def _markowitz(pattern: _Pattern, candidates: list[int]) -> list[int]:

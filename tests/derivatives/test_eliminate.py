@@ -10,7 +10,7 @@ from examples import INTRO, t1_graph, t2_graph, t3_graph
 from matrix_catalogue import IDENTITIES
 
 import symbackslash as sb
-from symbackslash.solve.orders import ORDERS
+from symbackslash.solve.orders import ORDERS, elimination_cost
 
 x, y, z, w = sp.symbols("x y z w")
 
@@ -162,3 +162,25 @@ def test_a_gradient_needs_one_output_and_a_jacobian_scalars():
     X = sp.MatrixSymbol("X", 2, 2)
     with pytest.raises(sb.InputError, match="matrix"):
         _ = sb.eliminate(sp.Trace(X*X), [X]).jacobian
+
+
+ALL_MATRIX = [(name, f) for name, f, _, _ in IDENTITIES]
+
+
+@pytest.mark.parametrize("name, f", ALL_MATRIX, ids=[c[0] for c in ALL_MATRIX])
+def test_operator_costs_agree_with_the_substitutions_and_the_pattern(name, f):
+    # products with ±𝓘 are free, as products with ±1 are
+    G = sb.build_graph(f)
+    inputs = list(G.graph["inputs"])
+    forward = sb.differentiate(G, inputs, mode="forward")
+    reverse = sb.differentiate(G, inputs, mode="reverse")
+    costs = {order: sb.eliminate(G, inputs, order=order).multiplications for order in ORDERS}
+    assert costs["forward"] == each_multiplications(forward.solutions)
+    assert costs["reverse"] == each_multiplications(reverse.solutions)
+    assert costs["optimal"] <= min(costs.values())
+    S = sb.triangular_system(G)
+    keep = [S.position(v) for v in G.graph["outputs"]]
+    for order in ORDERS:
+        E = sb.eliminate(G, inputs, order=order)
+        pivots = [S.position(v) for v in E.order]
+        assert elimination_cost(S.entries, S.n, pivots, keep=keep) == E.multiplications
