@@ -23,12 +23,20 @@ SymPy matrix expression: matrices have no text form), it prints:
 Then, per family and form, the growth exponent of our time between the two largest sizes,
 and two size targets: a 10,001-node program and a depth-100 matrix MLP.
 
+Last, the cost table of Jacobians by vertex elimination (``sb.elimination_costs``) for the
+families with several outputs (each family's program with its vector of intermediate results
+as outputs): the multiplications of the forward, reverse, Markowitz and optimal orders
+(``–`` where the optimal search is refused, past ``max_elimination_search`` nodes), and
+``check``, the largest relative difference between the Jacobians of the four orders and
+``sb.jacobian``'s at a random point. ``--elimination`` prints only this table.
+
 Usage::
 
     python benchmarks/run.py                 # sizes 16 32 64 128, time-out 60 s
     python benchmarks/run.py --quick         # sizes 8 16 32, time-out 10 s
     python benchmarks/run.py --sizes 32 64 --timeout 20 --families sin-chain Chebyshev
     python benchmarks/run.py --hessians      # and Hessians against sympy.hessian (hessians.py)
+    python benchmarks/run.py --elimination   # only the cost table of elimination orders
 
 Times are wall-clock seconds of this process (``time.perf_counter``); run on an idle
 machine.
@@ -262,6 +270,75 @@ def deep_mlp(depth: int):
           f"closed forms {closed_time:.2f} s, equation (1) solve {eq1_time:.2f} s")
 
 
+def vector_families(n: int) -> dict:
+    """The families with several outputs: ``name → (program, outputs)``, each a program of
+    ``symbackslash.examples`` with the vector it sums (or the chain's every step) as outputs."""
+    from symbackslash.examples import product_and_squares, tanh_network, trigonometric
+
+    def without_sums(program: str, keep) -> str:
+        return "\n".join(line for line in program.splitlines() if keep(line.split(" = ")[0]))
+
+    width = 3
+    return {
+        "sin-chain, every step": (sin_chain_program(n), [f"x{k}" for k in range(1, n + 1)]),
+        "product + squares, p and s": (
+            without_sums(product_and_squares(n).program, lambda name: name != "f"),
+            [f"p{n}", f"s{n}"]),
+        "trigonometric residuals": (
+            without_sums(trigonometric(n).program, lambda name: name[0] not in "sf"),
+            [f"r{i}" for i in range(1, n + 1)]),
+        "tanh network, last layer": (
+            without_sums(tanh_network(n, width).program, lambda name: name != "f"),
+            [f"h{n}_{i}" for i in range(1, width + 1)]),
+    }
+
+
+def elimination_error(G, inputs, order, rng) -> float:
+    """The largest relative difference, at a random point, between the Jacobian of the
+    elimination in ``order`` (in node symbols, at the nodes' values) and the input columns
+    of (I − L)⁻¹ for L at that point, computed by NumPy."""
+    values = {v: sp.Float(rng.uniform(0.2, 0.9), 20) for v in inputs}
+    nodes = sb.node_order(G)
+    for v in nodes[len(inputs):]:
+        values[v] = G.nodes[v]["expr"].xreplace(values).evalf(20)
+    position = {v: k for k, v in enumerate(nodes)}
+    I_minus_L = np.eye(len(nodes))
+    for u, v, weight in G.edges(data="weight"):
+        I_minus_L[position[v], position[u]] = -float(sp.sympify(weight).xreplace(values))
+    inverse = np.linalg.inv(I_minus_L)
+    outputs = list(G.graph["outputs"])
+    reference = inverse[[position[o] for o in outputs]][:, [position[i] for i in inputs]]
+    E = sb.eliminate(G, inputs, order=order)
+    ours = np.array([[float(sp.sympify(E.derivative(o, i)).xreplace(values)) for i in inputs]
+                     for o in outputs])
+    return relative_error(ours.ravel(), reference.ravel())
+
+
+def elimination_table(sizes, rng) -> list:
+    """Print and return the cost table of the elimination orders for the vector families."""
+    print(f"\nJacobians by vertex elimination: multiplications per order "
+          f"(optimal searched up to {sb.get_limits().max_elimination_search} nodes)")
+    print(f"{'family':28} {'n':>3} {'in':>4} {'out':>4} {'elim':>5} {'forward':>8} "
+          f"{'reverse':>8} {'markowitz':>9} {'optimal':>8} {'check':>8}")
+    rows = []
+    for n in sizes:
+        for name, (program, outputs) in vector_families(n).items():
+            sp.core.cache.clear_cache()
+            G = sb.build_graph(program, outputs=outputs)
+            inputs = list(G.graph["inputs"])
+            costs = sb.elimination_costs(G, inputs).as_dict()
+            check = max(elimination_error(G, inputs, order, rng)
+                        for order, cost in costs.items() if cost is not None)
+            eliminated = sum(1 for v in G if G.in_degree(v) and G.out_degree(v))
+            rows.append(dict(family=name, n=n, inputs=len(inputs), outputs=len(outputs),
+                             eliminated=eliminated, check=check, **costs))
+            optimal = "–" if costs["optimal"] is None else costs["optimal"]
+            print(f"{name:28} {n:3d} {len(inputs):4d} {len(outputs):4d} {eliminated:5d} "
+                  f"{costs['forward']:8d} {costs['reverse']:8d} {costs['markowitz']:9d} "
+                  f"{optimal:>8} {check:8.1e}", flush=True)
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+",
@@ -280,11 +357,19 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeats", type=int, default=3,
                         help="our time is the best of this many runs, each from a cold cache")
+    parser.add_argument("--elimination", action="store_true",
+                        help="print only the cost table of elimination orders")
+    parser.add_argument("--no-elimination", dest="with_elimination", action="store_false",
+                        help="leave out the cost table of elimination orders")
     args = parser.parse_args(argv)
     args.sizes = args.sizes or ([8, 16, 32] if args.quick else [16, 32, 64, 128])
     args.timeout = args.timeout or (10.0 if args.quick else 60.0)
     rng = random.Random(args.seed)
     print(f"symbackslash {sb.__version__}, sympy {sp.__version__}, python {sys.version.split()[0]}")
+    elimination_sizes = [2, 3, 4] if args.quick else [2, 3, 4, 8]
+    if args.elimination:
+        elimination_table(elimination_sizes, rng)
+        return 0
     print(HEADER)
     rows = []
     for name in args.families:
@@ -300,6 +385,8 @@ def main(argv=None) -> int:
         print()
         from hessians import run_hessians  # this directory, on sys.path when run as a script
         run_hessians(args.sizes, args.timeout, args.repeats, args.seed)
+    if args.with_elimination:
+        elimination_table(elimination_sizes, rng)
     return 0
 
 

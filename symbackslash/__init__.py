@@ -19,6 +19,7 @@ from .core.functions import relu, sigmoid, softplus
 from .core.limits import Limits, get_limits, limits, set_limits
 from .core.tidy import tidy
 from .derivation.document import Derivation, StepView, derivation
+from .derivatives.elimination import Elimination, EliminationCosts, eliminate, elimination_costs
 from .derivatives.gradient import Differentiation, differentiate, gradient, jacobian
 from .derivatives.hessian import gradient_graph, hessian, hvp
 from .derivatives.mlp import MLP, MLPSolution, mlp
@@ -59,7 +60,9 @@ from .printing.adjoints import MatrixAdjoint
 from .printing.latex import latex
 from .printing.text import text
 from .render import (
+    EliminationStoryboard,
     Storyboard,
+    draw_elimination,
     draw_graph,
     draw_matrix,
     draw_path_sum,
@@ -98,12 +101,14 @@ __all__ = [
     "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
     "gradient_graph", "hessian", "hvp",
+    "Elimination", "EliminationCosts", "eliminate", "elimination_costs",
     "evaluate_exact", "random_values",
     "MLP", "MLPSolution", "mlp",
     "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",
     "dot_test", "finite_differences",
     "Derivation", "StepView", "derivation",
     "draw_graph", "draw_matrix", "draw_system", "draw_path_sum", "Storyboard", "storyboard",
+    "draw_elimination", "EliminationStoryboard",
     "save_figure", "save_pdf", "pdflatex_available", "load_ipython_extension",
 ]
 

@@ -22,7 +22,7 @@ def run(*args: str) -> str:
 @pytest.fixture(scope="module")
 def printed() -> str:
     return run("--quick", "--sizes", "4", "6", "--families", "Chebyshev", "--timeout", "20",
-               "--repeats", "1")
+               "--repeats", "1", "--no-elimination")
 
 
 def rows(printed: str, family: str) -> list[list[str]]:
@@ -68,3 +68,17 @@ print(type(elapsed).__name__, values)
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["('ValueError', None)", "float [(12+0j)]"]
+
+
+def test_elimination_cost_table():
+    printed = run("--elimination", "--quick")
+    families = ["sin-chain, every step", "product + squares, p and s",
+                "trigonometric residuals", "tanh network, last layer"]
+    for family in families:
+        table = rows(printed, family)
+        assert [r[0] for r in table] == ["2", "3", "4"]
+        for _n, _inputs, outputs, _eliminated, forward, reverse, markowitz, optimal, check in table:
+            assert int(outputs) >= 2 and float(check) < 1e-9
+            if optimal != "–":    # searched: never more than the other three orders
+                assert int(optimal) <= min(int(forward), int(reverse), int(markowitz))
+    assert "–" in [r[7] for r in rows(printed, "tanh network, last layer")]

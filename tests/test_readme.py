@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+import sympy as sp
 from PIL import Image
 
 import symbackslash as sb
@@ -103,3 +104,17 @@ def test_every_tutorial_is_linked_and_every_figure_exists():
 
 def test_a_place_is_kept_for_the_safety_and_limits_section():
     assert '<!-- "Safety and limits" goes here' in README or "\n## Safety and limits\n" in README
+
+
+def test_the_elimination_example_runs(tmp_path, monkeypatch, capsys):
+    (code,) = [b for b in SCRIPTS if "sb.eliminate(" in b]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    E, fs, wrt = namespace["E"], namespace["fs"], [namespace[v] for v in "xyz"]
+    assert E.multiplications == 5
+    assert (E.jacobian - sb.jacobian(fs, wrt)).expand() == sp.zeros(2, 3)
+    costs = sb.elimination_costs(fs, wrt).as_dict()
+    assert costs == {"forward": 6, "reverse": 5, "markowitz": 5, "optimal": 5}
+    assert "Step 1: eliminate" in capsys.readouterr().out
+    assert Image.open(tmp_path / "elim.gif").n_frames == len(E.steps)

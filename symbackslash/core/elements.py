@@ -16,8 +16,14 @@ linear operators alike, once the entry type supports a few operations. These are
 ``subtract(b, terms)``
     ``b − Σ terms`` (SymPy sums are formed in one step, not term by term, and matrix sums
     without re-canonicalising the terms: :mod:`.shallow`);
+``compose(a, b)``
+    the entry of a product of matrices, ``a·b`` (``a ∘ b`` for operators): what a Gauss
+    step on I − L multiplies (:mod:`symbackslash.solve.elimination`);
 ``is_zero(a)``
     whether ``a`` is a structural zero (skipped by the sparse solvers);
+``is_unit(a)``
+    whether ``a`` is ±1 (for operators ±𝓘), so that a product with it costs nothing (the
+    solvers' and the eliminations' ``multiplications``);
 ``one(node)``, ``zero(node)``
     the diagonal entry of I − L and the zero unknown for a node (dispatching on the node's
     key: 1 and 0 for scalar nodes; operators register the identity operator and the zero
@@ -36,7 +42,8 @@ import sympy as sp
 
 from .constructors import add, scale, transpose
 
-__all__ = ["act", "adjoint", "divide", "subtract", "is_zero", "one", "zero"]
+__all__ = ["act", "adjoint", "compose", "divide", "subtract", "is_zero", "is_unit", "one",
+           "zero"]
 
 
 @singledispatch
@@ -69,6 +76,17 @@ def _(a: sp.MatrixBase):
 @adjoint.register
 def _(a: sp.MatrixExpr):
     return transpose(a)
+
+
+@singledispatch
+def compose(a, b):
+    """The product of two entries, ``a·b`` (default: ``a * b``)."""
+    return a * b
+
+
+@compose.register
+def _(a: np.ndarray, b):
+    return a @ b
 
 
 @singledispatch
@@ -135,6 +153,15 @@ def _(a: sp.MatrixBase) -> bool:
 @is_zero.register
 def _(a: sp.MatrixExpr) -> bool:
     return isinstance(a, sp.ZeroMatrix)
+
+
+@singledispatch
+def is_unit(a) -> bool:
+    """Whether ``a`` is 1 or −1 (default: ``a == 1 or a == -1``)."""
+    try:
+        return bool(a == 1 or a == -1)
+    except (TypeError, ValueError):
+        return False
 
 
 @singledispatch

@@ -73,6 +73,9 @@ class Limits:
     simplify_seconds : float
         Time budget for optional simplification of results (default 5 s); past it the
         unsimplified (and equal) result is returned.
+    max_elimination_search : int
+        Most nodes to eliminate for which the optimal elimination order is searched
+        (default 12; the search visits every subset of them, 2ⁿ graphs).
     """
 
     max_chars: int = 1_000_000
@@ -82,6 +85,7 @@ class Limits:
     max_int_digits: int = 1_000
     max_exponent: int = 10_000
     simplify_seconds: float = 5.0
+    max_elimination_search: int = 12
 
 
 _process = Limits()                        # set_limits: the whole process

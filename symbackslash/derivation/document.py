@@ -33,6 +33,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from ..derivatives.elimination import eliminate
 from ..derivatives.gradient import Differentiation, differentiate
 from ..derivatives.hessian import second_derivatives
 from ..errors import InputError, boundary, record
@@ -42,6 +43,7 @@ from ..printing.latex import LatexPrinter, node_symbol, symbol_latex
 from ..printing.pieces import Chain, Combination, Phrase, Section
 from ..printing.text import TextPrinter
 from ..solve.substitution import Step
+from .elimination import EliminationDerivation
 from .sections import derivation_sections, distinct, factored, op_count
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
@@ -259,12 +261,13 @@ def _check_point(result: Differentiation, point: dict) -> None:
 
 @boundary
 def derivation(f, wrt=None, *, mode: str | None = None, at=None, max_dense: int = 12,
-               order: int = 1) -> Derivation:
+               order: int | str | list = 1) -> Derivation | EliminationDerivation:
     """Differentiate ``f`` and return its :class:`Derivation`.
 
     ``f``, ``wrt`` and ``mode`` are as in :func:`~symbackslash.gradient` (``f`` may
     be a graph made by hand; ``mode`` defaults to ``"reverse"``); ``at`` and ``max_dense``
-    as in :class:`Derivation`.
+    as in :class:`Derivation`. ``order`` is the order of the derivative (1 or 2), or an
+    elimination order (a name or a list of nodes, as in :func:`~symbackslash.eliminate`).
 
     With ``order=2`` the derivation is that of the Hessian: the function is the gradient
     program (:func:`~symbackslash.gradient_graph`), its (I − L) is solved by forward
@@ -272,16 +275,28 @@ def derivation(f, wrt=None, *, mode: str | None = None, at=None, max_dense: int 
     ``mode="reverse"``: back substitution per gradient entry), and the last section is the
     Hessian, with each pair H[i, j], H[j, i] compared (they come from different solves).
 
+    With an elimination order (``"forward"``, ``"reverse"``, ``"markowitz"``,
+    ``"optimal"`` or a list of nodes) the Jacobian is computed by eliminating the nodes in
+    that order instead, and the derivation shows each elimination as a Gauss step on I − L
+    (an :class:`~symbackslash.derivation.elimination.EliminationDerivation`; without ``at``).
+
     Raises
     ------
     EvaluationDomainError
         If the function or its gradient is undefined at ``at``.
     """
-    if order == 2:
+    if isinstance(order, (str, list, tuple)):
+        if at is not None or mode is not None:
+            raise InputError("a derivation by elimination (order=...) shows symbols only and "
+                             "has no mode: leave out at= and mode=")
+        return EliminationDerivation(eliminate(f, wrt, order=order), max_dense=max_dense)
+    if order == 2 and not isinstance(order, bool):
         result = second_derivatives(f, wrt, mode=mode or "forward")
-    elif order == 1:
+    elif order == 1 and not isinstance(order, bool):
         result = differentiate(f, wrt, mode=mode or "reverse")
     else:
-        raise InputError(f"order must be 1 (the gradient) or 2 (the Hessian), not {order!r}")
+        raise InputError(f"order must be 1 (the gradient), 2 (the Hessian) or an elimination "
+                         f"order ('forward', 'reverse', 'markowitz', 'optimal' or a list of "
+                         f"nodes), not {order!r}")
     record(differentiation=result)
     return Derivation(result, at=at, max_dense=max_dense, order=order)

@@ -35,7 +35,17 @@ import sympy as sp
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..core.constructors import add, scale
-from ..core.elements import act, adjoint, divide, is_zero, one, subtract, zero
+from ..core.elements import (
+    act,
+    adjoint,
+    compose,
+    divide,
+    is_unit,
+    is_zero,
+    one,
+    subtract,
+    zero,
+)
 from ..core.shapes import as_scalar, shape_of, shapes_differ, size
 from ..errors import InputError
 from .printing import ATOM, COMPOSITION, SUM, composed, scaled, summed
@@ -405,6 +415,12 @@ def _(a: Operator, x):
     return Compose(a, x) if isinstance(x, Operator) else a(x)
 
 
+@compose.register
+def _(a: Operator, b):
+    # a scalar entry b is the map s ↦ b·s, which commutes with the linear a
+    return Compose(a, b) if isinstance(b, Operator) else ScaledOperator(b, a)
+
+
 @adjoint.register
 def _(a: Operator):
     return a.adjoint()
@@ -426,6 +442,13 @@ def _(b: Operator, terms):
 @is_zero.register
 def _(a: Operator) -> bool:
     return a.is_zero_operator
+
+
+@is_unit.register
+def _(a: Operator) -> bool:
+    if isinstance(a, ScaledOperator):
+        return a.coefficient in (1, -1) and isinstance(a.operator, IdentityOperator)
+    return isinstance(a, IdentityOperator)
 
 
 @one.register

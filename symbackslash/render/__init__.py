@@ -6,6 +6,7 @@ needed (:mod:`.pdf` compiles derivations with pdflatex when it is installed). Re
 read only the public attributes of graphs, systems and solver records.
 """
 
+from .elimination_figure import EliminationStoryboard, draw_elimination
 from .files import figure_bytes, save_figure, write_atomic
 from .graph_figure import draw_graph
 from .highlight import Highlight, highlight_of
@@ -19,4 +20,4 @@ from .storyboard import Storyboard, storyboard
 __all__ = ["Label", "label", "Layout", "layered_layout", "Highlight", "draw_graph",
            "highlight_of", "draw_matrix", "draw_system", "Storyboard", "storyboard",
            "draw_path_sum", "figure_bytes", "save_figure", "write_atomic", "pdf_bytes",
-           "pdflatex_available", "save_pdf"]
+           "pdflatex_available", "save_pdf", "draw_elimination", "EliminationStoryboard"]

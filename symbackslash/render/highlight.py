@@ -30,7 +30,8 @@ class Highlight:
 
 def highlight_of(G: nx.DiGraph, highlight) -> Highlight:
     """Interpret ``highlight``: ``None``; a list of nodes (a path); a set of edges; an
-    :class:`~symbackslash.Step` record; or an int k, step k of the back substitution.
+    :class:`~symbackslash.Step` record; an int k, step k of the back substitution; or a
+    :class:`Highlight` itself.
 
     Raises
     ------
@@ -40,6 +41,8 @@ def highlight_of(G: nx.DiGraph, highlight) -> Highlight:
     """
     if highlight is None:
         return Highlight()
+    if isinstance(highlight, Highlight):
+        return highlight
     if isinstance(highlight, Step):
         return _step_highlight(G, highlight)
     if isinstance(highlight, int) and not isinstance(highlight, bool):

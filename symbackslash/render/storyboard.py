@@ -201,7 +201,11 @@ def storyboard(f, wrt=None, *, mode: str = "reverse", at=None, solve: int = 0,
                **options) -> Storyboard:
     """The storyboard of a derivation, a differentiation, or anything
     :func:`~symbackslash.derivation` accepts (``options`` go to
-    :class:`Storyboard`)."""
+    :class:`Storyboard`); of an :class:`~symbackslash.Elimination`, one frame per
+    elimination (:mod:`.elimination_figure`)."""
+    from .elimination_figure import Elimination, EliminationStoryboard  # it builds on this module
+    if isinstance(f, Elimination):
+        return EliminationStoryboard(f, **options)
     if isinstance(f, Derivation):
         d = f
     elif isinstance(f, Differentiation):

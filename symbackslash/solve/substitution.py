@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..core.elements import act, divide, is_zero, subtract
+from ..core.elements import act, divide, is_unit, is_zero, subtract
 from ..errors import InputError, boundary
 
 __all__ = ["Step", "Substitution", "back_substitute", "forward_substitute", "sparse_rows"]
@@ -84,20 +84,15 @@ class Substitution(Sequence):
     @property
     def multiplications(self) -> int:
         """How many products entry·x[j] the solve formed that cost a multiplication: those
-        with neither factor 0 nor ±1 (method.md §3 counts 4 for forward mode on the 5-node
-        graph, 3 for back substitution)."""
+        with neither factor 0 nor ±1 (nor ±𝓘, for operators): on the paper's 5-node graph, 4
+        for forward mode, 3 for back substitution."""
         return sum(not (_free(entry) or _free(xj)) for step in self.steps
                    for _, entry, xj in step.terms)
 
 
 def _free(factor) -> bool:
-    """A factor that makes a product free: 0, 1 or −1."""
-    if is_zero(factor):
-        return True
-    try:
-        return bool(factor == 1 or factor == -1)
-    except (TypeError, ValueError):
-        return False
+    """A factor that makes a product free: 0, 1 or −1 (the identity operator, ±𝓘)."""
+    return is_zero(factor) or is_unit(factor)
 
 
 Assign = Callable[[int, Any], Any]
