@@ -96,6 +96,9 @@ def _point(items) -> dict:
         number = parse_expression(value)
         if not number.is_number:
             raise InputError(f"--at {item!r}: the value must be a number")
+        if name.strip() in point:
+            raise InputError(f"--at {item!r}: {name.strip()} is given twice; give one value "
+                             f"per variable")
         point[name.strip()] = number
     return point
 

@@ -281,7 +281,12 @@ def _check_atom(e: sp.Basic, what, lim: Limits) -> None:
 
 def check_power(base: sp.Basic, exponent: sp.Basic, where: str) -> None:
     """Refuse a numeric power too large to write out: ``|exponent| > max_exponent``, or a
-    rational base whose integer power would have more than ``max_int_digits`` digits.
+    power whose numbers would have more than ``max_int_digits`` digits.
+
+    SymPy multiplies out what a numeric power produces: ``(3*x)**10000`` is
+    ``3**10000 * x**10000`` and ``(x**100)**1000`` is ``x**100000``, so the factors of the
+    base are checked with the exponent they will have (a power nested three times in 30
+    characters would otherwise compute a number with billions of digits).
 
     ``where`` names the power for the message (``"the power at line 2, column 5"``).
     """
@@ -291,11 +296,22 @@ def check_power(base: sp.Basic, exponent: sp.Basic, where: str) -> None:
     if abs(exponent) > lim.max_exponent:
         raise ResourceLimitError(f"the exponent {_short(exponent)} of {where} is larger than "
                                  f"{lim.max_exponent}", limit="max_exponent")
-    if base.is_Rational and exponent.is_Integer and base not in (0, 1, -1):
-        digits = math.floor(abs(int(exponent)) * max(_log10(base.p), _log10(base.q))) + 1
-        if digits > lim.max_int_digits:
-            raise ResourceLimitError(f"{where} would be a number with about {digits} digits, "
-                                     f"more than {lim.max_int_digits}", limit="max_int_digits")
+    # An integer power distributes over a product; a rational one only pulls out numbers.
+    factors = sp.Mul.make_args(base) if exponent.is_Integer else (base.as_coeff_Mul()[0],)
+    for factor in factors:
+        power = exponent
+        if factor.is_Pow and factor.exp.is_Number and exponent.is_Integer:
+            factor, power = factor.base, factor.exp * exponent
+            if abs(power) > lim.max_exponent:
+                raise ResourceLimitError(f"{where} would have the exponent {_short(power)}, "
+                                         f"larger than {lim.max_exponent}",
+                                         limit="max_exponent")
+        if factor.is_Rational and factor not in (0, 1, -1):
+            digits = math.floor(abs(float(power)) * max(_log10(factor.p), _log10(factor.q))) + 1
+            if digits > lim.max_int_digits:
+                raise ResourceLimitError(f"{where} would be a number with about {digits} "
+                                         f"digits, more than {lim.max_int_digits}",
+                                         limit="max_int_digits")
 
 
 def _log10(n: int) -> float:

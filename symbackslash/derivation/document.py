@@ -223,6 +223,7 @@ def _point(at, result: Differentiation) -> dict:
         raise InputError(f"at must be a mapping {{variable: number}}, not {type(at).__name__}")
     G = result.graph
     known: dict = {}
+    nodes = {str(node_symbol(v)): v for v in G}
     for v in G:
         known[str(node_symbol(v))] = node_symbol(v)
     for _, _, w in G.edges(data="weight"):
@@ -234,6 +235,13 @@ def _point(at, result: Differentiation) -> dict:
         if name not in known or (isinstance(key, sp.Symbol) and key != known[name]):
             raise InputError(f"at: {key!r} is not a variable of the function; its variables are: "
                              f"{', '.join(sorted(known))}")
+        node = nodes.get(name)
+        if node is not None and G.nodes[node].get("kind") != "input":
+            role = "the output" if node in result.outputs else "an intermediate node"
+            raise InputError(f"at: {name} is {role}, computed from the inputs; give values of "
+                             f"the inputs only: {', '.join(map(str, G.graph['inputs']))}")
+        if known[name] in point:
+            raise InputError(f"at: {name} is given twice; give one value per variable")
         if isinstance(value, Fraction):
             value = sp.Rational(value.numerator, value.denominator)
         if isinstance(value, bool) or not isinstance(value, (int, float, sp.Expr)) \

@@ -6,6 +6,7 @@ import pytest
 
 import symbackslash as sb
 from symbackslash.errors import RenderError
+from symbackslash.printing.latex import latex
 from symbackslash.render import pdf
 
 needs_pdflatex = pytest.mark.skipif(
@@ -43,3 +44,37 @@ def test_only_documents_are_compiled(tmp_path):
         pdf.pdf_bytes(42)
     with pytest.raises(RenderError, match="does not exist"):
         sb.save_pdf("x", tmp_path / "missing" / "d.pdf")
+
+
+SECRET = "\\errmessage{LEAKED: the secret file was read}\n"
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("how", ["function", "activation"])
+def test_a_name_made_of_tex_commands_is_shown_not_run(how, tmp_path):
+    import sympy as sp
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    name = r"\text{\input{%s}}" % secret
+    if how == "function":
+        x = sp.Symbol("x")
+        document = sb.derivation(sp.Function(name)(x) * x).document()
+    else:
+        z = sp.Symbol("z")
+        net = sb.mlp([1, 1], batch=1, activations=[sp.Lambda(z, sp.Function(name)(z))])
+        document = ("\\documentclass{article}\\usepackage{amsmath}\\begin{document}$%s$ "
+                    "$%s$\\end{document}" % (latex(net.outputs[-1]), latex(net.M)))
+    assert "\\textbackslash{}input" in document  # the name is shown, escaped
+    assert "\\input" not in document.replace("\\textbackslash{}input", "")
+    data = pdf.pdf_bytes(document)   # compiles, and LEAKED was not raised: the name is text
+    assert data.startswith(b"%PDF")
+
+
+@needs_pdflatex
+def test_pdflatex_reads_no_file_outside_its_folder(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    document = ("\\documentclass{article}\\begin{document}\\input{%s}\\end{document}"
+                % secret)
+    with pytest.raises(RenderError, match="not found"):
+        pdf.pdf_bytes(document)
