@@ -139,3 +139,9 @@ def test_an_unknown_kind_of_node_is_refused_by_name():
     G.nodes["f"]["kind"] = "banana"
     with pytest.raises(GraphError, match="the 'kind' of node f is 'banana'; it must be one of"):
         check_graph(G)
+
+
+def test_indexed_objects_are_refused_not_looped_on():
+    A = sp.IndexedBase("A")
+    with pytest.raises(InputError, match="indexed object A\\[1\\] is not supported.*A_1"):
+        build_graph(A[1] * x)
