@@ -163,3 +163,9 @@ def test_pdf_without_pdflatex_is_an_error_and_writes_nothing(tmp_path, monkeypat
                  "--pdf", str(tmp_path / "d.pdf")]) == 2
     assert "pdflatex is not installed" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_values_at_a_point_with_huge_exact_fractions_are_shown_rounded(capsys):
+    assert main(["grad", "x**10000", "--at", "x=1.000000001"]) == 0
+    expected = 10000 * 1.000000001 ** 9999   # an independent float evaluation
+    assert f"df/dx = x_bar = 10000*x**9999 = {expected:.6g}" in capsys.readouterr().out

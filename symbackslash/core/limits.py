@@ -42,7 +42,7 @@ import sympy as sp
 from ..errors import InputError, ResourceLimitError, boundary
 
 __all__ = ["Limits", "get_limits", "set_limits", "limits", "check_limit", "check_expression",
-           "check_power", "measure", "symbols", "integer_digits"]
+           "check_power", "measure", "number_sizes", "symbols", "integer_digits"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,6 +256,56 @@ def measure(expr: sp.Basic, known: dict | None = None, *, visit=None,
             continue
         parts = [found[a] for a in e.args]
         found[e] = (1 + max(d for d, _ in parts), 1 + sum(n for _, n in parts))
+    return found[expr]
+
+
+def number_sizes(expr: sp.Basic, known: dict | None = None) -> tuple[float, float]:
+    """``(digits, exponent)``: upper bounds on the decimal digits of the numbers and on the
+    numeric exponents of symbols that SymPy's arithmetic would produce from ``expr``, with
+    each distinct subexpression visited once and no recursion (digits are counted as
+    ``log10`` of the numbers: an upper bound, not rounded).
+
+    Substituting a program into itself multiplies out numbers: ``a0 = 3*x`` and
+    ``a_k = a_{k-1}**2`` for 26 lines is ``3**(2**26) * x**(2**26)``, a small tree holding a
+    number of 32 million digits. ``known`` maps leaves (node symbols) to the bounds of what
+    they stand for. A product adds digits, a sum adds one, a numeric power multiplies both.
+
+    >>> x = sp.Symbol("x")
+    >>> digits, exponent = number_sizes((3*x)**4)
+    >>> round(10**digits), exponent
+    (81, 4.0)
+    >>> a = sp.Symbol("a")
+    >>> number_sizes(a**2, {a: (1000, 3)})
+    (2000.0, 6.0)
+    """
+    known = known or {}
+    found: dict = {}
+    stack = [(expr, False)]
+    while stack:
+        e, ready = stack.pop()
+        if e in found:
+            continue
+        if not e.args:
+            if e in known:
+                found[e] = known[e]
+            elif e.is_Rational:
+                found[e] = (max(_log10(e.p or 1), _log10(e.q)), 0.0)
+            else:
+                found[e] = (0.0, 1.0 if e.is_Symbol else 0.0)
+            continue
+        if not ready:
+            stack.append((e, True))
+            stack.extend((a, False) for a in e.args if a not in found)
+            continue
+        parts = [found[a] for a in e.args]
+        if e.is_Pow and e.exp.is_Number and e.exp.is_finite:
+            digits, exponent = parts[0]
+            found[e] = (digits * abs(float(e.exp)), exponent * abs(float(e.exp)))
+        elif e.is_Mul:
+            found[e] = (sum(d for d, _ in parts), sum(x for _, x in parts))
+        else:
+            found[e] = (max(d for d, _ in parts) + (math.log10(len(parts)) if e.is_Add else 0),
+                        max(x for _, x in parts))
     return found[expr]
 
 

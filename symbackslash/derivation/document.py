@@ -33,6 +33,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from ..core.limits import integer_digits
 from ..derivatives.gradient import Differentiation, differentiate
 from ..errors import InputError, boundary, record
 from ..numeric.evaluate import evaluate
@@ -159,14 +160,16 @@ class Derivation:
                 for s in solution.steps]
 
     def numeric(self, expr):
-        """``expr`` at the point ``at`` (exact when rational, else 6 significant digits);
+        """``expr`` at the point ``at`` (exact when a rational of at most 15 digits, else 6
+        significant digits: ``x**10000`` at 1.000000001 is a fraction of 90,000 digits);
         ``None`` without a point."""
         if not self.point:
             return None
         if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
             return expr
         value = expr.xreplace(self.point)
-        if value.free_symbols or value.is_Rational:
+        if value.free_symbols or (value.is_Rational and max(
+                integer_digits(value.p), integer_digits(value.q)) <= 15):
             return value
         return sp.N(value, 6)
 
