@@ -55,7 +55,8 @@ def closed_forms(assignments, *, partial: bool = False) -> dict:
     ResourceLimitError
         If a value would be nested deeper than ``max_depth``, have more than ``max_nodes``
         parts written out, or hold numbers past ``max_int_digits`` or ``max_exponent``
-        (:func:`~symbackslash.core.limits.number_sizes`: ``a = a*a`` repeated squares them). A closed form can grow exponentially with a program's length
+        (:func:`~symbackslash.core.limits.number_sizes`: ``a = a*a`` repeated squares them).
+        A closed form can grow exponentially with a program's length
         (``b = sin(a) + cos(a)`` repeated), while the gradient program of
         :func:`~symbackslash.gradient_program` stays as long as the program; the
         sizes are measured from the assignments, before anything is built.
