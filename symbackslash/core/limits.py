@@ -70,6 +70,9 @@ class Limits:
     max_exponent : int
         Largest absolute value of a numeric exponent (default 10,000; ``x**10**9`` is
         refused, not expanded).
+    max_paths : int
+        Most paths listed one by one (``path_products``, the path-sum figure, ``--paths``;
+        default 10,000). Paths are counted first: their number can double with each node.
     simplify_seconds : float
         Time budget for optional simplification of results (default 5 s); past it the
         unsimplified (and equal) result is returned.
@@ -81,6 +84,7 @@ class Limits:
     max_nodes: int = 200_000
     max_int_digits: int = 1_000
     max_exponent: int = 10_000
+    max_paths: int = 10_000
     simplify_seconds: float = 5.0
 
 
