@@ -50,7 +50,12 @@ from ..graph.build import build_graph
 from ..graph.check import node_order, resolve_wrt
 from ..graph.formulas import closed_forms
 from ..numeric.checked import CheckedFunction
-from ..numeric.codegen import MATRIX_PRINTERS, generated_symbol
+from ..numeric.codegen import (
+    MATRIX_PRINTERS,
+    generated_symbol,
+    scalar_modules,
+    undefined_names,
+)
 from ..numeric.evaluate import KINK_HEADS
 from ..printing.adjoints import AdjointSymbol, adjoint_name, unknown_suffix
 from ..printing.text import text
@@ -190,7 +195,10 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
     Every symbol, free or bound, is renamed to a generated identifier first, and undefined
     functions are refused, so no user text (symbol or function names) reaches the code that
     :func:`sympy.lambdify` compiles; the assignments become the function's local variables,
-    so shared values are computed once.
+    so shared values are computed once. With ``modules="numpy"``, special functions compile
+    to SciPy when it is installed; a function the module lacks (``DiracDelta``, or
+    ``LambertW`` under ``"math"``), a ``Sum`` with a symbolic limit or a module that is not
+    installed is refused here, with an :class:`~symbackslash.InputError`, not when called.
 
     >>> import sympy as sp
     >>> x, a = sp.symbols("x a")
@@ -215,9 +223,28 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                              f"{' or '.join(map(repr, MATRIX_PRINTERS))}, not {modules!r}")
         # the printer writes module-qualified names (numpy.maximum, functools.reduce)
         printer, namespace = MATRIX_PRINTERS[modules], [{"functools": functools}, modules]
-    return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
-                       modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
-                       docstring_limit=0, printer=printer)
+    else:
+        namespace = scalar_modules(modules)
+    for bound in set().union(*(e.atoms(sp.Sum, sp.Product) for e in exprs)):
+        if any(limit.free_symbols for _, *limits in bound.limits for limit in limits):
+            raise InputError(f"cannot compile {type(bound).__name__} with a symbolic limit "
+                             f"({bound}): the compiled code counts with integers; give "
+                             f"numeric limits or .doit() it first")
+    try:
+        function = sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
+                               modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
+                               docstring_limit=0, printer=printer)
+    except (ImportError, NameError) as err:
+        raise InputError(f"cannot compile for modules={modules!r}: {err}; use \"numpy\", "
+                         f"\"math\", \"mpmath\" or \"jax\" (installed)") from None
+    missing = undefined_names(function)
+    if missing:
+        hint = ("install SciPy (pip install scipy), whose special functions NumPy lacks, or "
+                if modules == "numpy" and namespace == "numpy" else "")
+        raise InputError(f"cannot compile {', '.join(missing)} for modules={modules!r}: the "
+                         f"module has no such function; {hint}use modules=\"mpmath\" or "
+                         f"\"numpy\" with SciPy, or rewrite the expression")
+    return function
 
 
 def function_program(G: nx.DiGraph) -> list:
