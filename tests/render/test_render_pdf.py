@@ -78,3 +78,45 @@ def test_pdflatex_reads_no_file_outside_its_folder(tmp_path):
                 % secret)
     with pytest.raises(RenderError, match="not found"):
         pdf.pdf_bytes(document)
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGTERM") or shutil.which("sh") is None,
+                    reason="POSIX signals")
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_stopping_the_cli_during_pdflatex_leaves_no_folder_and_no_pdflatex(how, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    marker = tmp_path / "pdflatex.pid"
+    (fake / "pdflatex").write_text(f"#!/bin/sh\necho $$ > {marker}\nexec sleep 60\n")
+    (fake / "pdflatex").chmod(0o755)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}",
+           "TMPDIR": str(temporary)}
+    cli = subprocess.Popen([sys.executable, "-m", "symbackslash", "grad", "x*y", "--quiet",
+                            "--pdf", str(tmp_path / "d.pdf")], env=env,
+                           stderr=subprocess.PIPE, text=True)
+    for _ in range(600):                      # until pdflatex runs (at most a minute)
+        if marker.exists() and marker.read_text().strip():
+            break
+        time.sleep(0.1)
+    assert list(temporary.iterdir())          # the compilation's folder exists
+    cli.send_signal(getattr(signal, how))
+    status = cli.wait(timeout=30)
+    assert status == (130 if how == "SIGINT" else 143), cli.stderr.read()
+    assert list(temporary.iterdir()) == []    # no folder left
+    assert not (tmp_path / "d.pdf").exists()
+    pid = int(marker.read_text())
+    for _ in range(50):                       # pdflatex was killed (and reaped)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("pdflatex is still running")
