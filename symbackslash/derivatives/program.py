@@ -152,7 +152,9 @@ class GradientProgram:
             :class:`~symbackslash.numeric.checked.CheckedFunction`: at a point where the gradient,
             or the function itself, is undefined it raises
             :class:`~symbackslash.EvaluationDomainError` naming the assignment, instead
-            of returning nan or inf. ``False`` gives the bare compiled function.
+            of returning nan or inf; it pickles (and is compiled again where it is
+            unpickled), so worker pools can use it. ``False`` gives the bare compiled
+            function, which does not pickle.
 
         See :func:`compile_program`.
         """
@@ -166,13 +168,8 @@ class GradientProgram:
         outputs = [sp.sympify(out, strict=True) for out in self.outputs]
         if not check:
             return compile_program(args, self.assignments, outputs, modules)
-        kinks = list(dict.fromkeys(arg for _, e in self.assignments for arg in _kinks(e)))
-        checked = [name for name, _ in self.assignments]
-        program = compile_program(args, self.assignments, outputs + checked + kinks, modules)
-        function = function_program(self.graph)
-        domain = compile_program(args, function, [v for v, _ in function], modules)
-        return CheckedFunction(program, args, len(outputs), self.assignments, kinks,
-                               domain=(domain, function), numpy=modules == "numpy")
+        return checked_function(args, self.assignments, outputs, function_program(self.graph),
+                                modules)
 
     def __str__(self) -> str:
         """The program as text, in the notation of :func:`~symbackslash.text`
@@ -245,6 +242,20 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                          f"module has no such function; {hint}use modules=\"mpmath\" or "
                          f"\"numpy\" with SciPy, or rewrite the expression")
     return function
+
+
+def checked_function(args, assignments, outputs, function, modules) -> CheckedFunction:
+    """The :class:`CheckedFunction` of a gradient program (``assignments`` → ``outputs``)
+    and of its ``function`` program, which must be defined where the gradient is computed.
+    It pickles as this call, so it can be sent to worker processes and compiled there."""
+    kinks = list(dict.fromkeys(arg for _, e in assignments for arg in _kinks(e)))
+    checked = [name for name, _ in assignments]
+    program = compile_program(args, assignments, outputs + checked + kinks, modules)
+    domain = compile_program(args, function, [v for v, _ in function], modules)
+    result = CheckedFunction(program, args, len(outputs), assignments, kinks,
+                             domain=(domain, function), numpy=modules == "numpy")
+    result.recipe = (checked_function, (args, assignments, outputs, function, modules))
+    return result
 
 
 def function_program(G: nx.DiGraph) -> list:

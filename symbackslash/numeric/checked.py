@@ -49,6 +49,13 @@ class CheckedFunction:
         self._shapes = tuple(getattr(a, "shape", None) for a in inputs)  # matrix inputs
         self._outputs, self._checked, self._kinks = outputs, list(checked), list(kinks)
         self._domain, self._numpy = domain, numpy
+        self.recipe = None  # (function, args) that compile it again: how it pickles
+
+    def __reduce__(self):
+        if self.recipe is None:
+            raise TypeError("this CheckedFunction was not made by GradientProgram.lambdify and "
+                            "cannot be pickled")
+        return self.recipe
 
     def __call__(self, *args):
         if len(args) != len(self.inputs):

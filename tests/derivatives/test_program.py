@@ -168,3 +168,17 @@ def test_compiled_functions_refuse_arguments_that_are_not_real_numbers(value, me
     f = sb.gradient_program(x * y).lambdify()
     with pytest.raises(sb.InputError, match=f"the value of x .*{message}"):
         f(value, 1.0)
+
+
+def test_checked_functions_pickle_and_run_in_a_worker_pool():
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+    x, y = sp.symbols("x y")
+    f = sb.gradient_program("a = x*y; f = sin(a) + log(x)").lambdify()
+    exact = [sp.lambdify([x, y], sp.diff(sp.sin(x*y) + sp.log(x), v))(1.5, 2.0) for v in (x, y)]
+    copy = pickle.loads(pickle.dumps(f))
+    assert copy(1.5, 2.0) == pytest.approx(exact)            # sympy.diff, independently
+    with pytest.raises(sb.EvaluationDomainError, match="log"):
+        copy(-1.0, 2.0)                                       # still checked
+    with ProcessPoolExecutor(1) as pool:
+        assert list(pool.map(f, [1.5], [2.0]))[0] == pytest.approx(exact)
