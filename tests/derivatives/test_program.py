@@ -182,3 +182,14 @@ def test_checked_functions_pickle_and_run_in_a_worker_pool():
         copy(-1.0, 2.0)                                       # still checked
     with ProcessPoolExecutor(1) as pool:
         assert list(pool.map(f, [1.5], [2.0]))[0] == pytest.approx(exact)
+
+
+def test_unknowns_are_named_so_that_no_input_is_assigned():
+    x, x_bar, x_adj = sp.symbols("x x_bar x_adj")
+    f = x * x_bar * x_adj + sp.sin(x)
+    program = sb.gradient_program(f)
+    assigned = {str(name) for name, _ in program.assignments}
+    assert not assigned & {"x", "x_bar", "x_adj"}
+    got = program.lambdify([x, x_adj, x_bar])(0.5, 3.0, 2.0)
+    point = {x: 0.5, x_adj: 3, x_bar: 2}
+    assert got == pytest.approx([float(sp.diff(f, v).subs(point)) for v in (x, x_adj, x_bar)])
