@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 
 import networkx as nx
 import sympy as sp
@@ -235,6 +236,7 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
         raise InputError(f"cannot compile for modules={modules!r}: {err}; use \"numpy\", "
                          f"\"math\", \"mpmath\" or \"jax\" (installed)") from None
     missing = undefined_names(function)
+    missing = [n for n in missing if not re.fullmatch(r"_t\d+", n)] or missing  # not ours
     if missing:
         hint = ("install SciPy (pip install scipy), whose special functions NumPy lacks, or "
                 if modules == "numpy" and namespace == "numpy" else "")

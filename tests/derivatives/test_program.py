@@ -154,6 +154,8 @@ def test_what_cannot_be_compiled_is_refused_when_compiling():
     x, y, k = sp.symbols("x y k")
     with pytest.raises(sb.InputError, match="cannot compile DiracDelta"):
         sb.gradient_program(sp.DiracDelta(x) * x).lambdify()
+    with pytest.raises(sb.InputError, match="cannot compile Subs for"):
+        sb.gradient_program(sp.Subs(sp.sin(k) * k, k, x * y) * x).lambdify()
     with pytest.raises(sb.InputError, match="modules='tensorflow'"):
         sb.gradient_program(x * y).lambdify(modules="tensorflow")
     with pytest.raises(sb.InputError, match="Sum with a symbolic limit"):
