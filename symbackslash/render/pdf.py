@@ -16,13 +16,9 @@ saying how to install it; :func:`pdflatex_available` asks first.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -97,11 +93,11 @@ _TEX_ENVIRONMENT = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
 
 def _run(command: list[str], folder: str, timeout: float) -> subprocess.CompletedProcess:
     """Run pdflatex in ``folder``; it is killed if this process is interrupted (Ctrl-C,
-    a time-out) and, on Linux, if this process dies."""
+    a time-out, or SIGTERM in the command line, which unwinds the same way). No code runs
+    in the child before pdflatex (``preexec_fn`` can deadlock a multithreaded process)."""
     process = subprocess.Popen(command, cwd=folder, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               errors="replace", env={**os.environ, **_TEX_ENVIRONMENT},
-                               preexec_fn=_die_with_parent)
+                               errors="replace", env={**os.environ, **_TEX_ENVIRONMENT})
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -112,14 +108,6 @@ def _run(command: list[str], folder: str, timeout: float) -> subprocess.Complete
             process.kill()
             process.wait()
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-
-
-def _die_with_parent() -> None:  # pragma: no cover (runs in the child)
-    """Ask Linux to kill pdflatex when its parent dies (``PR_SET_PDEATHSIG``); elsewhere,
-    nothing."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
 
 
 @boundary
