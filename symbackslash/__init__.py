@@ -76,7 +76,14 @@ from .render.notebook import register as _register_notebook_display
 from .rules.matrix import MATRIX_RULES, matrix_partials
 from .rules.scalar import RULES, local_partials, register_rule
 from .solve.matrices import TriangularSystem, triangular_system
-from .solve.paths import neumann_inverse, neumann_terms, nilpotency_index, path_products, path_sum
+from .solve.paths import (
+    count_paths,
+    neumann_inverse,
+    neumann_terms,
+    nilpotency_index,
+    path_products,
+    path_sum,
+)
 from .solve.substitution import Step, Substitution, back_substitute, forward_substitute
 
 __version__ = "0.1.0"
@@ -97,7 +104,8 @@ __all__ = [
     "NonSmoothPoint", "nonsmooth_points", "evaluate",
     "TriangularSystem", "triangular_system",
     "Step", "Substitution", "back_substitute", "forward_substitute",
-    "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
+    "neumann_inverse", "neumann_terms", "nilpotency_index", "count_paths", "path_products",
+    "path_sum",
     "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
     "Differentiation", "differentiate", "gradient", "jacobian",
     "gradient_graph", "hessian", "hvp",

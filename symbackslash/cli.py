@@ -14,13 +14,16 @@ and optionally writes files:
 
 Every file is rendered first and then written atomically, so an error leaves no file
 behind, complete or partial. Errors print one line and exit with status 2 for bad input, 1
-for an internal error, 130 when interrupted (``--debug`` shows the traceback instead).
+for an internal error, 130 when interrupted (``--debug`` shows the traceback instead), 143
+when terminated (``kill``), after removing temporary files and stopping pdflatex.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import matplotlib
@@ -96,6 +99,9 @@ def _point(items) -> dict:
         number = parse_expression(value)
         if not number.is_number:
             raise InputError(f"--at {item!r}: the value must be a number")
+        if name.strip() in point:
+            raise InputError(f"--at {item!r}: {name.strip()} is given twice; give one value "
+                             f"per variable")
         point[name.strip()] = number
     return point
 
@@ -150,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     matplotlib.use("Agg")  # the command line writes files; it never opens a window
+    restore = _terminate_cleanly()
     try:
         if args.command == "demo":
             run_demo(args.out)
@@ -178,6 +185,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"symbackslash: internal error: {type(err).__name__}: {_one_line(err)} (run with "
               f"--debug for the traceback, and please report it)", file=sys.stderr)
         return 1
+    finally:
+        restore()
+
+
+def _terminate_cleanly():
+    """On SIGTERM (``kill``), unwind like Ctrl-C: temporary folders are removed and a
+    running pdflatex is killed before the process exits with 143. Returns what puts the
+    previous handler back."""
+    if threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "SIGTERM"):
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, _on_terminate)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _on_terminate(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def _one_line(err: BaseException) -> str:

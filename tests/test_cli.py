@@ -1,6 +1,8 @@
 """The command line."""
 
+import os
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -74,6 +76,21 @@ def test_point_values(capsys):
     assert "write NAME=VALUE" in capsys.readouterr().err
     assert main(["grad", "x*y", "--at", "z=1"]) == 2
     assert "'z' is not a variable" in capsys.readouterr().err
+    for at, message in [(["b=5"], "b is an intermediate node"), (["f=100"], "f is the output"),
+                        (["x=1", "x=2"], "x is given twice")]:
+        assert main(["grad", "b = x*y; f = sin(b)", "--at", *at]) == 2
+        assert message in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_special_files_are_refused_not_replaced(tmp_path, capsys):
+    pipe = tmp_path / "pipe.tex"
+    os.mkfifo(pipe)
+    assert main(["grad", "x*y", "--quiet", "--latex", str(pipe)]) == 2
+    assert "it is a named pipe, not a regular file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert main(["grad", "x*y", "--quiet", "--pdf", "/dev/null"]) == 2
+    assert "it is a character device" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- failures
@@ -146,3 +163,9 @@ def test_pdf_without_pdflatex_is_an_error_and_writes_nothing(tmp_path, monkeypat
                  "--pdf", str(tmp_path / "d.pdf")]) == 2
     assert "pdflatex is not installed" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_values_at_a_point_with_huge_exact_fractions_are_shown_rounded(capsys):
+    assert main(["grad", "x**10000", "--at", "x=1.000000001"]) == 0
+    expected = 10000 * 1.000000001 ** 9999   # an independent float evaluation
+    assert f"df/dx = x_bar = 10000*x**9999 = {expected:.6g}" in capsys.readouterr().out

@@ -1,8 +1,10 @@
 """SymPy functions that SymPy lacks and machine learning needs: sigmoid, softplus, relu.
 
 Each declares its own derivative (``fdiff``), so ``sympy.diff`` and symbackslash agree on
-them, prints through SymPy's printer hooks (``_latex``, and code printers for ``lambdify``)
-and rewrites to elementary functions with ``.rewrite(sympy.exp)``.
+them, prints through SymPy's printer hooks (``_latex``, and code printers for ``lambdify``,
+which get forms that do not overflow where the value is finite: σ(x) = (1 + tanh(x/2))/2,
+softplus(x) = max(x, 0) + log1p(e^−|x|)) and rewrites to elementary functions with
+``.rewrite(sympy.exp)``.
 
 >>> import sympy as sp
 >>> x = sp.Symbol("x")
@@ -20,6 +22,7 @@ frameworks, relu'(0) = 0 (``Heaviside(x, 0)``).
 from __future__ import annotations
 
 import sympy as sp
+from sympy.codegen.cfunctions import log1p
 
 __all__ = ["sigmoid", "softplus", "relu"]
 
@@ -39,8 +42,13 @@ class _Elementwise(sp.Function):
     def _elementary(self):
         raise NotImplementedError
 
+    def _stable(self):
+        """The form compiled code computes: equal to :meth:`_elementary`, without overflow
+        where the value is finite."""
+        return self._elementary()
+
     def _numpycode(self, printer):
-        return printer._print(self._elementary())
+        return "(%s)" % printer._print(self._stable())  # a sum, inside any product
 
     _pythoncode = _mpmathcode = _jaxcode = _matrix_numpycode = _numpycode
 
@@ -67,6 +75,10 @@ class sigmoid(_Elementwise):
     def _elementary(self):
         return 1 / (1 + sp.exp(-self.args[0]))
 
+    def _stable(self):
+        """(1 + tanh(x/2))/2: no exp(−x) to overflow at x = −1000."""
+        return (1 + sp.tanh(self.args[0] / 2)) / 2
+
     def _eval_rewrite_as_exp(self, x, **kwargs):
         return 1 / (1 + sp.exp(-x))
 
@@ -86,6 +98,11 @@ class softplus(_Elementwise):
 
     def _elementary(self):
         return sp.log(1 + sp.exp(self.args[0]))
+
+    def _stable(self):
+        """max(x, 0) + log1p(exp(−|x|)): no exp(x) to overflow at x = 1000."""
+        x = self.args[0]
+        return (x + sp.Abs(x)) / 2 + log1p(sp.exp(-sp.Abs(x)))
 
     def _eval_rewrite_as_exp(self, x, **kwargs):
         return sp.log(1 + sp.exp(x))

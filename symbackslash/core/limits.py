@@ -42,7 +42,7 @@ import sympy as sp
 from ..errors import InputError, ResourceLimitError, boundary
 
 __all__ = ["Limits", "get_limits", "set_limits", "limits", "check_limit", "check_expression",
-           "check_power", "measure", "symbols", "integer_digits"]
+           "check_power", "measure", "number_sizes", "symbols", "integer_digits"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +70,9 @@ class Limits:
     max_exponent : int
         Largest absolute value of a numeric exponent (default 10,000; ``x**10**9`` is
         refused, not expanded).
+    max_paths : int
+        Most paths listed one by one (``path_products``, the path-sum figure, ``--paths``;
+        default 10,000). Paths are counted first: their number can double with each node.
     simplify_seconds : float
         Time budget for optional simplification of results (default 5 s); past it the
         unsimplified (and equal) result is returned.
@@ -84,6 +87,7 @@ class Limits:
     max_nodes: int = 200_000
     max_int_digits: int = 1_000
     max_exponent: int = 10_000
+    max_paths: int = 10_000
     simplify_seconds: float = 5.0
     max_elimination_search: int = 12
 
@@ -263,6 +267,56 @@ def measure(expr: sp.Basic, known: dict | None = None, *, visit=None,
     return found[expr]
 
 
+def number_sizes(expr: sp.Basic, known: dict | None = None) -> tuple[float, float]:
+    """``(digits, exponent)``: upper bounds on the decimal digits of the numbers and on the
+    numeric exponents of symbols that SymPy's arithmetic would produce from ``expr``, with
+    each distinct subexpression visited once and no recursion (digits are counted as
+    ``log10`` of the numbers: an upper bound, not rounded).
+
+    Substituting a program into itself multiplies out numbers: ``a0 = 3*x`` and
+    ``a_k = a_{k-1}**2`` for 26 lines is ``3**(2**26) * x**(2**26)``, a small tree holding a
+    number of 32 million digits. ``known`` maps leaves (node symbols) to the bounds of what
+    they stand for. A product adds digits, a sum adds one, a numeric power multiplies both.
+
+    >>> x = sp.Symbol("x")
+    >>> digits, exponent = number_sizes((3*x)**4)
+    >>> round(10**digits), exponent
+    (81, 4.0)
+    >>> a = sp.Symbol("a")
+    >>> number_sizes(a**2, {a: (1000, 3)})
+    (2000.0, 6.0)
+    """
+    known = known or {}
+    found: dict = {}
+    stack = [(expr, False)]
+    while stack:
+        e, ready = stack.pop()
+        if e in found:
+            continue
+        if not e.args:
+            if e in known:
+                found[e] = known[e]
+            elif e.is_Rational:
+                found[e] = (max(_log10(e.p or 1), _log10(e.q)), 0.0)
+            else:
+                found[e] = (0.0, 1.0 if e.is_Symbol else 0.0)
+            continue
+        if not ready:
+            stack.append((e, True))
+            stack.extend((a, False) for a in e.args if a not in found)
+            continue
+        parts = [found[a] for a in e.args]
+        if e.is_Pow and e.exp.is_Number and e.exp.is_finite:
+            digits, exponent = parts[0]
+            found[e] = (digits * abs(float(e.exp)), exponent * abs(float(e.exp)))
+        elif e.is_Mul:
+            found[e] = (sum(d for d, _ in parts), sum(x for _, x in parts))
+        else:
+            found[e] = (max(d for d, _ in parts) + (math.log10(len(parts)) if e.is_Add else 0),
+                        max(x for _, x in parts))
+    return found[expr]
+
+
 def _check_atom(e: sp.Basic, what, lim: Limits) -> None:
     if e.is_Symbol:
         return
@@ -285,7 +339,12 @@ def _check_atom(e: sp.Basic, what, lim: Limits) -> None:
 
 def check_power(base: sp.Basic, exponent: sp.Basic, where: str) -> None:
     """Refuse a numeric power too large to write out: ``|exponent| > max_exponent``, or a
-    rational base whose integer power would have more than ``max_int_digits`` digits.
+    power whose numbers would have more than ``max_int_digits`` digits.
+
+    SymPy multiplies out what a numeric power produces: ``(3*x)**10000`` is
+    ``3**10000 * x**10000`` and ``(x**100)**1000`` is ``x**100000``, so the factors of the
+    base are checked with the exponent they will have (a power nested three times in 30
+    characters would otherwise compute a number with billions of digits).
 
     ``where`` names the power for the message (``"the power at line 2, column 5"``).
     """
@@ -295,11 +354,22 @@ def check_power(base: sp.Basic, exponent: sp.Basic, where: str) -> None:
     if abs(exponent) > lim.max_exponent:
         raise ResourceLimitError(f"the exponent {_short(exponent)} of {where} is larger than "
                                  f"{lim.max_exponent}", limit="max_exponent")
-    if base.is_Rational and exponent.is_Integer and base not in (0, 1, -1):
-        digits = math.floor(abs(int(exponent)) * max(_log10(base.p), _log10(base.q))) + 1
-        if digits > lim.max_int_digits:
-            raise ResourceLimitError(f"{where} would be a number with about {digits} digits, "
-                                     f"more than {lim.max_int_digits}", limit="max_int_digits")
+    # An integer power distributes over a product; a rational one only pulls out numbers.
+    factors = sp.Mul.make_args(base) if exponent.is_Integer else (base.as_coeff_Mul()[0],)
+    for factor in factors:
+        power = exponent
+        if factor.is_Pow and factor.exp.is_Number and exponent.is_Integer:
+            factor, power = factor.base, factor.exp * exponent
+            if abs(power) > lim.max_exponent:
+                raise ResourceLimitError(f"{where} would have the exponent {_short(power)}, "
+                                         f"larger than {lim.max_exponent}",
+                                         limit="max_exponent")
+        if factor.is_Rational and factor not in (0, 1, -1):
+            digits = math.floor(abs(float(power)) * max(_log10(factor.p), _log10(factor.q))) + 1
+            if digits > lim.max_int_digits:
+                raise ResourceLimitError(f"{where} would be a number with about {digits} "
+                                         f"digits, more than {lim.max_int_digits}",
+                                         limit="max_int_digits")
 
 
 def _log10(n: int) -> float:

@@ -33,6 +33,7 @@ from functools import cached_property
 
 import sympy as sp
 
+from ..core.limits import integer_digits
 from ..derivatives.elimination import eliminate
 from ..derivatives.gradient import Differentiation, differentiate
 from ..derivatives.hessian import second_derivatives
@@ -166,14 +167,16 @@ class Derivation:
                 for s in solution.steps]
 
     def numeric(self, expr):
-        """``expr`` at the point ``at`` (exact when rational, else 6 significant digits);
+        """``expr`` at the point ``at`` (exact when a rational of at most 15 digits, else 6
+        significant digits: ``x**10000`` at 1.000000001 is a fraction of 90,000 digits);
         ``None`` without a point."""
         if not self.point:
             return None
         if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
             return expr
         value = expr.xreplace(self.point)
-        if value.free_symbols or value.is_Rational:
+        if value.free_symbols or (value.is_Rational and max(
+                integer_digits(value.p), integer_digits(value.q)) <= 15):
             return value
         return sp.N(value, 6)
 
@@ -230,6 +233,7 @@ def _point(at, result: Differentiation) -> dict:
         raise InputError(f"at must be a mapping {{variable: number}}, not {type(at).__name__}")
     G = result.graph
     known: dict = {}
+    nodes = {str(node_symbol(v)): v for v in G}
     for v in G:
         known[str(node_symbol(v))] = node_symbol(v)
     for _, _, w in G.edges(data="weight"):
@@ -241,6 +245,13 @@ def _point(at, result: Differentiation) -> dict:
         if name not in known or (isinstance(key, sp.Symbol) and key != known[name]):
             raise InputError(f"at: {key!r} is not a variable of the function; its variables are: "
                              f"{', '.join(sorted(known))}")
+        node = nodes.get(name)
+        if node is not None and G.nodes[node].get("kind") != "input":
+            role = "the output" if node in result.outputs else "an intermediate node"
+            raise InputError(f"at: {name} is {role}, computed from the inputs; give values of "
+                             f"the inputs only: {', '.join(map(str, G.graph['inputs']))}")
+        if known[name] in point:
+            raise InputError(f"at: {name} is given twice; give one value per variable")
         if isinstance(value, Fraction):
             value = sp.Rational(value.numerator, value.denominator)
         if isinstance(value, bool) or not isinstance(value, (int, float, sp.Expr)) \

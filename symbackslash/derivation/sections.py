@@ -14,7 +14,7 @@ import time
 
 import sympy as sp
 
-from ..core.limits import get_limits
+from ..core.limits import get_limits, measure
 from ..core.simplify import simplify_within
 from ..printing.latex import node_symbol, symbol_latex
 from ..printing.pieces import (
@@ -49,6 +49,17 @@ __all__ = ["derivation_sections", "factored", "op_count", "distinct"]
 
 #: A simplified gradient is shown when it has at most this fraction of the operations.
 SIMPLER = 0.75
+
+#: Closed forms with more parts than this, written out as a tree, are not tidied and not
+#: shown in the gradient and the block form (the node-symbol form and the numbers are):
+#: SymPy's ``factor_terms``, ``count_ops`` and printers walk expressions as trees, and the
+#: closed forms of a program share subexpressions (``b = sin(a) + cos(a)`` repeated is 4×
+#: larger a line). The gradient program is the compact form.
+TIDY_PARTS = 2_000
+
+#: Expressions with more parts than this are not factored for display (``factor_terms``
+#: takes about 0.3 s on 2,000 parts).
+FACTOR_PARTS = 300
 
 
 def derivation_sections(d) -> list[Section]:
@@ -178,8 +189,10 @@ def _block_form(d) -> list[Section]:
 
     def chain(lhs, middle, nodes, values):
         symbols = [d.unknown_symbol(v) for v in nodes]
-        closed = [factored(r.closed_form(x)) for x in values]
-        parts = [lhs, middle, vector(symbols, len(nodes)), vector(closed, len(nodes))]
+        closed = [r.closed_form(x) for x in values]
+        parts = [lhs, middle, vector(symbols, len(nodes))]
+        if all(small(x) for x in closed):
+            parts.append(vector([factored(x) for x in closed], len(nodes)))
         if d.point:
             parts.append(vector([d.numeric(x) for x in closed], len(nodes)))
         return Chain(*distinct(parts))
@@ -209,11 +222,13 @@ def _gradient(d) -> Section:
             parts = [Partial(node_symbol(out), node_symbol(var))]
             if d.mode == "reverse" and len(r.outputs) == 1 and var in d.graph:
                 parts.append(d.unknown_symbol(var))
-            simplified = simplify_within(closed, max(deadline - time.monotonic(), 0))
-            if op_count(simplified) > SIMPLER * op_count(closed):
-                simplified = None  # not worth a line: shows only what helps
-            parts += [factored(r.derivative(out, var)), factored(closed), simplified,
-                      d.numeric(closed)]
+            shown = simplified = None  # a closed form too large to show is left out
+            if small(closed):
+                shown = factored(closed)
+                simplified = simplify_within(closed, max(deadline - time.monotonic(), 0))
+                if op_count(simplified) > SIMPLER * op_count(closed):
+                    simplified = None  # not worth a line: shows only what helps
+            parts += [factored(r.derivative(out, var)), shown, simplified, d.numeric(closed)]
             chains.append(Chain(*distinct(parts)))
     if d.order == 2:
         return Section(Phrase("The Hessian: the Jacobian of the gradient"),
@@ -251,18 +266,30 @@ def _unit_name(k: int) -> tuple:
     return symbol_latex(symbol.name), symbol.name
 
 
+def small(expr) -> bool:
+    """Whether ``expr`` has at most :data:`TIDY_PARTS` parts written out (measured on the
+    DAG, so a huge closed form costs as much as its distinct parts)."""
+    return not isinstance(expr, sp.Basic) or measure(expr)[1] <= TIDY_PARTS
+
+
 def factored(expr):
     """``expr`` with common factors pulled out (−(−2a − 2b)·c → 2(a + b)·c) when that is
-    shorter; a cheap clean-up for display, equal to ``expr``."""
-    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom:
+    shorter; a cheap clean-up for display, equal to ``expr`` (past :data:`FACTOR_PARTS`
+    parts, ``expr`` itself)."""
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom \
+            or measure(expr)[1] > FACTOR_PARTS:
         return expr
     tidy = sp.factor_terms(expr)
     return tidy if sp.count_ops(tidy) < sp.count_ops(expr) else expr
 
 
 def op_count(expr) -> int:
-    """The number of operations in ``expr`` (0 for what is not a SymPy object)."""
-    return sp.count_ops(expr) if isinstance(expr, sp.Basic) else 0
+    """The number of operations in ``expr`` (0 for what is not a SymPy object); past
+    :data:`TIDY_PARTS`, its number of parts written out (measured on the DAG), a bound."""
+    if not isinstance(expr, sp.Basic):
+        return 0
+    parts = measure(expr)[1]
+    return parts if parts > TIDY_PARTS else sp.count_ops(expr)
 
 
 def distinct(parts: list) -> list:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 
 import networkx as nx
 import sympy as sp
@@ -50,7 +51,12 @@ from ..graph.build import build_graph
 from ..graph.check import node_order, resolve_wrt
 from ..graph.formulas import closed_forms
 from ..numeric.checked import CheckedFunction
-from ..numeric.codegen import MATRIX_PRINTERS, generated_symbol
+from ..numeric.codegen import (
+    MATRIX_PRINTERS,
+    generated_symbol,
+    scalar_modules,
+    undefined_names,
+)
 from ..numeric.evaluate import KINK_HEADS
 from ..printing.adjoints import AdjointSymbol, adjoint_name, unknown_suffix
 from ..printing.text import text
@@ -147,7 +153,9 @@ class GradientProgram:
             :class:`~symbackslash.numeric.checked.CheckedFunction`: at a point where the gradient,
             or the function itself, is undefined it raises
             :class:`~symbackslash.EvaluationDomainError` naming the assignment, instead
-            of returning nan or inf. ``False`` gives the bare compiled function.
+            of returning nan or inf; it pickles (and is compiled again where it is
+            unpickled), so worker pools can use it. ``False`` gives the bare compiled
+            function, which does not pickle.
 
         See :func:`compile_program`.
         """
@@ -161,13 +169,8 @@ class GradientProgram:
         outputs = [sp.sympify(out, strict=True) for out in self.outputs]
         if not check:
             return compile_program(args, self.assignments, outputs, modules)
-        kinks = list(dict.fromkeys(arg for _, e in self.assignments for arg in _kinks(e)))
-        checked = [name for name, _ in self.assignments]
-        program = compile_program(args, self.assignments, outputs + checked + kinks, modules)
-        function = function_program(self.graph)
-        domain = compile_program(args, function, [v for v, _ in function], modules)
-        return CheckedFunction(program, args, len(outputs), self.assignments, kinks,
-                               domain=(domain, function), numpy=modules == "numpy")
+        return checked_function(args, self.assignments, outputs, function_program(self.graph),
+                                modules)
 
     def __str__(self) -> str:
         """The program as text, in the notation of :func:`~symbackslash.text`
@@ -190,7 +193,10 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
     Every symbol, free or bound, is renamed to a generated identifier first, and undefined
     functions are refused, so no user text (symbol or function names) reaches the code that
     :func:`sympy.lambdify` compiles; the assignments become the function's local variables,
-    so shared values are computed once.
+    so shared values are computed once. With ``modules="numpy"``, special functions compile
+    to SciPy when it is installed; a function the module lacks (``DiracDelta``, or
+    ``LambertW`` under ``"math"``), a ``Sum`` with a symbolic limit or a module that is not
+    installed is refused here, with an :class:`~symbackslash.InputError`, not when called.
 
     >>> import sympy as sp
     >>> x, a = sp.symbols("x a")
@@ -215,9 +221,43 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                              f"{' or '.join(map(repr, MATRIX_PRINTERS))}, not {modules!r}")
         # the printer writes module-qualified names (numpy.maximum, functools.reduce)
         printer, namespace = MATRIX_PRINTERS[modules], [{"functools": functools}, modules]
-    return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
-                       modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
-                       docstring_limit=0, printer=printer)
+    else:
+        namespace = scalar_modules(modules)
+    for bound in set().union(*(e.atoms(sp.Sum, sp.Product) for e in exprs)):
+        if any(limit.free_symbols for _, *limits in bound.limits for limit in limits):
+            raise InputError(f"cannot compile {type(bound).__name__} with a symbolic limit "
+                             f"({bound}): the compiled code counts with integers; give "
+                             f"numeric limits or .doit() it first")
+    try:
+        function = sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
+                               modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
+                               docstring_limit=0, printer=printer)
+    except (ImportError, NameError) as err:
+        raise InputError(f"cannot compile for modules={modules!r}: {err}; use \"numpy\", "
+                         f"\"math\", \"mpmath\" or \"jax\" (installed)") from None
+    missing = undefined_names(function)
+    missing = [n for n in missing if not re.fullmatch(r"_t\d+", n)] or missing  # not ours
+    if missing:
+        hint = ("install SciPy (pip install scipy), whose special functions NumPy lacks, or "
+                if modules == "numpy" and namespace == "numpy" else "")
+        raise InputError(f"cannot compile {', '.join(missing)} for modules={modules!r}: the "
+                         f"module has no such function; {hint}use modules=\"mpmath\" or "
+                         f"\"numpy\" with SciPy, or rewrite the expression")
+    return function
+
+
+def checked_function(args, assignments, outputs, function, modules) -> CheckedFunction:
+    """The :class:`CheckedFunction` of a gradient program (``assignments`` → ``outputs``)
+    and of its ``function`` program, which must be defined where the gradient is computed.
+    It pickles as this call, so it can be sent to worker processes and compiled there."""
+    kinks = list(dict.fromkeys(arg for _, e in assignments for arg in _kinks(e)))
+    checked = [name for name, _ in assignments]
+    program = compile_program(args, assignments, outputs + checked + kinks, modules)
+    domain = compile_program(args, function, [v for v, _ in function], modules)
+    result = CheckedFunction(program, args, len(outputs), assignments, kinks,
+                             domain=(domain, function), numpy=modules == "numpy")
+    result.recipe = (checked_function, (args, assignments, outputs, function, modules))
+    return result
 
 
 def function_program(G: nx.DiGraph) -> list:

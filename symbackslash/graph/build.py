@@ -190,6 +190,10 @@ class _Builder:
                     self.add_input(e)
                 elif not e.args:
                     self.constant.add(e)  # numbers, pi, E, …
+                elif isinstance(e, (sp.Indexed, sp.IndexedBase)):
+                    raise InputError(f"the indexed object {e} is not supported (it counts "
+                                     f"itself among its own variables); use a symbol such as "
+                                     f"{_plain_name(e)} instead")
                 elif isinstance(e, sp.MatrixExpr):
                     raise InputError(f"the matrix {e} appears in a program or statement; give "
                                      f"matrix expressions to build_graph as expressions")
@@ -232,6 +236,13 @@ class _Builder:
 
     def finish(self, outputs: list[sp.Symbol], source) -> nx.DiGraph:
         return _finish(self.G, self.order, outputs, source)
+
+
+def _plain_name(e: sp.Basic) -> str:
+    """A symbol's name for an indexed object: ``A[1, j]`` → ``A_1_j``."""
+    if isinstance(e, sp.Indexed):
+        return "_".join([str(e.base)] + [str(i) for i in e.indices])
+    return str(e)
 
 
 def _finish(G: nx.DiGraph, order: list, outputs: list, source) -> nx.DiGraph:

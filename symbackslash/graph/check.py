@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections import Counter
 
@@ -29,6 +30,10 @@ def node_order(G: nx.DiGraph) -> list:
         raise GraphError(f"node {missing[0]} has no 'index'; pass the graph through "
                          f"check_graph first, which numbers the nodes")
     return sorted(G, key=lambda v: G.nodes[v]["index"])
+
+
+#: The kinds of node.
+KINDS = ("input", "intermediate", "output")
 
 
 @boundary
@@ -107,6 +112,13 @@ def _check_attributes(G: nx.DiGraph) -> None:
             raise GraphError(f"the weight of the edge {u} → {v} is a {type(weight).__name__}; "
                              f"give a number or a SymPy expression (text is never parsed here: "
                              f"use symbackslash.parse on it first)")
+        if isinstance(weight, np.ndarray) and not any(isinstance(w, sp.MatrixSymbol) for w in G):
+            raise GraphError(f"the weight of the edge {u} → {v} is a NumPy array, but the nodes "
+                             f"are scalars; give a number or a SymPy expression (matrix nodes "
+                             f"are sympy.MatrixSymbol)")
+        if isinstance(weight, numbers.Real) and not math.isfinite(weight):
+            raise GraphError(f"the weight of the edge {u} → {v} is {weight}; a local partial "
+                             f"must be a finite number or a SymPy expression")
         check_expression(weight, lambda u=u, v=v: f"the weight of the edge {u} → {v}")
     for v, data in G.nodes(data=True):
         expr = data.get("expr")
@@ -114,6 +126,10 @@ def _check_attributes(G: nx.DiGraph) -> None:
             raise GraphError(f"the 'expr' of node {v} is a {type(expr).__name__}; give a SymPy "
                              f"expression or None")
         check_expression(expr, lambda v=v: f"the 'expr' of node {v}")
+        if data.get("kind", "input") not in KINDS:
+            raise GraphError(f"the 'kind' of node {v} is {data['kind']!r}; it must be one of "
+                             f"{', '.join(map(repr, KINDS))} (or left out: sources are inputs, "
+                             f"sinks outputs)")
         index = data.get("index", 0)
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise GraphError(f"the 'index' of node {v} is {index!r}; give integers 1 … {len(G)}")

@@ -12,7 +12,7 @@ import math
 import networkx as nx
 import sympy as sp
 
-from ..core.limits import get_limits, measure
+from ..core.limits import get_limits, measure, number_sizes
 from ..core.walk import substitute
 from ..errors import ResourceLimitError, boundary
 from .check import node_order
@@ -53,19 +53,31 @@ def closed_forms(assignments, *, partial: bool = False) -> dict:
     Raises
     ------
     ResourceLimitError
-        If a value would be nested deeper than ``max_depth`` or, written out, have more than
-        ``max_nodes`` parts. A closed form can grow exponentially with a program's length
+        If a value would be nested deeper than ``max_depth``, have more than ``max_nodes``
+        parts written out, or hold numbers past ``max_int_digits`` or ``max_exponent``
+        (:func:`~symbackslash.core.limits.number_sizes`: ``a = a*a`` repeated squares them).
+        A closed form can grow exponentially with a program's length
         (``b = sin(a) + cos(a)`` repeated), while the gradient program of
         :func:`~symbackslash.gradient_program` stays as long as the program; the
         sizes are measured from the assignments, before anything is built.
     """
     lim = get_limits()
-    values, sizes = {}, {}
+    values, sizes, numbers = {}, {}, {}
     for name, expr in assignments:
         depth, size = sizes[name] = measure(expr, sizes)
-        if partial and (depth > lim.max_depth or size > lim.max_nodes):
-            sizes[name] = (math.inf, math.inf)
+        digits, exponent = numbers[name] = number_sizes(expr, numbers)
+        digits = math.floor(digits) + 1 if math.isfinite(digits) else digits
+        if partial and (depth > lim.max_depth or size > lim.max_nodes
+                        or digits > lim.max_int_digits or exponent > lim.max_exponent):
+            sizes[name] = numbers[name] = (math.inf, math.inf)
             continue
+        if digits > lim.max_int_digits or exponent > lim.max_exponent:
+            limit, what = (("max_int_digits", f"a number of up to {digits} digits")
+                           if digits > lim.max_int_digits else
+                           ("max_exponent", f"a power with an exponent up to {exponent:.0f}"))
+            raise ResourceLimitError(f"the closed form of {name} would hold {what}; use "
+                                     f"gradient(..., form='program') for a gradient that stays "
+                                     f"as short as the program", limit=limit)
         if depth > lim.max_depth or size > lim.max_nodes:
             limit, what = (("max_depth", f"nested {depth} levels deep") if depth > lim.max_depth
                            else ("max_nodes", f"about {size} parts written out"))

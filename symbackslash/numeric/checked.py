@@ -29,8 +29,9 @@ class CheckedFunction:
     and ``ValueError`` caught), then checks every intermediate value in program order: the
     first that is nan, infinite or complex raises :class:`EvaluationDomainError` naming its
     assignment. Arguments of ``sign``/``Heaviside`` that are exactly 0 give a
-    :class:`NonSmoothWarning`. NumPy arrays are checked element by element. Matrix arguments
-    must have their input's shape (nested lists are converted). Inside ``jax.jit`` or
+    :class:`NonSmoothWarning`. NumPy arrays are checked element by element. Scalar arguments
+    must be real numbers (complex numbers, ``None``, text raise :class:`InputError`); matrix
+    arguments must have their input's shape (nested lists are converted). Inside ``jax.jit`` or
     ``jax.grad`` the arguments are tracers without values: the program runs unchecked.
 
     Attributes
@@ -48,12 +49,19 @@ class CheckedFunction:
         self._shapes = tuple(getattr(a, "shape", None) for a in inputs)  # matrix inputs
         self._outputs, self._checked, self._kinks = outputs, list(checked), list(kinks)
         self._domain, self._numpy = domain, numpy
+        self.recipe = None  # (function, args) that compile it again: how it pickles
+
+    def __reduce__(self):
+        if self.recipe is None:
+            raise TypeError("this CheckedFunction was not made by GradientProgram.lambdify and "
+                            "cannot be pickled")
+        return self.recipe
 
     def __call__(self, *args):
         if len(args) != len(self.inputs):
             raise InputError(f"expected {len(self.inputs)} arguments ({', '.join(self.inputs)}), "
                              f"got {len(args)}")
-        args = tuple(self._matrix(a, name, shape)
+        args = tuple(self._matrix(a, name, shape) if shape is not None else _scalar(a, name)
                      for a, name, shape in zip(args, self.inputs, self._shapes, strict=True))
         if any(_traced(a) for a in args):  # under jax.jit or jax.grad: no values to check
             return list(self.raw(*args)[:self._outputs])
@@ -93,6 +101,26 @@ class CheckedFunction:
             raise InputError(f"{name} is {shape[0]} × {shape[1]}; the value given has shape "
                              f"{tuple(np.shape(value))}")
         return value
+
+
+def _scalar(value, name: str):
+    """A scalar argument, refused by name when it is complex, ``None``, text or an integer
+    past 1e308 (arrays of real numbers, NumPy's or JAX's, pass)."""
+    if value is None or isinstance(value, (str, bytes)):
+        shown = "None" if value is None else "text"
+        raise InputError(f"the value of {name} must be a real number, not {shown}")
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real) or (
+            isinstance(value, np.ndarray) and (np.iscomplexobj(value)
+                                               or not np.issubdtype(value.dtype, np.number))):
+        raise InputError(f"the value of {name} must be real numbers, not "
+                         f"{getattr(value, 'dtype', type(value).__name__)}")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:
+            raise InputError(f"the value of {name} is too large for a float (over 1.8e308)") \
+                from None
+    return value
 
 
 def _traced(value) -> bool:

@@ -18,10 +18,15 @@ numpy.trace((lambda _element: numpy.tanh(_element))(X))
 
 from __future__ import annotations
 
+import builtins
+import dis
+import importlib.util
+
 import sympy as sp
 from sympy.printing.numpy import JaxPrinter, NumPyPrinter
 
-__all__ = ["MatrixNumPyPrinter", "MatrixJaxPrinter", "MATRIX_PRINTERS", "generated_symbol"]
+__all__ = ["MatrixNumPyPrinter", "MatrixJaxPrinter", "MATRIX_PRINTERS", "generated_symbol",
+           "scalar_modules", "undefined_names"]
 
 
 def generated_symbol(symbol, k: int) -> sp.Basic:
@@ -30,6 +35,34 @@ def generated_symbol(symbol, k: int) -> sp.Basic:
     if isinstance(symbol, sp.MatrixSymbol):
         return sp.MatrixSymbol(f"_t{k}", *symbol.shape)
     return sp.Symbol(f"_t{k}")
+
+
+def scalar_modules(modules):
+    """``lambdify``'s modules for a scalar program: ``"numpy"`` is SciPy then NumPy when
+    SciPy is installed, so special functions (``LambertW``, ``erfinv``, Bessel functions,
+    ``polygamma``, ``zeta``) compile to ``scipy.special``; anything else as given."""
+    if modules == "numpy" and importlib.util.find_spec("scipy") is not None:
+        return ["scipy", "numpy"]
+    return modules
+
+
+def undefined_names(function) -> list[str]:
+    """The global names the code of ``function`` (a ``lambdify`` result) reads that its
+    namespace and Python's builtins lack: functions the chosen module does not have, which
+    would otherwise fail only when called. Nested code (lambdas, generators) included.
+
+    >>> x = sp.Symbol("x")
+    >>> undefined_names(sp.lambdify([x], sp.DiracDelta(x) + sp.sin(x), modules="math"))
+    ['DiracDelta']
+    """
+    names, codes = [], [function.__code__]
+    while codes:
+        code = codes.pop()
+        codes.extend(c for c in code.co_consts if hasattr(c, "co_code"))
+        names += [i.argval for i in dis.get_instructions(code)
+                  if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")]
+    known = function.__globals__
+    return sorted({n for n in names if n not in known and not hasattr(builtins, n)})
 
 
 class _MatrixHeads:

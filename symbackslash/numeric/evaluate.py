@@ -114,7 +114,8 @@ def evaluate(expr, point: Mapping, *, domain=None, warn: bool = True):
     found: dict = {}
     if domain is not None:
         for value in formulas(build_graph(domain)).values():
-            _value(value, values, kinks, found)
+            if isinstance(value, sp.Expr):  # not the bare keys of a hand-made graph's nodes
+                _value(value, values, kinks, found)
     result = _map(expr, lambda e: _value(e, values, kinks, found))
     if warn and kinks:
         _warn_kinks(kinks, values)

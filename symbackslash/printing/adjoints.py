@@ -15,6 +15,9 @@ is named ``x_bar`` and printed x̄: an :class:`AdjointSymbol` for a scalar node,
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import sympy as sp
 
 from .latex import symbol_latex
@@ -27,17 +30,24 @@ SUFFIXES = {"reverse": ("_bar", "_adj"), "forward": ("_dot", "_tan")}
 
 
 def unknown_suffix(names, mode: str = "reverse") -> str:
-    """``"_bar"`` (``"_dot"`` in forward mode), or ``"_adj"`` (``"_tan"``) when some name in
-    ``names`` is another name plus that suffix, so that x̄ never prints like a variable.
+    """``"_bar"`` (``"_dot"`` in forward mode); when some name in ``names`` is another name
+    plus that suffix, ``"_adj"`` (``"_tan"``), then ``"_adj2"``, ``"_adj3"`` …: the first
+    suffix that makes no unknown's name equal to a variable's, so that x̄ never prints like a
+    variable and the gradient program never assigns one.
 
     >>> unknown_suffix(["x", "y"]), unknown_suffix(["x", "x_bar"])
     ('_bar', '_adj')
-    >>> unknown_suffix(["x_dot"], "forward")
-    '_dot'
+    >>> unknown_suffix(["x", "x_bar", "x_adj"]), unknown_suffix(["x_dot"], "forward")
+    ('_adj2', '_dot')
     """
     names = {str(n) for n in names}
     plain, fallback = SUFFIXES[mode]
-    return fallback if any(n + plain in names for n in names) else plain
+    candidates = itertools.chain((plain, fallback), (f"{fallback}{k}" for k in itertools.count(2)))
+    return next(suffix for suffix in candidates if not any(n + suffix in names for n in names))
+
+
+#: The suffix of an unknown's name (one of :func:`unknown_suffix`'s).
+_SUFFIX = re.compile(r"_(bar|adj\d*|dot|tan\d*)$")
 
 
 class _Barred:
@@ -47,7 +57,7 @@ class _Barred:
 
     @property
     def node_name(self) -> str:
-        return self.name[: -len("_bar")]  # both suffixes have four characters
+        return _SUFFIX.sub("", self.name)
 
     def _latex(self, printer):
         return symbol_latex(self.name)

@@ -26,13 +26,14 @@ multi-letter name is one italic word.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.latex import (
     greek_letters_set,
-    latex_escape,
     modifier_dict,
     other_symbols,
     tex_greek_dictionary,
@@ -61,7 +62,7 @@ from .pieces import (
     Terms,
 )
 
-__all__ = ["LatexPrinter", "latex", "symbol_latex", "node_symbol", "broadcast_parts",
+__all__ = ["LatexPrinter", "latex", "tex_escape", "symbol_latex", "node_symbol", "broadcast_parts",
            "hadamard_factors", "print_combination"]
 
 #: Name parts that put an accent on the base letter (``x_bar`` is x̄): narrow accent for a
@@ -70,6 +71,30 @@ ACCENTS = {"bar": (r"\bar", r"\overline"), "hat": (r"\hat", r"\widehat"),
            "tilde": (r"\tilde", r"\widetilde"), "dot": (r"\dot", r"\dot"),
            "ddot": (r"\ddot", r"\ddot"), "check": (r"\check", r"\check"),
            "vec": (r"\vec", r"\overrightarrow")}
+
+
+#: Characters TeX reads as commands, as text that shows them.
+_TEX_TEXT = str.maketrans({"\\": r"\textbackslash{}", "~": r"\textasciitilde{}",
+                           "^": r"\textasciicircum{}", **{c: "\\" + c for c in "&%$#_{}"}})
+
+
+def tex_escape(s: str) -> str:
+    """Text that TeX shows as it is, in text mode (SymPy's ``latex_escape`` writes
+    ``\\textbackslash`` without ``{}``, which swallows the next letters into an unknown
+    command).
+
+    >>> print(tex_escape(r"\\input{a_b} ~^"))
+    \\textbackslash{}input\\{a\\_b\\} \\textasciitilde{}\\textasciicircum{}
+    """
+    return s.translate(_TEX_TEXT)
+
+
+def _escaped(s: str, command: str) -> str:
+    """``s`` escaped inside ``command`` (``\\mathit``, ``\\operatorname`` …); a name with
+    characters that only text mode can show is set as ``\\text``."""
+    if any(c in s for c in "\\~^"):
+        return r"%s{\text{%s}}" % (command, tex_escape(s))
+    return r"%s{%s}" % (command, tex_escape(s))
 
 
 def _word(s: str, *, upright: bool) -> str:
@@ -86,9 +111,9 @@ def _word(s: str, *, upright: bool) -> str:
     for key in sorted(modifier_dict, key=len, reverse=True):
         if s.lower().endswith(key) and len(s) > len(key):
             return modifier_dict[key](_word(s[: -len(key)], upright=upright))
-    if len(s) == 1 or s.isdigit():
-        return latex_escape(s)
-    return (r"\mathrm{%s}" if upright else r"\mathit{%s}") % latex_escape(s)
+    if s.isdigit() or (len(s) == 1 and s.isalpha()):
+        return s
+    return _escaped(s, r"\mathrm" if upright or len(s) == 1 else r"\mathit")
 
 
 def symbol_latex(name: str, style: str = "plain") -> str:
@@ -245,7 +270,15 @@ class LatexPrinter(DeepMatrices, SympyLatexPrinter):
         return name if name is not None else symbol_latex(expr.name, style)
 
     def _print_str(self, s):
-        return r"\text{%s}" % latex_escape(s)
+        return r"\text{%s}" % tex_escape(s)
+
+    def _hprint_Function(self, func: str) -> str:
+        """A function's name as SymPy writes it when it is a plain name (letters, digits,
+        underscores); any other name is escaped, so that no name reaches TeX as commands
+        (``Function(r"\\input{secret}")`` prints as the text \\input{secret})."""
+        if re.fullmatch(r"[^\W\d]\w*", func) and not func.endswith("_"):
+            return super()._hprint_Function(func)
+        return _escaped(func, r"\operatorname")
 
     PARENS = r"\left(%s\right)"
 
@@ -328,7 +361,7 @@ class LatexPrinter(DeepMatrices, SympyLatexPrinter):
         return n.latex
 
     def _print_Phrase(self, p: Phrase):
-        return "".join(r"\text{%s}" % latex_escape(s) if isinstance(s, str) else self._print(s)
+        return "".join(r"\text{%s}" % tex_escape(s) if isinstance(s, str) else self._print(s)
                        for s in p.pieces)
 
     def _print_Table(self, t: Table):
@@ -359,7 +392,7 @@ class LatexPrinter(DeepMatrices, SympyLatexPrinter):
     def _print_Section(self, s: Section):
         if not self._settings["document"]:
             body = "\n".join("&" + self._print(item) + r" \\[1ex]" for item in s.items)
-            title = "".join(r"\textbf{%s}" % latex_escape(p) if isinstance(p, str) else
+            title = "".join(r"\textbf{%s}" % tex_escape(p) if isinstance(p, str) else
                             self._print(p) for p in s.title.pieces)
             return "\\begin{align*}\n&%s\\\\[0.5ex]\n%s\n\\end{align*}" % (title, body)
         parts = ["\\subsection*{%s}" % self.prose(s.title)]
@@ -378,7 +411,7 @@ class LatexPrinter(DeepMatrices, SympyLatexPrinter):
 
     def prose(self, phrase: Phrase) -> str:
         """A phrase in running text: words as they are, mathematics in ``$…$``."""
-        return "".join(latex_escape(p) if isinstance(p, str) else "$%s$" % self._print(p)
+        return "".join(tex_escape(p) if isinstance(p, str) else "$%s$" % self._print(p)
                        for p in phrase.pieces)
 
 

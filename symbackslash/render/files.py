@@ -2,7 +2,8 @@
 
 Every file is written to a temporary file in the target directory and renamed over the
 target (``os.replace`` is atomic on POSIX and Windows), so a failure never leaves a half
-written file behind.
+written file behind. Only a regular file is ever replaced: a device, a named pipe, a socket
+or a directory at the target is refused with a :class:`~symbackslash.RenderError`.
 
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -17,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from ..errors import RenderError, boundary
@@ -46,6 +48,7 @@ def write_atomic(path, data: bytes) -> Path:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+        check_writable(path)  # again: something may have appeared there meanwhile
         os.replace(temporary, path)
     except OSError as err:
         Path(temporary).unlink(missing_ok=True)
@@ -57,14 +60,37 @@ def write_atomic(path, data: bytes) -> Path:
 
 
 def check_writable(path) -> Path:
-    """``path`` as a Path, after checking that its directory exists and it is not a
-    directory itself (so that errors come before any work)."""
+    """``path`` as a Path, after checking that its directory exists and that nothing but a
+    regular file is there (so that errors come before any work, and a device, a named pipe,
+    a socket or a directory is never replaced by the rename).
+
+    >>> try:
+    ...     check_writable("/dev/null")
+    ... except RenderError as err:
+    ...     print(str(err).split(";")[0])
+    cannot write /dev/null: it is a character device, not a regular file
+    """
     path = Path(path)
     if not path.parent.is_dir():
         raise RenderError(f"cannot write {path}: the directory {path.parent} does not exist")
     if path.is_dir():
         raise RenderError(f"cannot write {path}: it is a directory")
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # nothing there (or a dangling link): a new regular file is made
+        return path
+    if not stat.S_ISREG(mode):
+        raise RenderError(f"cannot write {path}: it is {_kind(mode)}, not a regular file; "
+                          f"choose the path of a regular file")
     return path
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def figure_bytes(fig, fmt: str = "png", *, dpi: float = 150) -> bytes:

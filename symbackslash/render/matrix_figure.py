@@ -283,7 +283,8 @@ def _draw_pattern(S: TriangularSystem, entries: dict, notation, ax, highlight_ro
 
 @boundary
 def draw_system(system, ax=None, *, mode: str = "reverse", seed=None, step=None,
-                known: dict | None = None, reserve: dict | None = None, fontsize: float = 10.0):
+                known: dict | None = None, reserve: dict | None = None, fontsize: float = 10.0,
+                max_nodes: int = 40):
     """Draw (I − L)ᵀ x̄ = e (reverse) or (I − L) ẋ = e (forward); return the Axes.
 
     Parameters
@@ -302,10 +303,23 @@ def draw_system(system, ax=None, *, mode: str = "reverse", seed=None, step=None,
         keeps one layout.
     fontsize : float
         In a given Axes too small for the system, the fonts shrink to fit.
+    max_nodes : int
+        Largest system drawn (default 40): every one of the n² entries is typeset, and at
+        40 nodes that takes about 30 s and 450 MB.
+
+    Raises
+    ------
+    RenderError
+        For a system of more than ``max_nodes`` nodes (``draw_matrix(system,
+        typeset=False)`` draws the sparsity pattern of any size).
     """
     S = _system(system)
     if mode not in ("reverse", "forward"):
         raise RenderError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if S.n > max_nodes:
+        raise RenderError(f"the system has {S.n} nodes, more than draw_system typesets "
+                          f"({max_nodes}, raise max_nodes=…); draw_matrix(system, "
+                          f"typeset=False) draws its sparsity pattern")
     G = S.graph
     if seed is None:
         seed = (G.graph["outputs"] if mode == "reverse" else G.graph["inputs"])[0]

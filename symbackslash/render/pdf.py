@@ -1,7 +1,8 @@
 """Compiling a derivation to PDF with pdflatex, when it is installed.
 
 :func:`pdf_bytes` runs ``pdflatex`` on a LaTeX document in a temporary directory of its own
-(no shell escape, no prompts, a time-out) and returns the PDF; :func:`save_pdf` writes it
+(no shell escape, no prompts, a time-out, reading and writing only
+inside that directory: ``openin_any=p``) and returns the PDF; :func:`save_pdf` writes it
 atomically, so a failed compilation leaves no file behind, neither the PDF nor pdflatex's
 auxiliary files. Without pdflatex both raise :class:`~symbackslash.RenderError`
 saying how to install it; :func:`pdflatex_available` asks first.
@@ -15,6 +16,7 @@ saying how to install it; :func:`pdflatex_available` asks first.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -75,18 +77,37 @@ def pdf_bytes(document, *, timeout: float = 120) -> bytes:
     with tempfile.TemporaryDirectory(prefix="symbackslash-pdf-") as folder:
         source = Path(folder) / "derivation.tex"
         source.write_text(tex, encoding="utf-8")
-        try:
-            result = subprocess.run(
-                [program, "-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
-                 source.name], cwd=folder, stdin=subprocess.DEVNULL, capture_output=True,
-                text=True, errors="replace", timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise RenderError(f"pdflatex took longer than {timeout:g} s; the document was "
-                              f"not compiled") from None
+        result = _run([program, "-no-shell-escape", "-halt-on-error", "-interaction=nonstopmode",
+                       source.name], folder, timeout)
         pdf = source.with_suffix(".pdf")
         if result.returncode != 0 or not pdf.is_file():
             raise RenderError(f"pdflatex failed: {_first_error(result.stdout)}")
         return pdf.read_bytes()
+
+
+#: pdflatex's environment: reading files is restricted to the folder of the document
+#: (``openin_any=p``: no absolute paths, no ``..``), writing too, so a name that reaches the
+#: ``.tex`` as commands still cannot put a local file into the PDF.
+_TEX_ENVIRONMENT = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+
+
+def _run(command: list[str], folder: str, timeout: float) -> subprocess.CompletedProcess:
+    """Run pdflatex in ``folder``; it is killed if this process is interrupted (Ctrl-C,
+    a time-out, or SIGTERM in the command line, which unwinds the same way). No code runs
+    in the child before pdflatex (``preexec_fn`` can deadlock a multithreaded process)."""
+    process = subprocess.Popen(command, cwd=folder, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               errors="replace", env={**os.environ, **_TEX_ENVIRONMENT})
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"pdflatex took longer than {timeout:g} s; the document was "
+                          f"not compiled") from None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 @boundary

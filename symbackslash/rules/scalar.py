@@ -127,8 +127,13 @@ def _sign(expr: sp.sign) -> dict:
 
 def _step(expr: sp.Expr) -> dict:
     """∂H(u)/∂u = ∂⌊u⌋/∂u = ∂⌈u⌉/∂u = 0 away from the jumps; convention: 0 at them too
-    (SymPy would answer DiracDelta(u) for H, infinite at 0)."""
-    return {expr.args[0]: sp.S.Zero} if expr.args[0].free_symbols else {}
+    (SymPy would answer DiracDelta(u) for H, infinite at 0). ``Heaviside(u, h0)`` is ``h0``
+    at u = 0: its partial in ``h0`` is 1 there and 0 elsewhere."""
+    weights = {expr.args[0]: sp.S.Zero} if expr.args[0].free_symbols else {}
+    if len(expr.args) == 2 and expr.args[1].free_symbols:  # H(u, h0) is h0 where u = 0
+        u, value = expr.args
+        weights[value] = weights.get(value, 0) + sp.Piecewise((1, sp.Eq(u, 0)), (0, True))
+    return weights
 
 
 def _extremum(expr: sp.Expr) -> dict:
@@ -207,7 +212,10 @@ def _fdiff(expr: sp.Expr) -> dict:
                 weights[arg] = weights.get(arg, 0) + expr.fdiff(k)
         return weights
     except (sp.core.function.ArgumentIndexError, NotImplementedError, TypeError, ValueError) as err:
-        reason = str(err) or "SymPy knows no derivative"
+        try:  # SymPy's ArgumentIndexError raised bare cannot print itself
+            reason = str(err) or "SymPy knows no derivative"
+        except IndexError:
+            reason = "SymPy knows no derivative in this argument"
         raise DifferentiationError(
             f"no derivative rule for {type(expr).__name__} in the node {expr}: {reason}; "
             f"register one with symbackslash.register_rule") from None

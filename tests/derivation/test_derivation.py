@@ -245,3 +245,23 @@ def test_unknowns_are_not_named_like_a_variable(mode, name, unknown):
     text = d.text()
     assert f"{unknown} = " in text and f"{name}_{unknown[2:]}" in text
     assert "x_{\\mathrm{" + unknown[2:] + "}}" in d.latex()
+
+
+def test_a_hand_made_graph_is_shown_at_a_point():
+    import networkx as nx
+    G = nx.DiGraph()
+    G.add_edge("x", "f", weight=sp.Symbol("a"))
+    G.add_edge("a", "f", weight=sp.Symbol("x"))
+    d = sb.derivation(G, at={"x": 1, "a": 2})
+    # f's local partials are a and x: an independent reading of the graph
+    assert "df/dx = x_bar = a = 2" in d.text() and "df/da = a_bar = x = 1" in d.text()
+
+
+@pytest.mark.parametrize("at, message", [
+    ({"x": 1, "y": 2, "a": 5}, "a is an intermediate node, computed from the inputs"),
+    ({"x": 1, "y": 2, "f": 5}, "f is the output, computed from the inputs"),
+    ({"x": 1, sp.Symbol("x"): 2, "y": 1}, "x is given twice"),
+])
+def test_a_point_gives_each_input_once_and_nothing_else(at, message):
+    with pytest.raises(InputError, match=message):
+        sb.derivation("a = x*y; f = sin(a)", at=at)

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import sympy as sp
 from catalogue import CATALOGUE
@@ -124,3 +125,73 @@ def test_adjoints_are_not_named_like_a_variable():
     assert names == ["x_adj"] and str(program.outputs[0]) == "x_adj"
     assert "x_adj = 2*x + x_bar" in str(program).splitlines()
     assert program.closed_form() == [4 * sp.Symbol("x")]
+
+
+@pytest.mark.parametrize("modules", ["numpy", "math", "mpmath"])
+@pytest.mark.parametrize("at", [1000.0, -1000.0, 0.5])
+def test_softplus_and_sigmoid_compile_without_overflow(modules, at):
+    x = sp.Symbol("x")
+    f = sb.softplus(x) * sb.sigmoid(x) + sb.softplus(-x)
+    got = sb.gradient_program(f).lambdify(modules=modules)(at)[0]
+    exact = sp.diff(f.rewrite(sp.exp), x).subs(x, sp.Float(at, 40)).evalf(30)  # sympy.diff
+    assert float(got) == pytest.approx(float(exact), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("make", [lambda x: sp.LambertW(x), lambda x: sp.erfinv(x / 2),
+                                  lambda x: sp.besselj(1, x), lambda x: sp.polygamma(1, x)])
+def test_special_functions_compile_to_scipy_or_are_refused_at_compile_time(make):
+    x = sp.Symbol("x")
+    f = make(x)
+    program = sb.gradient_program(f)
+    got = program.lambdify(modules="numpy")(0.5)[0]
+    exact = sp.diff(f, x).subs(x, sp.Rational(1, 2)).evalf(20)   # sympy.diff, mpmath
+    assert float(np.real(got)) == pytest.approx(float(exact), rel=1e-9)
+    with pytest.raises(sb.InputError, match="for modules='math': the module has no such"):
+        program.lambdify(modules="math")
+
+
+def test_what_cannot_be_compiled_is_refused_when_compiling():
+    x, y, k = sp.symbols("x y k")
+    with pytest.raises(sb.InputError, match="cannot compile DiracDelta"):
+        sb.gradient_program(sp.DiracDelta(x) * x).lambdify()
+    with pytest.raises(sb.InputError, match="cannot compile Subs for"):
+        sb.gradient_program(sp.Subs(sp.sin(k) * k, k, x * y) * x).lambdify()
+    with pytest.raises(sb.InputError, match="modules='tensorflow'"):
+        sb.gradient_program(x * y).lambdify(modules="tensorflow")
+    with pytest.raises(sb.InputError, match="Sum with a symbolic limit"):
+        sb.gradient_program(sp.Sum(x**k, (k, 1, y)) + x).lambdify()
+
+
+@pytest.mark.parametrize("value, message", [(1j, "must be real numbers, not complex"),
+                                            (None, "not None"), ("1", "not text"),
+                                            (10**400, "too large for a float")])
+def test_compiled_functions_refuse_arguments_that_are_not_real_numbers(value, message):
+    x, y = sp.symbols("x y")
+    f = sb.gradient_program(x * y).lambdify()
+    with pytest.raises(sb.InputError, match=f"the value of x .*{message}"):
+        f(value, 1.0)
+
+
+def test_checked_functions_pickle_and_run_in_a_worker_pool():
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+    x, y = sp.symbols("x y")
+    f = sb.gradient_program("a = x*y; f = sin(a) + log(x)").lambdify()
+    exact = [sp.lambdify([x, y], sp.diff(sp.sin(x*y) + sp.log(x), v))(1.5, 2.0) for v in (x, y)]
+    copy = pickle.loads(pickle.dumps(f))
+    assert copy(1.5, 2.0) == pytest.approx(exact)            # sympy.diff, independently
+    with pytest.raises(sb.EvaluationDomainError, match="log"):
+        copy(-1.0, 2.0)                                       # still checked
+    with ProcessPoolExecutor(1) as pool:
+        assert list(pool.map(f, [1.5], [2.0]))[0] == pytest.approx(exact)
+
+
+def test_unknowns_are_named_so_that_no_input_is_assigned():
+    x, x_bar, x_adj = sp.symbols("x x_bar x_adj")
+    f = x * x_bar * x_adj + sp.sin(x)
+    program = sb.gradient_program(f)
+    assigned = {str(name) for name, _ in program.assignments}
+    assert not assigned & {"x", "x_bar", "x_adj"}
+    got = program.lambdify([x, x_adj, x_bar])(0.5, 3.0, 2.0)
+    point = {x: 0.5, x_adj: 3, x_bar: 2}
+    assert got == pytest.approx([float(sp.diff(f, v).subs(point)) for v in (x, x_adj, x_bar)])

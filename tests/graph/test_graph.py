@@ -117,3 +117,31 @@ def test_bad_inputs():
         build_graph([])
     with pytest.raises(InputError, match="program"):
         build_graph(["a = x"])
+
+
+@pytest.mark.parametrize("weight, message", [
+    (float("nan"), "is nan; a local partial must be a finite number"),
+    (float("inf"), "is inf; a local partial must be a finite number"),
+    (-float("inf"), "is -inf"),
+    (__import__("numpy").float64("nan"), "is nan"),
+    (__import__("numpy").array([1.0, 2.0]), "is a NumPy array, but the nodes are scalars"),
+])
+def test_hand_made_weights_must_be_finite_scalars(weight, message):
+    G = nx.DiGraph()
+    G.add_edge("x", "f", weight=weight)
+    with pytest.raises(GraphError, match=message):
+        check_graph(G)
+
+
+def test_an_unknown_kind_of_node_is_refused_by_name():
+    G = nx.DiGraph()
+    G.add_edge("x", "f", weight=2)
+    G.nodes["f"]["kind"] = "banana"
+    with pytest.raises(GraphError, match="the 'kind' of node f is 'banana'; it must be one of"):
+        check_graph(G)
+
+
+def test_indexed_objects_are_refused_not_looped_on():
+    A = sp.IndexedBase("A")
+    with pytest.raises(InputError, match="indexed object A\\[1\\] is not supported.*A_1"):
+        build_graph(A[1] * x)

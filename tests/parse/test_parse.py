@@ -139,3 +139,8 @@ def test_long_sums_are_one_add():
     terms = [f"x{i}" for i in range(1500)]
     result = parse(" + ".join(terms))
     assert isinstance(result, sp.Add) and len(result.args) == 1500
+
+
+def test_powers_of_products_within_the_limits_are_multiplied_out_as_sympy_does():
+    assert parse("((2*x)**3)**2") == sp.expand((2*x)**6) == 64*x**6
+    assert parse("(3*x)**100") == 3**100 * x**100

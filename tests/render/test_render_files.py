@@ -51,3 +51,16 @@ def test_save_figure_by_suffix(tmp_path):
         save_figure(fig, tmp_path / "a.bmp")
     first = (tmp_path / "a.png").read_bytes()
     assert save_figure(fig, tmp_path / "a.png").read_bytes() == first   # reproducible bytes
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_only_regular_files_are_replaced(tmp_path):
+    pipe = tmp_path / "pipe.tex"
+    os.mkfifo(pipe)
+    with pytest.raises(RenderError, match="it is a named pipe, not a regular file"):
+        write_atomic(pipe, b"x")
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.tex"]   # no temporary left
+    if os.path.exists("/dev/null"):
+        with pytest.raises(RenderError, match="/dev/null: it is a character device"):
+            files.check_writable("/dev/null")

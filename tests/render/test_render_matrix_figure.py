@@ -158,3 +158,10 @@ def test_operator_entries_and_their_adjoints():
     U = {k: t.get_text() for k, t in entries(draw_matrix(G, "(I-L)^T")).items()}
     assert U[(0, 2)] == r"$-\mathcal{R}_{X^{T}}$" and U[(1, 2)] == r"$-\mathcal{L}_{A^{T}}$"
     assert U[(0, 0)] == U[(1, 1)] == U[(2, 2)] == r"$\mathcal{I}$"
+
+
+def test_draw_system_refuses_a_system_too_large_to_typeset():
+    program = "\n".join(["a0 = x*y"] + [f"a{k} = sin(a{k - 1})*y" for k in range(1, 30)])
+    with pytest.raises(sb.RenderError, match="the system has 61 nodes, more than draw_system "
+                                             "typesets \\(40"):
+        sb.draw_system(sb.build_graph(program))

@@ -60,3 +60,16 @@ def test_no_path_and_bad_nodes():
     assert "no path" in texts(fig)["note"] and texts(fig)["sum"].endswith("= 0$")
     with pytest.raises(RenderError, match="the source 'q' is not a node"):
         draw_path_sum(t1_graph(), "q", 5)
+
+
+def test_a_graph_with_two_to_the_forty_paths_draws_only_what_it_shows():
+    from sandbox import run_capped
+    out = run_capped("""
+        import matplotlib
+        matplotlib.use("Agg")
+        program = "\\n".join(["a0 = x"] + [f"a{k} = a{k - 1} + a{k - 1}*y" for k in range(1, 41)])
+        fig = sb.draw_path_sum(program, "x", max_paths=3)
+        print(sum(ax.get_gid() == "path" for ax in fig.axes))
+        print(next(t.get_text() for t in fig.texts if t.get_gid() == "note").split(":")[0])
+    """, memory_mb=2500, timeout=120)
+    assert out.splitlines() == ["3", f"sum over {2**40} paths, {2**40 - 3} not drawn"]

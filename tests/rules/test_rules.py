@@ -70,3 +70,30 @@ def test_no_derivative_is_a_clear_error():
 
     with pytest.raises(DifferentiationError, match="no derivative rule for opaque"):
         local_partials(opaque(u))
+
+
+@pytest.mark.parametrize("at, expected", [((0.0, 3.0), [3.0, 1.0]), ((1.0, 3.0), [1.0, 0.0]),
+                                          ((-2.0, 3.0), [0.0, 0.0])])
+def test_heaviside_with_its_value_at_zero_depends_on_that_value(at, expected):
+    import warnings
+
+    import numpy as np
+
+    import symbackslash as sb
+    x, y = sp.symbols("x y")
+    f = sp.Heaviside(x, y) * x + sp.Heaviside(x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sb.NonSmoothWarning)
+        g = sb.evaluate(sb.gradient(f, wrt=[x, y]), {x: at[0], y: at[1]})
+    # an independent oracle for the y-partial: central differences of NumPy's heaviside
+    h = 1e-6
+    numpy_f = lambda a, b: np.heaviside(a, b) * a + np.heaviside(a, b)  # noqa: E731
+    assert (numpy_f(at[0], at[1] + h) - numpy_f(at[0], at[1] - h)) / (2 * h) == \
+        pytest.approx(g[1])
+    assert g == pytest.approx(expected)   # ∂/∂x is 0 away from x = 0 and H(0, y) = y by convention
+
+
+def test_a_function_sympy_cannot_differentiate_is_our_error():
+    x = sp.Symbol("x")
+    with pytest.raises(DifferentiationError, match="no derivative rule for zeta"):
+        local_partials(sp.zeta(x))

@@ -1,5 +1,6 @@
 """Path sums: the Neumann series, nilpotency and the list of paths (method.md §2, T1, T2)."""
 
+import pytest
 import sympy as sp
 from examples import a, b, c, d, t2_graph
 from examples import t1_graph as t1
@@ -55,3 +56,49 @@ def test_path_sum_is_the_total_derivative():
     f = G.graph["outputs"][0]
     values = formulas(G)
     assert sp.simplify(path_sum(G, x, f).xreplace(values) - sp.diff(sp.sin(x*y) + x*y, x)) == 0
+
+
+def doubling(n):
+    """a_k = a_{k-1} + a_{k-1}*y: 2^n paths from x to the output, and d/dx = (1 + y)^n."""
+    import symbackslash as sb
+    G = sb.build_graph("\n".join(["a0 = x"] + [f"a{k} = a{k - 1} + a{k - 1}*y"
+                                              for k in range(1, n + 1)]))
+    x = next(v for v in G if str(v) == "x")
+    return G, x, G.graph["outputs"][0]
+
+
+def test_paths_are_counted_before_they_are_listed():
+    import networkx as nx
+
+    import symbackslash as sb
+    G, x, out = doubling(5)
+    assert sb.count_paths(G, x, out) == 32 == len(list(nx.all_simple_paths(G, x, out)))
+    G, x, out = doubling(60)
+    assert sb.count_paths(G, x, out) == 2 ** 60
+    with pytest.raises(sb.ResourceLimitError, match="number of paths from x to a60"):
+        sb.path_products(G, x, out)
+
+
+def test_past_the_limit_the_path_sum_is_gathered_node_by_node():
+    import symbackslash as sb
+    y = sp.Symbol("y")
+    G, x, out = doubling(12)
+    listed = sb.path_sum(G, x, out)                 # 4096 products added up
+    with sb.limits(max_paths=100):
+        gathered = sb.path_sum(G, x, out)           # on the DAG
+    assert sp.expand(listed - (1 + y) ** 12) == 0   # the total derivative, independently
+    assert sp.expand(gathered - (1 + y) ** 12) == 0
+
+
+def test_the_dense_inverse_is_refused_past_max_nodes():
+    import symbackslash as sb
+
+    def chain(n):  # 2n + 1 nodes
+        return sb.build_graph("\n".join(["a0 = x*y"] + [f"a{k} = sin(a{k - 1})*y"
+                                                        for k in range(1, n)]))
+    with sb.limits(max_nodes=10_000):
+        assert sb.neumann_inverse(chain(5)).shape == (11, 11)
+        with pytest.raises(sb.ResourceLimitError, match="powers of L up to L"):
+            sb.neumann_inverse(chain(40))      # 81 x 81 = 6561 entries, ~n^3/6 parts
+        with pytest.raises(sb.ResourceLimitError, match="entries of the dense"):
+            sb.neumann_inverse(chain(60))      # 121 x 121 = 14641 entries
