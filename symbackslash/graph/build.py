@@ -234,9 +234,13 @@ class _Builder:
         return _finish(self.G, self.order, outputs, source)
 
 
-def _finish(G: nx.DiGraph, order: list, outputs: list, source) -> nx.DiGraph:
-    """Number the nodes (inputs first, sorted by name), mark the outputs, set graph attributes."""
-    inputs = sorted((v for v in G if G.nodes[v]["kind"] == "input"), key=_name_key)
+def _finish(G: nx.DiGraph, order: list, outputs: list, source, first=()) -> nx.DiGraph:
+    """Number the nodes (inputs first: those of ``first`` in its order, a program's inputs or
+    a def's parameters, then the others sorted by name), mark the outputs, set graph
+    attributes."""
+    inputs = [v for v in first if v in G and G.nodes[v]["kind"] == "input"]
+    inputs += sorted((v for v in G if G.nodes[v]["kind"] == "input" and v not in inputs),
+                     key=_name_key)
     for k, v in enumerate(inputs + order, start=1):
         G.nodes[v]["index"] = k
     for v in outputs:
@@ -306,4 +310,4 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
                 raise InputError(f"output {out!r} is not assigned in the program; the assigned "
                                  f"names are: {', '.join(s.name for s in names)}")
             chosen.append(by_name[key])
-    return builder.finish(chosen, program)
+    return _finish(builder.G, builder.order, chosen, program, first=program.inputs)

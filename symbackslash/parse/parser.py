@@ -63,6 +63,7 @@ from ..errors import (
     ResourceLimitError,
     boundary,
 )
+from .statements import needs_ssa, ssa_program
 from .syntax import CONSTANTS, FUNCTIONS, LINE_END, Converter, check_name, unsupported
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "Program", "parse", "parse_expression", "parse_program"]
@@ -86,11 +87,15 @@ class Program:
         Names used but never assigned, sorted by name.
     lines : tuple of int
         The source line of each assignment (1-based), for messages.
+    notes : tuple of str
+        For each assignment, the iteration of the loops around it (``"i = 2"``; empty
+        outside loops), when the program was unrolled from code with ``for`` loops.
     """
 
     assignments: tuple[tuple[sp.Symbol, sp.Expr], ...]
     inputs: tuple[sp.Symbol, ...]
     lines: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self):
         """A program made by hand obeys the parser's rules: pairs (Symbol, expression), each
@@ -143,6 +148,8 @@ def parse(text: str) -> sp.Expr | Program:
     ParseError, UnsafeInputError, GraphError, ResourceLimitError
     """
     module = _read(text)
+    if needs_ssa(module):
+        return ssa_program(module, text)
     if any(not isinstance(s, ast.Expr) for s in module.body) or len(module.body) != 1:
         return _program(module, text)
     return Converter(text).expression(module.body[0].value)
