@@ -56,6 +56,7 @@ import sympy as sp
 from ..core.limits import check_expression, check_limit, symbols
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
+from ..parse.trace import is_traceable, trace_outputs
 from ..rules.scalar import children, local_partials
 from .check import check_graph
 from .matrix import has_matrices, lower_matrix_expressions
@@ -70,9 +71,11 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
 
     Parameters
     ----------
-    f : sympy.Expr, str, Program, networkx.DiGraph or list
-        An expression, text holding an expression or a straight-line program, a parsed
-        :class:`Program`, a list of expressions (or expression texts) for several outputs,
+    f : sympy.Expr, str, Program, Python function, networkx.DiGraph or list
+        An expression, text holding an expression or a program (loops, ``def``, …: see
+        :mod:`~symbackslash.parse.statements`), a parsed :class:`Program`, a Python function
+        (traced once on symbolic values, :mod:`~symbackslash.parse.trace`; a tuple it returns
+        gives several outputs), a list of expressions (or expression texts) for several outputs,
         or a graph already built (checked and returned as is).
     outputs : list of str or Symbol, optional
         For a program: the names whose values are the outputs (default: the last assignment).
@@ -99,6 +102,9 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
     coarse = nodes == "statements"
     if isinstance(f, str):
         f = parse(f)
+    elif is_traceable(f):
+        f, traced = trace_outputs(f)
+        outputs = traced if outputs is None else outputs
     if isinstance(f, Program):
         for name, expr in f.assignments:
             check_expression(expr, f"the assignment to {name}", depth=False)

@@ -16,8 +16,12 @@ Allowed
 
 Programs
     The last assignment is the output; names used but never assigned are the inputs. A name
-    may be assigned once, must be assigned before it is used, and may not be the name of a
-    function or constant.
+    must be assigned before it is used, and may not be the name of a function or constant.
+    Code as students write it (reassignment, ``+=``, tuple assignment, ``for`` loops over
+    ``range``, ``def`` with ``return`` and helper functions, micrograd's ``.relu()``) becomes
+    a straight-line program in static single assignment form: see
+    :mod:`symbackslash.parse.statements`. A Python function is traced instead
+    (:mod:`symbackslash.parse.trace`).
 
 Names
     A name means only what this module says: a function of :data:`FUNCTIONS` (callable only),

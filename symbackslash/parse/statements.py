@@ -1,21 +1,23 @@
 """Code as students write it → a straight-line program in static single assignment form.
 
-:func:`~symbackslash.parse` hands a program here when it uses more than ``name = expression``
-with each name assigned once: reassignment (``h = tanh(w*h + b)`` three times), augmented
-assignment (``+= -= *= /= **=``), tuple assignment (``a, b = b, a*b``), ``for`` loops over
-``range(...)`` with constant bounds (unrolled, nested loops too), and ``def`` with ``return``
-(the last function defined is the one to differentiate, its parameters the inputs; earlier
-functions are helpers, inlined at each call). Nothing is run: the syntax tree is walked, and
-every expression goes through the parser's allow-list (:class:`~.syntax.Converter`).
+:func:`~symbackslash.parse` hands a program here when it uses more than ``name =
+expression`` with each name assigned once: reassignment (``h = tanh(w*h + b)`` three times),
+augmented assignment (``+= -= *= /= **=``), tuple assignment (``a, b = b, a*b``), ``for``
+loops over ``range(...)`` with constant bounds (unrolled, nested loops too), and ``def``
+with ``return`` (the last function defined is the one to differentiate, its parameters the
+inputs, unless statements follow the functions; the others are helpers, inlined at each
+call). Nothing is run: the syntax tree is walked, and every expression goes through the
+parser's allow-list (:class:`~.syntax.Converter`).
 
 Each assignment makes a new node. Its name is the user's name with a version: the first
 assignment to ``h`` is ``h``, the next ``h_2`` (printed h₂), then ``h_3`` …, skipping names
 the text uses itself; a parameter reassigned starts at ``_2``. A ``def``'s return value is
-named after the function. An assignment made inside a loop carries a note with the iteration
-(``"i = 2"``), kept in :attr:`Program.notes`.
+named after the function (unless it is the value assigned last, which is the output). An
+assignment made inside a loop carries a note with the iteration (``"i = 2"``), kept in
+:attr:`Program.notes`.
 
-Refused, with line, column and what to write instead: ``while``, ``if``, recursion, loops over
-anything but ``range`` of whole numbers, ``def`` with defaults, ``*args``, keyword-only
+Refused, with line, column and what to write instead: ``while``, ``if``, recursion, loops
+over anything but ``range`` of whole numbers, ``def`` with defaults, ``*args``, keyword-only
 parameters or decorators, ``global``, ``lambda``, ``import``, and everything the expression
 allow-list refuses. The unrolled size counts against ``max_statements``: a loop whose
 unrolled body would exceed it is refused before it is unrolled.
@@ -257,7 +259,8 @@ class _Unroller:
             self.stack.append(self.main.name)
             self.block(self.main.body, scope)
             value = self.expression(self.main.result, scope)
-            self.emit(self.main.name, value, self.main.node.body[-1])
+            if not (self.assignments and value == self.assignments[-1][0]):
+                self.emit(self.main.name, value, self.main.node.body[-1])
             params = [sp.Symbol(p) for p in self.main.params]
             inputs = params + sorted((s for s in self.inputs.values() if s not in params),
                                      key=lambda s: s.name)
