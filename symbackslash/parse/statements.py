@@ -379,7 +379,7 @@ class _Unroller:
         name = node.func.id
         function = self.functions[name]
         if name in self.stack:
-            raise ParseError(f"recursion: {name} calls itself (line {node.lineno}); write the "
+            raise ParseError(f"recursion: {name} calls itself; write the "
                              f"repetition as a for loop over range(n)", construct="recursion",
                              **_where(node))
         if len(args) != len(function.params):

@@ -70,6 +70,9 @@ class _Tape:
         self.lines: list[int] = []
         self.named: dict[sp.Symbol, str] = {}
         self.counter = 0
+        self.adopted: dict[sp.Expr, sp.Symbol] = {}  # SymPy results made nodes
+        self.pending: dict[sp.Expr, str] = {}        # SymPy results bound to a local name
+        self.namer = None
 
     def record(self, expr: sp.Expr) -> Traced:
         check_limit("max_statements", len(self.assignments) + 1,
@@ -99,7 +102,11 @@ class _Tape:
             return sp.Rational(repr(other))  # exactly the decimal the code shows
         if isinstance(other, sp.Expr) and not isinstance(other, sp.MatrixExpr):
             if other.free_symbols:  # an expression made by a SymPy function: its own node
-                return self.record(other).symbol
+                if other not in self.adopted:
+                    self.adopted[other] = symbol = self.record(other).symbol
+                    if other in self.pending and self.namer is not None:
+                        self.namer.bind(symbol, self.pending.pop(other))
+                return self.adopted[other]
             return other
         raise ParseError(f"{type(other).__name__} in {what} at {_user_line()} is not supported "
                          f"on traced values; use numbers, SymPy functions and + - * / **")
@@ -121,7 +128,14 @@ class Traced:
         a, b = self.symbol, self.tape.value(other, what)
         if reflected:
             a, b = b, a
-        return self.tape.record(build(a, b))
+        result = build(a, b)
+        if result.is_Number:
+            return result  # 0*x is 0: a number, not a node
+        if result == self.symbol:
+            return self  # x + 0, x*1: the same value
+        if isinstance(other, Traced) and result == other.symbol:
+            return other
+        return self.tape.record(result)
 
     def __add__(self, other):
         return self._binary(other, lambda a, b: sp.Add(a, b), "a sum")
@@ -268,7 +282,7 @@ def trace_outputs(f):
     tape = _Tape()
     inputs = [sp.Symbol(p.name) for p in params]
     code = getattr(f, "__func__", f).__code__
-    tracer = _Namer(code, tape, {p.name for p in params})
+    tracer = tape.namer = _Namer(code, tape, {p.name for p in params})
     previous = sys.gettrace()
     sys.settrace(tracer.calls)
     try:
@@ -313,6 +327,9 @@ class _Namer:
                         and value.symbol not in self.tape.named \
                         and value.symbol.is_Dummy:
                     self.bind(value.symbol, name)
+                elif isinstance(value, sp.Expr) and value.has(sp.Dummy) \
+                        and value not in self.tape.adopted:
+                    self.tape.pending.setdefault(value, name)  # named when it becomes a node
         return self.lines
 
     def bind(self, symbol: sp.Symbol, name: str) -> None:
