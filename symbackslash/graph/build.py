@@ -23,6 +23,7 @@ weights are linear operators (:mod:`.operators`). Node attributes:
     ``index``  1-based position in a deterministic topological order: inputs first (sorted
                by name), then the other nodes in the order they are computed; a single
                output is last.
+    ``note``   (only on nodes unrolled from a loop) the iteration, e.g. ``"i = 2"``.
 
 Edge attributes, for the edge ``u → v``:
 
@@ -300,9 +301,12 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
     for symbol in program.inputs:
         builder.add_input(symbol)
     add = builder.add_statement if coarse else builder.add
-    for name, expr in program.assignments:
+    notes = program.notes or ("",) * len(program.assignments)
+    for (name, expr), note in zip(program.assignments, notes, strict=True):
         add(expr, name)
         builder.memo[name] = name
+        if note:
+            builder.G.nodes[name]["note"] = note  # the loop iteration, e.g. "i = 2"
     if outputs is None:
         chosen = [program.output]
     else:

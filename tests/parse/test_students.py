@@ -273,3 +273,12 @@ def test_traced_loops_are_held_to_the_limits():
             sb.gradient(long)
     with pytest.raises(sb.InputError, match=r"\*args"):
         sb.gradient(lambda *x: x[0])
+
+
+def test_the_derivation_shows_the_iteration_of_each_unrolled_node():
+    text = ("def f(x, w):\n    h = x\n    for i in range(2):\n        h = tanh(w*h + 1)\n"
+            "    return h**2")
+    d = sb.derivation(sb.build_graph(text, nodes="statements"))
+    assert "(4, i = 0)  h_2 = tanh(h*w + 1)" in d.text()
+    assert "(5, i = 1)  h_3 = tanh(h_2*w + 1)" in d.text()
+    assert r"\text{(5, i = 1)}\quad h_{3}" in d.latex()
