@@ -282,3 +282,12 @@ def test_the_derivation_shows_the_iteration_of_each_unrolled_node():
     assert "(4, i = 0)  h_2 = tanh(h*w + 1)" in d.text()
     assert "(5, i = 1)  h_3 = tanh(h_2*w + 1)" in d.text()
     assert r"\text{(5, i = 1)}\quad h_{3}" in d.latex()
+
+
+def test_a_gradient_program_names_the_gradient_of_a_copied_input():
+    # h = x starts most loops; the gradient of x is x_bar, not h_bar
+    P = sb.gradient("h = x\nfor i in range(2):\n    h = sin(h*w)", ["x", "w"], form="program")
+    assert str(P).splitlines()[-1] == "return (x_bar, w_bar)"
+    expected = sp.sin(sp.sin(x*w)*w)
+    assert all(_equal(c, sp.diff(expected, v))
+               for c, v in zip(P.closed_form(), (x, w), strict=True))
