@@ -109,6 +109,10 @@ class Program:
         if not isinstance(self.inputs, (tuple, list)) or \
                 not all(isinstance(s, sp.Symbol) for s in self.inputs):
             raise InputError("Program.inputs must be a tuple of symbols")
+        if self.notes and (not isinstance(self.notes, (tuple, list))
+                           or len(self.notes) != len(self.assignments)
+                           or not all(isinstance(n, str) for n in self.notes)):
+            raise InputError("Program.notes must be one string per assignment (or empty)")
         assigned = {pair[0] for pair in self.assignments if isinstance(pair, tuple) and pair}
         defined: set = set()
         for k, pair in enumerate(self.assignments):

@@ -291,3 +291,9 @@ def test_a_gradient_program_names_the_gradient_of_a_copied_input():
     expected = sp.sin(sp.sin(x*w)*w)
     assert all(_equal(c, sp.diff(expected, v))
                for c, v in zip(P.closed_form(), (x, w), strict=True))
+
+
+def test_program_notes_are_one_string_per_assignment():
+    with pytest.raises(sb.InputError, match="notes"):
+        sb.Program(((sp.Symbol("h"), x),), (x,), (1,), ("i = 0", "i = 1"))
+    assert sb.Program(((sp.Symbol("h"), x),), (x,), (1,), ("i = 0",)).notes == ("i = 0",)
