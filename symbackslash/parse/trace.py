@@ -36,13 +36,14 @@ from __future__ import annotations
 import inspect
 import math
 import sys
+import traceback
 import types
 
 import sympy as sp
 
 from ..core.functions import relu, sigmoid
 from ..core.limits import check_limit, check_power
-from ..errors import InputError, ParseError
+from ..errors import InputError, ParseError, SymbackslashError
 
 __all__ = ["Traced", "trace", "trace_outputs", "is_traceable"]
 
@@ -173,6 +174,15 @@ class Traced:
     def __pos__(self):
         return self
 
+    def __abs__(self):
+        return self.tape.record(sp.Abs(self.symbol))
+
+    def _operator(self, *other):
+        self._refuse("this operator (// % @ round, floor, ceil)", "use + - * / ** and functions")
+
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __matmul__ = __rmatmul__ = _operator
+    __round__ = __trunc__ = __floor__ = __ceil__ = __divmod__ = __rdivmod__ = _operator
+
     # micrograd's methods
     def relu(self):
         return self.tape.record(relu(self.symbol))
@@ -287,6 +297,16 @@ def trace_outputs(f):
     sys.settrace(tracer.calls)
     try:
         result = f(*(Traced(tape, s) for s in inputs))
+    except SymbackslashError:
+        raise
+    except Exception as err:  # the user's code failed on symbolic values: say where
+        frames = [fr for fr in traceback.extract_tb(err.__traceback__) if fr.filename != __file__]
+        where = f"line {frames[-1].lineno} of {frames[-1].filename}" if frames else "the call"
+        raise ParseError(f"{getattr(f, '__name__', 'the function')} raised "
+                         f"{type(err).__name__} ({err}) at {where} while traced on symbolic "
+                         f"values; use + - * / **, SymPy's functions and the methods "
+                         f".relu() .tanh() .exp() .log() .sigmoid()",
+                         construct="traced call") from err
     finally:
         sys.settrace(previous)
     results = list(result) if isinstance(result, (tuple, list)) else [result]

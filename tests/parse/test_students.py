@@ -297,3 +297,11 @@ def test_program_notes_are_one_string_per_assignment():
     with pytest.raises(sb.InputError, match="notes"):
         sb.Program(((sp.Symbol("h"), x),), (x,), (1,), ("i = 0", "i = 1"))
     assert sb.Program(((sp.Symbol("h"), x),), (x,), (1,), ("i = 0",)).notes == ("i = 0",)
+
+
+def test_traced_operators_outside_the_list_and_failing_code_name_the_line():
+    with pytest.raises(sb.ParseError, match="operator"):
+        sb.gradient(lambda x: x // 2)
+    with pytest.raises(sb.ParseError, match=r"KeyError .* at line \d+"):
+        sb.gradient(lambda x: {}["missing"] + x)
+    assert sb.check_gradient(lambda x: abs(x) * x, ["x"]).passed  # abs is a function
