@@ -305,3 +305,15 @@ def test_traced_operators_outside_the_list_and_failing_code_name_the_line():
     with pytest.raises(sb.ParseError, match=r"KeyError .* at line \d+"):
         sb.gradient(lambda x: {}["missing"] + x)
     assert sb.check_gradient(lambda x: abs(x) * x, ["x"]).passed  # abs is a function
+
+
+def test_the_command_line_takes_a_def_with_a_loop(capsys):
+    from symbackslash.cli import main
+
+    text = ("def f(x, w):\n    h = x\n    for i in range(2):\n        h = tanh(w*h + 1)\n"
+            "    return h")
+    assert main(["grad", text, "--at", "x=0.5", "w=0.3"]) == 0
+    out = capsys.readouterr().out
+    # the value returned is the last assignment, so it is the output, under its own name
+    assert "h_3(x, w) = tanh(w*tanh(w*x + 1) + 1)" in out
+    assert "(6, i = 0)  h_2 = tanh(v2)" in out
