@@ -27,8 +27,12 @@ import sympy as sp
 from .core.shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
 from .derivatives.gradient import gradient
 from .errors import InputError, SymbackslashError, boundary
+from .graph.build import build_graph
+from .graph.formulas import formulas
 from .numeric.values import evaluate, evaluate_exact, random_values
 from .operators.algebra import Operator
+from .parse.parser import Program
+from .parse.trace import is_traceable
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
            "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
@@ -98,8 +102,9 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
 
     Parameters
     ----------
-    f : sympy.Expr
-        A scalar-valued expression (matrices allowed).
+    f : sympy.Expr, str, Program or Python function
+        A scalar-valued expression (matrices allowed), or a program (text, :class:`Program`
+        or a Python function), checked through the closed form of its output.
     wrt : list of Symbol or MatrixSymbol
     gradients : list, optional
         The gradients to check, aligned with ``wrt`` (default: ``gradient(f, wrt)``).
@@ -108,6 +113,7 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     step, rtol, atol : float
         A variable passes when ``max |gradient − differences| ≤ atol + rtol·max |differences|``.
     """
+    f, wrt = _closed(f, wrt)
     wrt = _variables(f, wrt)
     gradients = gradient(f, wrt) if gradients is None else list(gradients)
     if len(gradients) != len(wrt):
@@ -232,6 +238,7 @@ def _numeric_sympy(result, values: dict):
 def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison:
     """Our gradient and ``f.diff(variable)`` for each variable, judged by finite differences
     at one random point (see :class:`SympyComparison`)."""
+    f, wrt = _closed(f, wrt)
     wrt = _variables(f, wrt)
     ours = gradient(f, wrt)
     values = random_values(f, seed=seed) if values is None else dict(values)
@@ -257,6 +264,20 @@ def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison
         row["verdict"] = "agrees" if _close(number, fd) else "SymPy differs"
         rows.append(row)
     return SympyComparison(rows)
+
+
+def _closed(f, wrt):
+    """A program (text, :class:`~symbackslash.Program` or Python function) as the closed form
+    of its output, and names in ``wrt`` as its symbols; expressions pass unchanged."""
+    if isinstance(f, sp.Basic):
+        return f, wrt
+    if isinstance(f, (str, Program)) or is_traceable(f):
+        G = build_graph(f)
+        f = formulas(G)[G.graph["outputs"][0]]
+        if isinstance(wrt, (list, tuple)):
+            by_name = {str(v): v for v in G.graph["inputs"]}
+            wrt = [by_name.get(v, sp.Symbol(v)) if isinstance(v, str) else v for v in wrt]
+    return f, wrt
 
 
 def _variables(f, wrt) -> list:

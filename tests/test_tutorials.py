@@ -25,6 +25,7 @@ TITLES = {
     "05_mlp": "5. The MLP of equation (1)",
     "06_matrix_calculus": "6. Matrix calculus you can trust",
     "07_your_own_function": "7. Your own function: from a program to a PDF derivation",
+    "08_micrograd": "8. Code as students write it: micrograd, loops and reassignment",
     "09_elimination": "9. Every elimination order computes the Jacobian",
     "10_second_derivatives": "10. Second derivatives: Hessians as one more triangular solve",
 }

@@ -74,6 +74,12 @@ def _symbols(d) -> list:
     return [node_symbol(v) for v in d.system.nodes]
 
 
+def _tag(G, v) -> str:
+    """A program row's label: its index, and the loop iteration it was unrolled from."""
+    note = G.nodes[v].get("note")
+    return f"({G.nodes[v]['index']}, {note})" if note else f"({G.nodes[v]['index']})"
+
+
 def _function(d) -> Section:
     G, values = d.graph, d.result.values
     inputs = [node_symbol(v) for v in G.graph["inputs"]]
@@ -85,7 +91,7 @@ def _function(d) -> Section:
         items.append(Phrase("as a program, numbered in node order (inputs ",
                             sp.Tuple(*inputs), " first):"))
         items.append(Rows(tuple(Chain(node_symbol(v), G.nodes[v]["expr"]) for v in defined),
-                          tuple(f"({G.nodes[v]['index']})" for v in defined)))
+                          tuple(_tag(G, v) for v in defined)))
     else:
         items.append(Phrase(f"a graph given by its edges: {len(G)} nodes, "
                             f"{G.number_of_edges()} edges, inputs ", sp.Tuple(*inputs)))

@@ -337,6 +337,14 @@ def gradient_program(f, wrt=None) -> GradientProgram:
 
     solution = back_substitute(upper, S.unit(out), assign=assign)
     outputs = [solution[S.position(v)] if v in H else zero(v) for v in variables]
+    named = {name for name, _ in adjoint}
+    for k, v in enumerate(variables):  # x_bar = h_bar after a copy h = x: name it x_bar
+        if v in H and outputs[k] in named:
+            name = adjoint_name(v, suffix)
+            if name != outputs[k] and name not in named:
+                adjoint.append((name, outputs[k]))
+                named.add(name)
+                outputs[k] = name
     adjoint = _live(adjoint, outputs)
     needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o, strict=True) for o in outputs])
     forward = _needed_forward(H, needed)

@@ -23,6 +23,7 @@ weights are linear operators (:mod:`.operators`). Node attributes:
     ``index``  1-based position in a deterministic topological order: inputs first (sorted
                by name), then the other nodes in the order they are computed; a single
                output is last.
+    ``note``   (only on nodes unrolled from a loop) the iteration, e.g. ``"i = 2"``.
 
 Edge attributes, for the edge ``u → v``:
 
@@ -56,6 +57,7 @@ import sympy as sp
 from ..core.limits import check_expression, check_limit, symbols
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
+from ..parse.trace import is_traceable, trace_outputs
 from ..rules.scalar import children, local_partials
 from .check import check_graph
 from .matrix import has_matrices, lower_matrix_expressions
@@ -70,9 +72,11 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
 
     Parameters
     ----------
-    f : sympy.Expr, str, Program, networkx.DiGraph or list
-        An expression, text holding an expression or a straight-line program, a parsed
-        :class:`Program`, a list of expressions (or expression texts) for several outputs,
+    f : sympy.Expr, str, Program, Python function, networkx.DiGraph or list
+        An expression, text holding an expression or a program (loops, ``def``, …: see
+        :mod:`~symbackslash.parse.statements`), a parsed :class:`Program`, a Python function
+        (traced once on symbolic values, :mod:`~symbackslash.parse.trace`; a tuple it returns
+        gives several outputs), a list of expressions (or expression texts) for several outputs,
         or a graph already built (checked and returned as is).
     outputs : list of str or Symbol, optional
         For a program: the names whose values are the outputs (default: the last assignment).
@@ -99,6 +103,9 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
     coarse = nodes == "statements"
     if isinstance(f, str):
         f = parse(f)
+    elif is_traceable(f):
+        f, traced = trace_outputs(f)
+        outputs = traced if outputs is None else outputs
     if isinstance(f, Program):
         for name, expr in f.assignments:
             check_expression(expr, f"the assignment to {name}", depth=False)
@@ -245,9 +252,13 @@ def _plain_name(e: sp.Basic) -> str:
     return str(e)
 
 
-def _finish(G: nx.DiGraph, order: list, outputs: list, source) -> nx.DiGraph:
-    """Number the nodes (inputs first, sorted by name), mark the outputs, set graph attributes."""
-    inputs = sorted((v for v in G if G.nodes[v]["kind"] == "input"), key=_name_key)
+def _finish(G: nx.DiGraph, order: list, outputs: list, source, first=()) -> nx.DiGraph:
+    """Number the nodes (inputs first: those of ``first`` in its order, a program's inputs or
+    a def's parameters, then the others sorted by name), mark the outputs, set graph
+    attributes."""
+    inputs = [v for v in first if v in G and G.nodes[v]["kind"] == "input"]
+    inputs += sorted((v for v in G if G.nodes[v]["kind"] == "input" and v not in inputs),
+                     key=_name_key)
     for k, v in enumerate(inputs + order, start=1):
         G.nodes[v]["index"] = k
     for v in outputs:
@@ -301,9 +312,12 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
     for symbol in program.inputs:
         builder.add_input(symbol)
     add = builder.add_statement if coarse else builder.add
-    for name, expr in program.assignments:
+    notes = program.notes or ("",) * len(program.assignments)
+    for (name, expr), note in zip(program.assignments, notes, strict=True):
         add(expr, name)
         builder.memo[name] = name
+        if note:
+            builder.G.nodes[name]["note"] = note  # the loop iteration, e.g. "i = 2"
     if outputs is None:
         chosen = [program.output]
     else:
@@ -317,4 +331,4 @@ def _from_program(program: Program, outputs, coarse: bool) -> nx.DiGraph:
                 raise InputError(f"output {out!r} is not assigned in the program; the assigned "
                                  f"names are: {', '.join(s.name for s in names)}")
             chosen.append(by_name[key])
-    return builder.finish(chosen, program)
+    return _finish(builder.G, builder.order, chosen, program, first=program.inputs)

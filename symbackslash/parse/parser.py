@@ -16,8 +16,12 @@ Allowed
 
 Programs
     The last assignment is the output; names used but never assigned are the inputs. A name
-    may be assigned once, must be assigned before it is used, and may not be the name of a
-    function or constant.
+    must be assigned before it is used, and may not be the name of a function or constant.
+    Code as students write it (reassignment, ``+=``, tuple assignment, ``for`` loops over
+    ``range``, ``def`` with ``return`` and helper functions, micrograd's ``.relu()``) becomes
+    a straight-line program in static single assignment form: see
+    :mod:`symbackslash.parse.statements`. A Python function is traced instead
+    (:mod:`symbackslash.parse.trace`).
 
 Names
     A name means only what this module says: a function of :data:`FUNCTIONS` (callable only),
@@ -63,6 +67,7 @@ from ..errors import (
     ResourceLimitError,
     boundary,
 )
+from .statements import needs_ssa, ssa_program
 from .syntax import CONSTANTS, FUNCTIONS, LINE_END, Converter, check_name, unsupported
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "Program", "parse", "parse_expression", "parse_program"]
@@ -86,11 +91,15 @@ class Program:
         Names used but never assigned, sorted by name.
     lines : tuple of int
         The source line of each assignment (1-based), for messages.
+    notes : tuple of str
+        For each assignment, the iteration of the loops around it (``"i = 2"``; empty
+        outside loops), when the program was unrolled from code with ``for`` loops.
     """
 
     assignments: tuple[tuple[sp.Symbol, sp.Expr], ...]
     inputs: tuple[sp.Symbol, ...]
     lines: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self):
         """A program made by hand obeys the parser's rules: pairs (Symbol, expression), each
@@ -100,6 +109,10 @@ class Program:
         if not isinstance(self.inputs, (tuple, list)) or \
                 not all(isinstance(s, sp.Symbol) for s in self.inputs):
             raise InputError("Program.inputs must be a tuple of symbols")
+        if self.notes and (not isinstance(self.notes, (tuple, list))
+                           or len(self.notes) != len(self.assignments)
+                           or not all(isinstance(n, str) for n in self.notes)):
+            raise InputError("Program.notes must be one string per assignment (or empty)")
         assigned = {pair[0] for pair in self.assignments if isinstance(pair, tuple) and pair}
         defined: set = set()
         for k, pair in enumerate(self.assignments):
@@ -143,6 +156,8 @@ def parse(text: str) -> sp.Expr | Program:
     ParseError, UnsafeInputError, GraphError, ResourceLimitError
     """
     module = _read(text)
+    if needs_ssa(module):
+        return ssa_program(module, text)
     if any(not isinstance(s, ast.Expr) for s in module.body) or len(module.body) != 1:
         return _program(module, text)
     return Converter(text).expression(module.body[0].value)

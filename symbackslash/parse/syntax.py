@@ -24,8 +24,8 @@ from ..core.functions import relu, sigmoid, softplus
 from ..core.limits import check_power, get_limits, integer_digits
 from ..errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError
 
-__all__ = ["FUNCTIONS", "CONSTANTS", "LINE_END", "Converter", "validate", "check_name",
-           "unsupported"]
+__all__ = ["FUNCTIONS", "CONSTANTS", "METHODS", "LINE_END", "Converter", "validate",
+           "check_name", "unsupported"]
 
 #: The functions text may call: name → (SymPy function, number of arguments; None = 2 or more).
 FUNCTIONS: dict[str, tuple[object, int | None]] = {
@@ -39,6 +39,10 @@ FUNCTIONS: dict[str, tuple[object, int | None]] = {
     "max": (sp.Max, None), "min": (sp.Min, None),
     "sigmoid": (sigmoid, 1), "softplus": (softplus, 1), "relu": (relu, 1),
 }
+
+#: micrograd-style methods, sugar for the function of the same name: ``(a + b).relu()`` is
+#: ``relu(a + b)``. No other attribute is allowed.
+METHODS = ("relu", "tanh", "exp", "log", "sigmoid")
 
 #: Names that denote constants rather than variables.
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi}
@@ -118,7 +122,7 @@ class Converter:
                     f"expression nesting deeper than {limits.max_depth} at line {node.lineno}, "
                     f"column {node.col_offset + 1}", limit="max_depth")
             if not ready:
-                validate(node)
+                self.validate(node)
                 children = self._children(node)
                 stack.append((node, depth, True))
                 stack.extend((child, depth + 1, False) for child in reversed(children))
@@ -129,7 +133,13 @@ class Converter:
             values.append(self._real(node, self._build(node, args), args))
         return values[0]
 
+    def validate(self, node: ast.AST) -> None:
+        """Refuse a syntax node outside the allow-list (a subclass may allow more calls)."""
+        validate(node)
+
     def _children(self, node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            return [node.func.value]  # a method of METHODS: its object is the argument
         if isinstance(node, ast.BinOp):
             return [operand for _, operand in _chain(node)]
         if isinstance(node, ast.UnaryOp):
@@ -208,7 +218,7 @@ class Converter:
         raise unsupported(node)
 
     def _call(self, node: ast.Call, args: list[sp.Expr], where: dict) -> sp.Expr:
-        name = node.func.id
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
         function, arity = FUNCTIONS[name]
         if (arity is None and len(args) < 2) or (arity is not None and len(args) != arity):
             wanted = "2 or more" if arity is None else str(arity)
@@ -223,7 +233,10 @@ def validate(node: ast.AST) -> None:
     """Refuse, before looking inside, any syntax node outside the allow-list."""
     where = {"line": getattr(node, "lineno", None),
              "column": getattr(node, "col_offset", -1) + 1}
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in METHODS:
+        _validate_method(node)
+    elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
             raise unsupported(node.func if isinstance(node.func, ast.Attribute) else node,
                                "calling anything but a named function")
@@ -241,6 +254,15 @@ def validate(node: ast.AST) -> None:
                 raise unsupported(arg)
     elif not isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant)):
         raise unsupported(node)
+
+
+def _validate_method(node: ast.Call) -> None:
+    """``value.method()`` for a method of :data:`METHODS` takes no arguments."""
+    attr = node.func
+    if node.args or node.keywords:
+        raise UnsafeInputError(f".{attr.attr}() takes no arguments",
+                               line=node.lineno, column=node.col_offset + 1,
+                               construct="method call")
 
 
 def _chain(node: ast.BinOp) -> list[tuple[type, ast.AST]]:

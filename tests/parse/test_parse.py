@@ -71,7 +71,8 @@ def test_programs():
     ("[x for x in y]", UnsafeInputError, "list comprehension", 1, 1),
     ("import os", UnsafeInputError, "import statement", 1, 1),
     ("from os import path", UnsafeInputError, "import statement", 1, 1),
-    ("def f(): pass", UnsafeInputError, "function definition (def)", 1, 1),
+    ("def f(): pass", ParseError, "def", 1, 1),
+    ("async def f(x):\n    return x", UnsafeInputError, "function definition (def)", 1, 1),
     ("a = x\nb = foo(y)", ParseError, "call", 2, 5),
     ("x + open(y)", UnsafeInputError, "call", 1, 5),
     ("sin(x, y=1)", UnsafeInputError, "keyword argument", 1, 1),
@@ -86,10 +87,13 @@ def test_programs():
     ("sin", ParseError, "function name", 1, 1),
     ("sin(x, y)", ParseError, "call", 1, 1),
     ("x = 1\ny", ParseError, "expression statement", 2, 1),
-    ("a, b = x, y", UnsafeInputError,
-     "assignment target (only 'name = expression' is allowed)", 1, 1),
+    ("a.b, c = x, y", UnsafeInputError,
+     "assignment target (only names, or a tuple of names)", 1, 1),
     ("1j", UnsafeInputError, "complex", 1, 1),
-    ("x += 1", UnsafeInputError, "augmented assignment (+= etc.)", 1, 1),
+    ("x.y += 1", UnsafeInputError, "assignment target (only names)", 1, 1),
+    ("def f(x=1):\n    return x", UnsafeInputError, "default value", 1, 9),
+    ("h = x\nwhile h < 1:\n    h = 2*h", UnsafeInputError, "while loop", 2, 1),
+    ("def f(x):\n    return f(x)", ParseError, "recursion", 2, 12),
 ])
 def test_rejected_constructs_name_the_construct_and_position(text, error, construct, line, column):
     with pytest.raises(error) as info:
@@ -104,7 +108,8 @@ def test_rejected_constructs_name_the_construct_and_position(text, error, constr
     ("a = b; b = a", "a cycle"),
     ("a = b; b = c; c = a", "a cycle"),
     ("a = a + 1", "used in its own definition"),
-    ("a = x\na = a*2", "assigned twice"),
+    ("x += 1", "use before definition: 'x' is used on line 1"),
+    ("a = x\nfor i in range(2):\n    a = b\n    b = a", "use before definition: 'b'"),
     ("sin = x", "built-in function"),
     ("pi = 3", "built-in constant"),
 ])
