@@ -1,7 +1,7 @@
 """symbackslash: backpropagation is back substitution, shown symbolically.
 
 The data flow is the layout: expression → graph → matrix → solve → derivation → render.
-See README.md and method.md for the mathematics. In a running IPython shell, importing the
+See README.md and docs/mathematics.md for the mathematics. In a running IPython shell, importing the
 package registers the notebook display of graphs, systems and results
 (:mod:`symbackslash.render.notebook`).
 """

@@ -2,7 +2,7 @@
 
 Data X0 (n0 × k, a batch of k columns), weights Wᵢ (nᵢ × nᵢ₋₁), biases Bᵢ (nᵢ × k, or
 vectors bᵢ with Bᵢ = bᵢ eᵀ), element-wise activations hᵢ and the loss ½‖X_N − Y‖²_F
-(method.md §5):
+(docs/mathematics.md, the matrix MLP):
 
     Xᵢ = hᵢ.(Wᵢ Xᵢ₋₁ + Bᵢ),   Δᵢ = hᵢ'.(Wᵢ Xᵢ₋₁ + Bᵢ),
     dXᵢ = Δᵢ ⊙ (Wᵢ dXᵢ₋₁ + dWᵢ Xᵢ₋₁ + dBᵢ).
@@ -342,7 +342,7 @@ def _dense(rows: int, cols: int, entries: dict) -> sp.Matrix:
 
 @boundary
 def mlp(sizes: Sequence[int], *, batch: int, activations=None, bias: str = "matrix") -> MLP:
-    """The N-layer perceptron of method.md §5.
+    """The N-layer perceptron of docs/mathematics.md, the matrix MLP.
 
     Parameters
     ----------

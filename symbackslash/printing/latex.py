@@ -115,7 +115,7 @@ def symbol_latex(name: str, style: str = "plain") -> str:
 
 def node_symbol(node) -> sp.Basic:
     """The symbol that stands for a graph node: the key itself when it is a SymPy object,
-    ``v<k>`` for an integer key ``k`` (method.md numbers nodes v1 … vn), else a symbol named
+    ``v<k>`` for an integer key ``k`` (the paper numbers nodes v1 … vn), else a symbol named
     after the key."""
     if isinstance(node, sp.Basic):
         return node

@@ -43,7 +43,7 @@ MATRICES = {
     "I-L": (lambda S: S.lower(), Notation("I - L", "I - L")),
     "(I-L)^T": (lambda S: S.upper(), I_MINUS_L_T),
 }
-#: What the blocks beside the dashed lines are called (method.md §1).
+#: What the blocks beside the dashed lines are called (docs/mathematics.md).
 BLOCKS = {
     "L": r"blocks: $M$ (from the sources), $\tilde{L}$ (among the others)",
     "I-L": r"blocks: $-M$, $I - \tilde{L}$",

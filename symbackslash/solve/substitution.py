@@ -1,7 +1,7 @@
 """Forward and back substitution: the textbook loops, written once, for any entry type.
 
 Reverse mode is back substitution on (I − L)ᵀ x̄ = e; forward mode is forward substitution on
-(I − L) ẋ = s (method.md §3). The loops below are the whole algorithm. They never look at
+(I − L) ẋ = s (docs/mathematics.md). The loops below are the whole algorithm. They never look at
 what an entry is: applying an entry to an unknown, subtracting and dividing by the diagonal
 go through :mod:`symbackslash.core.elements`, so the same function object runs on Python
 numbers, Fractions, SymPy expressions, NumPy blocks and linear operators.
@@ -84,7 +84,7 @@ class Substitution(Sequence):
     @property
     def multiplications(self) -> int:
         """How many products entry·x[j] the solve formed that cost a multiplication: those
-        with neither factor 0 nor ±1 (method.md §3 counts 4 for forward mode on the 5-node
+        with neither factor 0 nor ±1 (the paper counts 4 for forward mode on the 5-node
         graph, 3 for back substitution)."""
         return sum(not (_free(entry) or _free(xj)) for step in self.steps
                    for _, entry, xj in step.terms)

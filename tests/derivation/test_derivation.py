@@ -1,4 +1,5 @@
-"""Derivations: generated from the solver's records, golden LaTeX for T1 and T3, documents
+"""Derivations: generated from the solver's records, golden LaTeX for the 5-node graph and
+the scalar MLP, documents
 that compile with pdflatex, text that MathJax can show, the point ``at=`` and errors."""
 
 import re
@@ -75,7 +76,7 @@ def test_golden_t3_latex_at_the_point():
     D = sb.derivation(t3_graph(), T3_WRT, at=T3_POINT)
     tex = D.latex()
     gradient = rows_of(D.sections[-1])
-    assert [ch.parts[-1] for ch in gradient] == [12, 12, 18, 2]  # method.md T3
+    assert [ch.parts[-1] for ch in gradient] == [12, 12, 18, 2]  # docs/mathematics.md
     block = rows_of([s for s in D.sections if "Block form" in text(s.title)][0])
     lam = block[0].parts[-1]
     assert [lam.entries[(i, 0)] for i in range(3)] == [2, 1, 1]  # λ = (2, 1) and the loss node
