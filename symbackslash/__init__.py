@@ -19,7 +19,7 @@ from .core.functions import relu, sigmoid, softplus
 from .core.limits import Limits, get_limits, limits, set_limits
 from .core.tidy import tidy
 from .derivation.document import Derivation, StepView, derivation
-from .derivatives.gradient import Differentiation, differentiate, gradient, jacobian
+from .derivatives.gradient import Differentiation, Gradient, differentiate, gradient, jacobian
 from .derivatives.mlp import MLP, MLPSolution, mlp
 from .derivatives.program import AdjointSymbol, GradientProgram, gradient_program
 from .errors import (
@@ -94,7 +94,7 @@ __all__ = [
     "Step", "Substitution", "back_substitute", "forward_substitute",
     "neumann_inverse", "neumann_terms", "nilpotency_index", "path_products", "path_sum",
     "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
-    "Differentiation", "differentiate", "gradient", "jacobian",
+    "Differentiation", "Gradient", "differentiate", "gradient", "jacobian",
     "evaluate_exact", "random_values",
     "MLP", "MLPSolution", "mlp",
     "DotTest", "GradientReport", "SympyComparison", "check_gradient", "compare_with_sympy",

@@ -20,6 +20,7 @@ X: SymPy differs
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import numpy as np
 import sympy as sp
@@ -29,6 +30,7 @@ from .derivatives.gradient import gradient
 from .errors import InputError, SymbackslashError, boundary
 from .numeric.values import evaluate, evaluate_exact, random_values
 from .operators.algebra import Operator
+from .printing.latex import latex
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
            "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
@@ -65,6 +67,20 @@ class GradientReport:
         rows += [f"{str(c.variable):<10}{c.error:>12.2e}{c.tolerance:>12.2e}  "
                  f"{'ok' if c.passed else 'WRONG'}" for c in self.checks]
         return "\n".join(rows)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{_math(c.variable)}</td><td>{c.error:.2e}</td><td>{c.tolerance:.2e}</td>"
+            f"<td>{'ok' if c.passed else '<b>WRONG</b>'}</td></tr>" for c in self.checks)
+        verdict = "passed" if self.passed else "<b>FAILED</b>"
+        return (f"<p>Gradient against central finite differences: {verdict}</p>"
+                "<table><tr><th>variable</th><th>max error</th><th>tolerance</th>"
+                f"<th>result</th></tr>{rows}</table>")
+
+
+def _math(expr) -> str:
+    """``expr`` as inline LaTeX inside HTML (MathJax typesets it in a notebook)."""
+    return html.escape(f"${latex(expr)}$")
 
 
 def _scalar(value) -> float:
@@ -144,6 +160,16 @@ class DotTest:
         scale = max(1, abs(sp.N(self.lhs, 30)))
         return bool(abs(difference) <= 1e-20 * scale)
 
+    def __str__(self) -> str:
+        return (f"<Y, A X> = {self.lhs}, <A^T Y, X> = {self.rhs}: "
+                f"{'passed' if self.passed else 'FAILED'} (A = {self.operator})")
+
+    def _repr_latex_(self) -> str:
+        return (rf"$\mathcal{{A}} = {latex(self.operator)}: \quad "
+                rf"\langle Y, \mathcal{{A}} X \rangle = {latex(self.lhs)}, \quad "
+                rf"\langle \mathcal{{A}}^{{T}} Y, X \rangle = {latex(self.rhs)}"
+                rf"\quad \text{{({'passed' if self.passed else 'FAILED'})}}$")
+
 
 def _inner(X, Y):
     """⟨X, Y⟩ = tr(XᵀY) (the product for scalars)."""
@@ -208,6 +234,16 @@ class SympyComparison:
                       f"  symbackslash  {r['ours']}  [{ours} finite differences]",
                       f"  sympy.diff    {theirs}{note}"]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for r in self.rows:
+            theirs = html.escape(r["message"]) if r["sympy"] is None else _math(r["sympy"])
+            ours = "" if r["ours_ok"] else " <b>(does not match finite differences)</b>"
+            rows.append(f"<tr><td>{_math(r['variable'])}</td><td>{r['verdict']}</td>"
+                        f"<td>{_math(r['ours'])}{ours}</td><td>{theirs}</td></tr>")
+        return ("<table><tr><th>variable</th><th>verdict</th><th>symbackslash</th>"
+                f"<th>sympy.diff</th></tr>{''.join(rows)}</table>")
 
 
 def _close(value, reference: np.ndarray) -> bool:

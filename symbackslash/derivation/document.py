@@ -41,7 +41,7 @@ from ..printing.latex import LatexPrinter, node_symbol, symbol_latex
 from ..printing.pieces import Chain, Combination, Phrase, Section
 from ..printing.text import TextPrinter
 from ..solve.substitution import Step
-from .sections import derivation_sections, distinct, factored, op_count
+from .sections import derivation_sections, distinct, factored, legend, op_count
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
 
@@ -185,16 +185,21 @@ class Derivation:
         return Chain(*distinct([view.symbol, combination, factored(view.symbolic), shown,
                                  self.numeric(value)]))
 
+    @property
+    def _shown(self) -> list[Section]:
+        """The sections, then the legend of the notation they use."""
+        return [*self.sections, legend(self)]
+
     # ------------------------------------------------------------------ output
     def text(self) -> str:
         """The derivation as plain text (what the command line prints)."""
         printer = TextPrinter()
-        return "\n\n".join(printer.doprint(s) for s in self.sections)
+        return "\n\n".join(printer.doprint(s) for s in self._shown)
 
     def latex(self) -> str:
         """The derivation as LaTeX: one ``align*`` block per section, shown by MathJax."""
         printer = LatexPrinter()
-        return "\n\n".join(printer.doprint(s) for s in self.sections)
+        return "\n\n".join(printer.doprint(s) for s in self._shown)
 
     def document(self) -> str:
         """A standalone LaTeX document (``pdflatex`` compiles it; uses amsmath, amssymb, graphicx
@@ -204,7 +209,7 @@ class Derivation:
         how = "back substitution" if self.mode == "reverse" else "forward substitution"
         title = printer.prose(Phrase("Derivatives of ", outs[0] if len(outs) == 1 else
                                      sp.Tuple(*outs), f" by {how}"))
-        body = "\n\n".join(printer.doprint(s) for s in self.sections)
+        body = "\n\n".join(printer.doprint(s) for s in self._shown)
         return PREAMBLE + "\\section*{%s}\n\n%s\n\n\\end{document}\n" % (title, body)
 
     def _repr_latex_(self) -> str:

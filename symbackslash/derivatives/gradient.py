@@ -49,13 +49,43 @@ from ..graph.check import resolve_wrt
 from ..graph.formulas import formulas
 from ..numeric.nonsmooth import NonSmoothPoint, nonsmooth_points
 from ..operators.functionals import representer
+from ..printing.latex import latex, node_symbol
+from ..printing.pieces import Chain, Partial, Rows
+from ..printing.text import text
 from ..solve.matrices import TriangularSystem, triangular_system
 from ..solve.substitution import back_substitute, forward_substitute
 from .program import gradient_program
 
-__all__ = ["Differentiation", "differentiate", "gradient", "jacobian"]
+__all__ = ["Gradient", "Differentiation", "differentiate", "gradient", "jacobian"]
 
 MODES = ("reverse", "forward")
+
+
+class Gradient(list):
+    """A gradient: the list of derivatives aligned with ``wrt`` (it is a ``list`` and compares
+    equal to one), which prints as rows ∂f/∂x = … (``str``, and LaTeX in a notebook).
+
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y")
+    >>> print(gradient(x*y, [x, y]))
+    df/dx = y
+    df/dy = x
+    """
+
+    def __init__(self, derivatives, wrt, output):
+        super().__init__(derivatives)
+        self.wrt, self.output = list(wrt), output
+
+    def _rows(self) -> Rows:
+        out = node_symbol(self.output)
+        return Rows(tuple(Chain(Partial(out, node_symbol(v)), d)
+                          for v, d in zip(self.wrt, self, strict=True)))
+
+    def __str__(self) -> str:
+        return text(self._rows())
+
+    def _repr_latex_(self) -> str:
+        return "$$%s$$" % latex(self._rows())
 
 
 @dataclasses.dataclass
@@ -167,13 +197,15 @@ class Differentiation:
                           for out in self.outputs])
 
     @cached_property
-    def gradient(self) -> list:
+    def gradient(self) -> Gradient:
         """The gradient of the (single) output in closed form, aligned with ``wrt``: a
-        scalar for each scalar variable, a matrix of its shape for each matrix variable."""
+        scalar for each scalar variable, a matrix of its shape for each matrix variable
+        (a :class:`Gradient`, a list that displays itself)."""
         if len(self.outputs) != 1:
             raise InputError(f"the computation has {len(self.outputs)} outputs; a gradient needs "
                              f"one scalar output (use jacobian for several)")
-        return [self.closed_form(self.derivative(self.outputs[0], var)) for var in self.wrt]
+        return Gradient([self.closed_form(self.derivative(self.outputs[0], var))
+                         for var in self.wrt], self.wrt, self.outputs[0])
 
 
 @boundary
@@ -216,7 +248,8 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
         that does not occur has derivative 0, as with ``sympy.diff``.
     mode : {"reverse", "forward"}
     form : {"closed", "program"}
-        ``"closed"``: a list of SymPy expressions in the inputs, aligned with ``wrt``.
+        ``"closed"``: a :class:`Gradient`, the list of SymPy expressions in the inputs aligned
+        with ``wrt``, which displays as rows ∂f/∂x = ….
         ``"program"``: a :class:`~symbackslash.GradientProgram`, a straight-line
         program whose cost is a small multiple of the function's.
 

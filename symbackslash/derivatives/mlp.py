@@ -51,6 +51,9 @@ from ..graph.matrix import ELEMENT
 from ..numeric.values import evaluate_exact
 from ..operators.algebra import Compose, IdentityOperator
 from ..operators.kinds import Hadamard, LeftMultiply, RightMultiply
+from ..printing.latex import latex
+from ..printing.pieces import Chain, Partial, Rows
+from ..printing.text import text
 from ..solve.substitution import Substitution, back_substitute
 
 __all__ = ["MLP", "MLPSolution", "mlp", "ACTIVATIONS"]
@@ -117,6 +120,17 @@ class MLPSolution:
     substitution: Substitution
     gradient: dict
 
+    def _rows(self) -> Rows:
+        J = sp.Symbol("J")
+        return Rows(tuple(Chain(name, value) for name, value in self.Lambda)
+                    + tuple(Chain(Partial(J, p), g) for p, g in self.gradient.items()))
+
+    def __str__(self) -> str:
+        return text(self._rows())
+
+    def _repr_latex_(self) -> str:
+        return "$$%s$$" % latex(self._rows())
+
 
 @dataclasses.dataclass(frozen=True)
 class MLP:
@@ -131,6 +145,19 @@ class MLP:
     batch: int
     activations: tuple
     bias: str
+
+    def _rows(self) -> Rows:
+        """The layers Xᵢ and Δᵢ, then the loss J in terms of X_N."""
+        E = matadd(self.X[-1], scale(-1, self.Y))
+        J = sp.Trace(matmul(sp.Transpose(E), E)) / 2
+        return Rows(tuple(Chain(k, v) for k, v in self.definitions.items())
+                    + (Chain(sp.Symbol("J"), J),))
+
+    def __str__(self) -> str:
+        return text(self._rows())
+
+    def _repr_latex_(self) -> str:
+        return "$$%s$$" % latex(self._rows())
 
     @property
     def N(self) -> int:
