@@ -5,8 +5,8 @@ Objects that symbackslash defines show themselves through the usual ``_repr_late
 :class:`~symbackslash.Storyboard`, the :class:`~symbackslash.Gradient` that ``gradient``
 returns, the reports of :mod:`symbackslash.check`, :class:`~symbackslash.MLP`,
 :class:`~symbackslash.MLPSolution`, :class:`~symbackslash.Substitution`). The core
-objects (the graph, a plain :class:`networkx.DiGraph`; the :class:`~symbackslash.TriangularSystem`; the
-:class:`~symbackslash.Differentiation`; the
+objects (the graph, a plain :class:`networkx.DiGraph`; the
+:class:`~symbackslash.TriangularSystem`; the :class:`~symbackslash.Differentiation`; the
 :class:`~symbackslash.GradientProgram`) get IPython display formatters instead,
 registered on the running IPython shell when symbackslash is imported (or with
 ``%load_ext symbackslash``). That keeps rendering out of the core modules, and it is the
