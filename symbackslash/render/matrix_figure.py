@@ -274,6 +274,9 @@ def _draw_pattern(S: TriangularSystem, entries: dict, notation, ax, highlight_ro
     ax.set_ylim(S.n - 0.5, -0.5)
     ax.set_aspect("equal")
     ax.tick_params(labelsize=8)
+    # nodes numbered from 1, as in the derivations (position k shows node k + 1)
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value + 1:g}")
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value + 1:g}")
     ax.set_xlabel(f"{S.n} × {S.n}, {len(off)} nonzero weights; dashed: sources | others",
                   fontsize=8)
     if title:

@@ -158,3 +158,13 @@ def test_operator_entries_and_their_adjoints():
     U = {k: t.get_text() for k, t in entries(draw_matrix(G, "(I-L)^T")).items()}
     assert U[(0, 2)] == r"$-\mathcal{R}_{X^{T}}$" and U[(1, 2)] == r"$-\mathcal{L}_{A^{T}}$"
     assert U[(0, 0)] == U[(1, 1)] == U[(2, 2)] == r"$\mathcal{I}$"
+
+
+def test_the_pattern_numbers_nodes_from_1_like_the_derivations():
+    program = "\n".join(["h0 = x"] + [f"h{k} = tanh(w{k}*h{k - 1})" for k in range(1, 12)])
+    S = sb.triangular_system(sb.build_graph(program))
+    ax = draw_matrix(S, "(I-L)^T", typeset=False)
+    ax.figure.canvas.draw()
+    ticks = {float(t.get_text()): v for t, v in zip(ax.get_xticklabels(), ax.get_xticks())
+             if t.get_text()}
+    assert ticks and all(number == position + 1 for number, position in ticks.items())
