@@ -33,6 +33,7 @@ from .errors import (
     ResourceLimitError,
     SymbackslashError,
     UnsafeInputError,
+    UnusedVariableWarning,
 )
 from .errors import boundary as _boundary
 from .graph.build import build_graph
@@ -79,7 +80,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SymbackslashError", "InputError", "ParseError", "UnsafeInputError", "ResourceLimitError",
     "GraphError", "DifferentiationError", "EvaluationDomainError", "RenderError",
-    "NonSmoothWarning",
+    "NonSmoothWarning", "UnusedVariableWarning",
     "Limits", "get_limits", "set_limits", "limits",
     "sigmoid", "softplus", "relu",
     "Program", "parse", "parse_expression", "parse_program",

@@ -245,7 +245,8 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
         program (the last assignment is the output), or a graph already built.
     wrt : list of Symbol, MatrixSymbol or str, optional
         The variables, as symbols or names (default: every input, sorted by name). A variable
-        that does not occur has derivative 0, as with ``sympy.diff``.
+        that does not occur has derivative 0, as with ``sympy.diff``, and an
+        :class:`~symbackslash.UnusedVariableWarning` names it (a typo in a name gives 0).
     mode : {"reverse", "forward"}
     form : {"closed", "program"}
         ``"closed"``: a :class:`Gradient`, the list of SymPy expressions in the inputs aligned
