@@ -180,8 +180,12 @@ class Derivation:
         """One step as an equation chain: the unknown, the row of the system, the result in
         node symbols, in the inputs (when ``closed`` and short) and at the point."""
         combination = Combination(view.rhs, view.terms) if view.terms else view.rhs
-        value = factored(view.value)
-        shown = value if closed and op_count(value) <= self.max_closed_ops else None
+        value, shown = view.value, None
+        # factoring is worth it only for a closed form that may be shown (and costly for the
+        # large ones of deep programs)
+        if closed and op_count(value) <= 4 * self.max_closed_ops:
+            value = factored(value)
+            shown = value if op_count(value) <= self.max_closed_ops else None
         return Chain(*distinct([view.symbol, combination, factored(view.symbolic), shown,
                                  self.numeric(value)]))
 

@@ -269,8 +269,15 @@ def factored(expr):
     shorter; a cheap clean-up for display, equal to ``expr``."""
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom:
         return expr
+    ops = sp.count_ops(expr)
+    if ops > MAX_FACTORED_OPS:
+        return expr   # factor_terms is superlinear; such expressions are not read whole
     tidy = sp.factor_terms(expr)
-    return tidy if sp.count_ops(tidy) < sp.count_ops(expr) else expr
+    return tidy if sp.count_ops(tidy) < ops else expr
+
+
+#: :func:`factored` leaves larger expressions as they are.
+MAX_FACTORED_OPS = 200
 
 
 def op_count(expr) -> int:
