@@ -68,3 +68,11 @@ print(type(elapsed).__name__, values)
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["('ValueError', None)", "float [(12+0j)]"]
+
+
+def test_the_storyboard_flag_prints_the_27_node_storyboards_time_and_pixels():
+    out = run("--storyboard")
+    line = next(line for line in out.splitlines() if line.startswith("storyboard of a"))
+    assert line.startswith("storyboard of a 27-node program: 27 frames (compact)")
+    width, height = (int(n) for n in line.split(", ")[-1].removesuffix(" px").split(" x "))
+    assert max(width, height) <= 4000

@@ -125,7 +125,7 @@ class Storyboard:
         if not 0 <= k < len(self.steps):
             raise RenderError(f"frame {k}: the storyboard has {len(self.steps)} frames, "
                               f"numbered 0 … {len(self.steps) - 1}")
-        d, view = self.derivation, self.steps[k]
+        view = self.steps[k]
         done = self._all[: self._numbers[k] + 1]   # every step up to this one, shown or not
         width, height = self.size
         fig = Figure(figsize=(width, height), dpi=self.dpi, facecolor="white")

@@ -165,6 +165,7 @@ def test_the_pattern_numbers_nodes_from_1_like_the_derivations():
     S = sb.triangular_system(sb.build_graph(program))
     ax = draw_matrix(S, "(I-L)^T", typeset=False)
     ax.figure.canvas.draw()
-    ticks = {float(t.get_text()): v for t, v in zip(ax.get_xticklabels(), ax.get_xticks())
+    ticks = {float(t.get_text()): v
+             for t, v in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
              if t.get_text()}
     assert ticks and all(number == position + 1 for number, position in ticks.items())
