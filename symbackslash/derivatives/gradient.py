@@ -34,6 +34,7 @@ Matrix([
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import cached_property
 
 import networkx as nx
@@ -41,6 +42,8 @@ import sympy as sp
 
 from ..core.constructors import canonical
 from ..core.elements import zero
+from ..core.limits import get_limits
+from ..core.simplify import simplify_within
 from ..core.tidy import tidy
 from ..core.walk import bottom_up
 from ..errors import InputError, ResourceLimitError, boundary, record
@@ -59,6 +62,8 @@ from .program import gradient_program
 __all__ = ["Gradient", "Differentiation", "differentiate", "gradient", "jacobian"]
 
 MODES = ("reverse", "forward")
+#: ``simplify=`` of gradient and jacobian: none, the default clean-up, or sympy.simplify.
+SIMPLIFY = ("off", "tidy", "full")
 
 
 class Gradient(list):
@@ -141,7 +146,7 @@ class Differentiation:
     def _tidied(self) -> dict:
         return {}
 
-    def closed_form(self, expr):
+    def closed_form(self, expr, *, tidied: bool = True):
         """``expr`` (in node symbols) with every node symbol replaced by its value; results
         with matrices are tidied (:func:`~symbackslash.tidy`).
 
@@ -161,7 +166,7 @@ class Differentiation:
             return expr
         try:
             value = bottom_up(expr, canonical, self._substituted)
-            return tidy(value, self._tidied) if self.has_matrices else value
+            return tidy(value, self._tidied) if self.has_matrices and tidied else value
         except RecursionError:
             raise ResourceLimitError(
                 "the closed form is nested too deeply for SymPy at Python's recursion limit; "
@@ -234,7 +239,8 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
 
 
 @boundary
-def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
+def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed",
+             simplify: str = "tidy"):
     """The gradient of a scalar ``f``, by back substitution (or forward substitution).
 
     Parameters
@@ -248,6 +254,10 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
         that does not occur has derivative 0, as with ``sympy.diff``, and an
         :class:`~symbackslash.UnusedVariableWarning` names it (a typo in a name gives 0).
     mode : {"reverse", "forward"}
+    simplify : {"tidy", "off", "full"}
+        ``"tidy"``: matrix results cleaned up (:func:`~symbackslash.tidy`); ``"off"``: the
+        substituted solution as it is; ``"full"``: also ``sympy.simplify`` on each entry
+        where it shortens it, within ``Limits.simplify_seconds`` in all.
     form : {"closed", "program"}
         ``"closed"``: a :class:`Gradient`, the list of SymPy expressions in the inputs aligned
         with ``wrt``, which displays as rows ∂f/∂x = ….
@@ -269,23 +279,48 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
         return gradient_program(f, wrt)
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
+    _check_simplify(simplify)
     result = differentiate(f, wrt, mode=mode)
     record(differentiation=result)
-    return result.gradient
+    if simplify == "off":
+        if len(result.outputs) != 1:
+            return result.gradient   # raises the message for several outputs
+        out = result.outputs[0]
+        return Gradient([result.closed_form(result.derivative(out, v), tidied=False)
+                         for v in result.wrt], result.wrt, out)
+    grad = result.gradient
+    return Gradient(_simplified(list(grad)), grad.wrt, grad.output) if simplify == "full" \
+        else grad
+
+
+def _check_simplify(simplify) -> None:
+    if simplify not in SIMPLIFY:
+        raise InputError(f"simplify must be one of {', '.join(map(repr, SIMPLIFY))}, not "
+                         f"{simplify!r}")
+
+
+def _simplified(values: list) -> list:
+    """Each value through sympy.simplify where it helps, within one time budget in all."""
+    deadline = time.monotonic() + get_limits().simplify_seconds
+    return [simplify_within(v, max(deadline - time.monotonic(), 0)) for v in values]
 
 
 @boundary
-def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
+def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None,
+             simplify: str = "tidy") -> sp.Matrix:
     """The Jacobian matrix of several outputs, rows = outputs, columns = ``wrt``.
 
     Parameters
     ----------
     fs : list of expressions (or expression texts), or one program
         For a program, ``outputs`` names the variables that are outputs (default: the last).
-    wrt, mode
+    wrt, mode, simplify
         As in :func:`gradient`. Reverse mode does one back substitution per output, forward
         mode one forward substitution per variable; the results are identical.
     """
+    _check_simplify(simplify)
     result = differentiate(fs, wrt, mode=mode, outputs=outputs)
     record(differentiation=result)
-    return result.jacobian
+    J = result.jacobian   # scalar entries: "off" and "tidy" agree
+    return J if simplify != "full" else \
+        sp.Matrix(J.rows, J.cols, _simplified(list(J)))
