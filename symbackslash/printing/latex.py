@@ -266,6 +266,17 @@ class LatexPrinter(DeepMatrices, SympyLatexPrinter):
         return r" \circ ".join(self.parenthesize(a, PRECEDENCE["Pow"], strict=True)
                                 for a in hadamard_factors(e))
 
+    def _print_OneMatrix(self, e):
+        """𝟙, the matrix of ones (SymPy prints 1, which reads as a scalar)."""
+        return r"\mathbb{1}"
+
+    def _print_HadamardPower(self, e):
+        """𝟙 ⊘ X for the element-wise inverse, X^{∘k} otherwise."""
+        if e.exp == -1:
+            return r"\mathbb{1} \oslash %s" % self.parenthesize(e.base, PRECEDENCE["Pow"],
+                                                                 strict=True)
+        return super()._print_HadamardPower(e)
+
     def _print_ElementwiseApplyFunction(self, e):
         """h.(X), the paper's (and Julia's) notation for h applied to every entry."""
         h, f, X = broadcast_parts(e)

@@ -84,6 +84,17 @@ class TextPrinter(DeepMatrices, StrPrinter):
         return " .* ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True)
                            for a in hadamard_factors(e))
 
+    def _print_OneMatrix(self, e):
+        """``ones``, the matrix of ones (SymPy prints 1, which reads as a scalar)."""
+        return "ones"
+
+    def _print_HadamardPower(self, e):
+        """``1 ./ X`` for the element-wise inverse, ``X.^k`` otherwise (MATLAB's notation)."""
+        base = self.parenthesize(e.base, PRECEDENCE["Pow"], strict=True)
+        if e.exp == -1:
+            return "1 ./ %s" % base
+        return "%s.^%s" % (base, self.parenthesize(e.exp, PRECEDENCE["Pow"], strict=True))
+
     def _print_Chain(self, c: Chain):
         return _beside([self._print(p) for p in c.parts], " = ")
 
