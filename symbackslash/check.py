@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import html
 
+import networkx as nx
 import numpy as np
 import sympy as sp
 
@@ -29,7 +30,10 @@ from .core.shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
 from .derivatives.gradient import gradient
 from .errors import InputError, SymbackslashError, boundary
 from .numeric.values import evaluate, evaluate_exact, random_values
+from .graph.build import build_graph
+from .graph.formulas import formulas
 from .operators.algebra import Operator
+from .parse.parser import Program
 from .printing.latex import latex
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
@@ -93,7 +97,12 @@ def _scalar(value) -> float:
 
 @boundary
 def finite_differences(f, variable, values: dict, *, step: float = 1e-6) -> np.ndarray:
-    """Central differences (f(v + h eᵢ) − f(v − h eᵢ)) / 2h for every entry of ``variable``."""
+    """Central differences (f(v + h eᵢ) − f(v − h eᵢ)) / 2h for every entry of ``variable``.
+
+    ``f`` is anything :func:`~symbackslash.gradient` takes; ``variable`` a symbol or name."""
+    f, (variable,) = _variables(f, [variable])
+    names = {str(v): v for v in f.free_symbols | f.atoms(sp.MatrixSymbol)}
+    values = {names.get(k, k) if isinstance(k, str) else k: v for k, v in values.items()}
     base = np.asarray(values[variable], dtype=float)
     result = np.zeros(base.shape)
     for index in np.ndindex(*base.shape):
@@ -108,15 +117,17 @@ def finite_differences(f, variable, values: dict, *, step: float = 1e-6) -> np.n
 
 
 @boundary
-def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: float = 1e-6,
+def check_gradient(f, wrt=None, gradients=None, *, values=None, seed: int = 0, step: float = 1e-6,
                    rtol: float = 1e-5, atol: float = 1e-6) -> GradientReport:
     """Compare a gradient with central finite differences at a random point.
 
     Parameters
     ----------
-    f : sympy.Expr
-        A scalar-valued expression (matrices allowed).
-    wrt : list of Symbol or MatrixSymbol
+    f : sympy.Expr, str, Program or networkx.DiGraph
+        A scalar-valued function, as :func:`~symbackslash.gradient` takes it (matrices
+        allowed; a graph must come from an expression or a program).
+    wrt : list of Symbol, MatrixSymbol or str, optional
+        Default: every variable, sorted by name.
     gradients : list, optional
         The gradients to check, aligned with ``wrt`` (default: ``gradient(f, wrt)``).
     values : dict, optional
@@ -124,7 +135,7 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     step, rtol, atol : float
         A variable passes when max |gradient − differences| ≤ atol + rtol·max |differences|.
     """
-    wrt = _variables(f, wrt)
+    f, wrt = _variables(f, wrt)
     gradients = gradient(f, wrt) if gradients is None else list(gradients)
     if len(gradients) != len(wrt):
         raise InputError(f"{len(gradients)} gradients for {len(wrt)} variables")
@@ -265,10 +276,10 @@ def _numeric_sympy(result, values: dict):
 
 
 @boundary
-def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison:
+def compare_with_sympy(f, wrt=None, *, values=None, seed: int = 0) -> SympyComparison:
     """Our gradient and ``f.diff(variable)`` for each variable, judged by finite differences
     at one random point (see :class:`SympyComparison`)."""
-    wrt = _variables(f, wrt)
+    f, wrt = _variables(f, wrt)
     ours = gradient(f, wrt)
     values = random_values(f, seed=seed) if values is None else dict(values)
     rows = []
@@ -295,10 +306,35 @@ def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison
     return SympyComparison(rows)
 
 
-def _variables(f, wrt) -> list:
-    """``wrt`` as a list, after checking that ``f`` is an expression and ``wrt`` a sequence."""
-    if not isinstance(f, sp.Expr):
-        raise InputError(f"f must be a SymPy expression, not {type(f).__name__}")
-    if isinstance(wrt, (str, bytes)) or not isinstance(wrt, (list, tuple)):
+def _expression(f) -> sp.Expr:
+    """``f`` as one SymPy expression in its inputs: what :func:`~symbackslash.gradient` takes
+    (an expression, the text of an expression or of a program, a Program, a graph built
+    from an expression)."""
+    if isinstance(f, sp.Expr):
+        return f
+    if not isinstance(f, (str, Program, nx.DiGraph)):
+        raise InputError(f"f must be a SymPy expression, the text of an expression or of a "
+                         f"program, a Program or a graph, not {type(f).__name__}")
+    G = build_graph(f)
+    outputs = G.graph["outputs"]
+    if len(outputs) != 1:
+        raise InputError(f"the function has {len(outputs)} outputs; a gradient check needs one")
+    value = formulas(G)[outputs[0]]
+    if value == outputs[0] and G.nodes[outputs[0]].get("kind") != "input":
+        raise InputError("this graph has no expressions (a graph made by hand): finite "
+                         "differences need the function itself")
+    return value
+
+
+def _variables(f, wrt) -> tuple[sp.Expr, list]:
+    """``f`` as an expression and ``wrt`` as a list of its variables (symbols or names; by
+    default every variable, sorted by name)."""
+    f = _expression(f)
+    variables = {str(v): v for v in f.free_symbols | f.atoms(sp.MatrixSymbol)}
+    if wrt is None:
+        return f, [variables[name] for name in sorted(variables)]
+    if isinstance(wrt, (str, sp.Basic)):
+        wrt = [wrt]
+    if isinstance(wrt, bytes) or not isinstance(wrt, (list, tuple)):
         raise InputError(f"wrt must be a list of variables, not {type(wrt).__name__}")
-    return list(wrt)
+    return f, [variables.get(v, sp.Symbol(v)) if isinstance(v, str) else v for v in wrt]
