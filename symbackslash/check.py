@@ -29,9 +29,9 @@ import sympy as sp
 from .core.shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
 from .derivatives.gradient import gradient
 from .errors import InputError, SymbackslashError, boundary
-from .numeric.values import evaluate, evaluate_exact, random_values
 from .graph.build import build_graph
 from .graph.formulas import formulas
+from .numeric.values import evaluate, evaluate_exact, random_values
 from .operators.algebra import Operator
 from .parse.parser import Program
 from .printing.latex import latex
