@@ -197,8 +197,8 @@ class Differentiation:
         matrices = [var for var in self.wrt if isinstance(var, sp.MatrixSymbol)]
         if matrices:
             raise InputError(f"{matrices[0]} is a matrix: a Jacobian has scalar entries; use "
-                             f"gradient for one output, or differentiate(f, wrt).derivative(output, "
-                             f"variable)")
+                             f"gradient for one output, or "
+                             f"differentiate(f, wrt).derivative(output, variable)")
         return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
                           for out in self.outputs])
 
