@@ -208,8 +208,8 @@ class Storyboard:
         images = self.images()
         w, h = images[0].size
         while columns < len(images) and (-(-len(images) // columns)) * (h + gap) > \
-                (columns + 1) * (w + gap) and (columns + 1) * (w + gap) + gap <= MAX_PIXELS:
-            columns += 1   # a taller than wide sheet gets another column while it fits
+                MAX_PIXELS and (columns + 1) * (w + gap) + gap <= MAX_PIXELS:
+            columns += 1   # a sheet too tall gets another column while it fits
         columns = max(1, min(columns, len(images)))
         rows = -(-len(images) // columns)
         sheet = Image.new("RGB", (columns * w + (columns + 1) * gap, rows * h + (rows + 1) * gap),
