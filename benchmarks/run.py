@@ -337,6 +337,21 @@ def elimination_table(sizes, rng) -> list:
                   f"{costs['forward']:8d} {costs['reverse']:8d} {costs['markowitz']:9d} "
                   f"{optimal:>8} {check:8.1e}", flush=True)
     return rows
+def storyboard_size(nodes: int = 27) -> tuple[float, tuple]:
+    """Draw the storyboard of a sin-chain program of ``nodes`` nodes (27: every frame and
+    the grid, as ``storyboard(...).save("steps.png")`` does) and print its time and pixels."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from symbackslash.examples import sin_chain
+    example = sin_chain((nodes - 1) // 2)
+    start = time.perf_counter()
+    board = sb.storyboard(example.program, example.wrt)
+    sheet = board.grid()
+    seconds = time.perf_counter() - start
+    print(f"storyboard of a {board.derivation.system.n}-node program: {len(board)} frames "
+          f"({'compact' if board.compact else 'typeset'}), {seconds:.2f} s, "
+          f"{sheet.size[0]} x {sheet.size[1]} px")
+    return seconds, sheet.size
 
 
 def main(argv=None) -> int:
@@ -355,6 +370,8 @@ def main(argv=None) -> int:
                         help="also the Hessian section: time against sympy.hessian and the "
                              "hvp ops ratio (benchmarks/hessians.py)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--storyboard", action="store_true",
+                        help="only the 27-node storyboard's time and size")
     parser.add_argument("--repeats", type=int, default=3,
                         help="our time is the best of this many runs, each from a cold cache")
     parser.add_argument("--elimination", action="store_true",
@@ -362,6 +379,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-elimination", dest="with_elimination", action="store_false",
                         help="leave out the cost table of elimination orders")
     args = parser.parse_args(argv)
+    if args.storyboard:
+        storyboard_size()
+        return 0
     args.sizes = args.sizes or ([8, 16, 32] if args.quick else [16, 32, 64, 128])
     args.timeout = args.timeout or (10.0 if args.quick else 60.0)
     rng = random.Random(args.seed)

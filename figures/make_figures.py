@@ -54,7 +54,7 @@ FIGURES = {
         sb.build_graph(INTRO), highlight=["x", "v1", "v2", "f"]).figure),
     "L_intro.png": lambda: png(sb.draw_matrix(sb.build_graph(INTRO), "L").figure),
     "system_intro.png": lambda: png(sb.draw_matrix(sb.build_graph(INTRO), "(I-L)^T").figure),
-    "storyboard_intro.png": lambda: sb.storyboard(INTRO).png_bytes(columns=2),
+    "storyboard_intro.png": lambda: sb.storyboard(INTRO).png_bytes(columns=1),
     "storyboard_intro.gif": lambda: sb.storyboard(INTRO).gif_bytes(),
     "storyboard_t1.png": lambda: sb.storyboard(t1_graph()).png_bytes(columns=2),
     "pathsum_intro.png": lambda: png(sb.draw_path_sum(sb.build_graph(INTRO), "x", "f")),

@@ -1,7 +1,7 @@
 """symbackslash: backpropagation is back substitution, shown symbolically.
 
 The data flow is the layout: expression → graph → matrix → solve → derivation → render.
-See README.md and method.md for the mathematics. In a running IPython shell, importing the
+See README.md and docs/mathematics.md for the mathematics. In a running IPython shell, importing the
 package registers the notebook display of graphs, systems and results
 (:mod:`symbackslash.render.notebook`).
 """
@@ -20,7 +20,7 @@ from .core.limits import Limits, get_limits, limits, set_limits
 from .core.tidy import tidy
 from .derivation.document import Derivation, StepView, derivation
 from .derivatives.elimination import Elimination, EliminationCosts, eliminate, elimination_costs
-from .derivatives.gradient import Differentiation, differentiate, gradient, jacobian
+from .derivatives.gradient import Differentiation, Gradient, differentiate, gradient, jacobian
 from .derivatives.hessian import gradient_graph, hessian, hvp
 from .derivatives.mlp import MLP, MLPSolution, mlp
 from .derivatives.program import AdjointSymbol, GradientProgram, gradient_program
@@ -35,6 +35,7 @@ from .errors import (
     ResourceLimitError,
     SymbackslashError,
     UnsafeInputError,
+    UnusedVariableWarning,
 )
 from .errors import boundary as _boundary
 from .graph.build import build_graph
@@ -91,7 +92,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SymbackslashError", "InputError", "ParseError", "UnsafeInputError", "ResourceLimitError",
     "GraphError", "DifferentiationError", "EvaluationDomainError", "RenderError",
-    "NonSmoothWarning",
+    "NonSmoothWarning", "UnusedVariableWarning",
     "Limits", "get_limits", "set_limits", "limits",
     "sigmoid", "softplus", "relu",
     "Program", "parse", "parse_expression", "parse_program",
@@ -107,7 +108,7 @@ __all__ = [
     "neumann_inverse", "neumann_terms", "nilpotency_index", "count_paths", "path_products",
     "path_sum",
     "AdjointSymbol", "MatrixAdjoint", "GradientProgram", "gradient_program",
-    "Differentiation", "differentiate", "gradient", "jacobian",
+    "Differentiation", "Gradient", "differentiate", "gradient", "jacobian",
     "gradient_graph", "hessian", "hvp",
     "Elimination", "EliminationCosts", "eliminate", "elimination_costs",
     "evaluate_exact", "random_values",

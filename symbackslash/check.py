@@ -20,7 +20,9 @@ X: SymPy differs
 from __future__ import annotations
 
 import dataclasses
+import html
 
+import networkx as nx
 import numpy as np
 import sympy as sp
 
@@ -33,6 +35,7 @@ from .numeric.values import evaluate, evaluate_exact, random_values
 from .operators.algebra import Operator
 from .parse.parser import Program
 from .parse.trace import is_traceable
+from .printing.latex import latex
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
            "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
@@ -70,6 +73,20 @@ class GradientReport:
                  f"{'ok' if c.passed else 'WRONG'}" for c in self.checks]
         return "\n".join(rows)
 
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{_math(c.variable)}</td><td>{c.error:.2e}</td><td>{c.tolerance:.2e}</td>"
+            f"<td>{'ok' if c.passed else '<b>WRONG</b>'}</td></tr>" for c in self.checks)
+        verdict = "passed" if self.passed else "<b>FAILED</b>"
+        return (f"<p>Gradient against central finite differences: {verdict}</p>"
+                "<table><tr><th>variable</th><th>max error</th><th>tolerance</th>"
+                f"<th>result</th></tr>{rows}</table>")
+
+
+def _math(expr) -> str:
+    """``expr`` as inline LaTeX inside HTML (MathJax typesets it in a notebook)."""
+    return html.escape(f"${latex(expr)}$")
+
 
 def _scalar(value) -> float:
     array = np.asarray(value, dtype=float)
@@ -81,7 +98,12 @@ def _scalar(value) -> float:
 
 @boundary
 def finite_differences(f, variable, values: dict, *, step: float = 1e-6) -> np.ndarray:
-    """Central differences (f(v + h eᵢ) − f(v − h eᵢ)) / 2h for every entry of ``variable``."""
+    """Central differences (f(v + h eᵢ) − f(v − h eᵢ)) / 2h for every entry of ``variable``.
+
+    ``f`` is anything :func:`~symbackslash.gradient` takes; ``variable`` a symbol or name."""
+    f, (variable,) = _variables(f, [variable])
+    names = {str(v): v for v in f.free_symbols | f.atoms(sp.MatrixSymbol)}
+    values = {names.get(k, k) if isinstance(k, str) else k: v for k, v in values.items()}
     base = np.asarray(values[variable], dtype=float)
     result = np.zeros(base.shape)
     for index in np.ndindex(*base.shape):
@@ -96,16 +118,18 @@ def finite_differences(f, variable, values: dict, *, step: float = 1e-6) -> np.n
 
 
 @boundary
-def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: float = 1e-6,
+def check_gradient(f, wrt=None, gradients=None, *, values=None, seed: int = 0, step: float = 1e-6,
                    rtol: float = 1e-5, atol: float = 1e-6) -> GradientReport:
     """Compare a gradient with central finite differences at a random point.
 
     Parameters
     ----------
-    f : sympy.Expr, str, Program or Python function
-        A scalar-valued expression (matrices allowed), or a program (text, :class:`Program`
-        or a Python function), checked through the closed form of its output.
-    wrt : list of Symbol or MatrixSymbol
+    f : sympy.Expr, str, Program, networkx.DiGraph or Python function
+        A scalar-valued function, as :func:`~symbackslash.gradient` takes it (matrices
+        allowed; a graph must come from an expression or a program), checked through the
+        closed form of its output.
+    wrt : list of Symbol, MatrixSymbol or str, optional
+        Default: every variable, sorted by name.
     gradients : list, optional
         The gradients to check, aligned with ``wrt`` (default: ``gradient(f, wrt)``).
     values : dict, optional
@@ -113,8 +137,7 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     step, rtol, atol : float
         A variable passes when ``max |gradient − differences| ≤ atol + rtol·max |differences|``.
     """
-    f, wrt = _closed(f, wrt)
-    wrt = _variables(f, wrt)
+    f, wrt = _variables(f, wrt)
     gradients = gradient(f, wrt) if gradients is None else list(gradients)
     if len(gradients) != len(wrt):
         raise InputError(f"{len(gradients)} gradients for {len(wrt)} variables")
@@ -149,6 +172,16 @@ class DotTest:
         difference = sp.N(self.lhs - self.rhs, 30)
         scale = max(1, abs(sp.N(self.lhs, 30)))
         return bool(abs(difference) <= 1e-20 * scale)
+
+    def __str__(self) -> str:
+        return (f"<Y, A X> = {self.lhs}, <A^T Y, X> = {self.rhs}: "
+                f"{'passed' if self.passed else 'FAILED'} (A = {self.operator})")
+
+    def _repr_latex_(self) -> str:
+        return (rf"$\mathcal{{A}} = {latex(self.operator)}: \quad "
+                rf"\langle Y, \mathcal{{A}} X \rangle = {latex(self.lhs)}, \quad "
+                rf"\langle \mathcal{{A}}^{{T}} Y, X \rangle = {latex(self.rhs)}"
+                rf"\quad \text{{({'passed' if self.passed else 'FAILED'})}}$")
 
 
 def _inner(X, Y):
@@ -215,6 +248,16 @@ class SympyComparison:
                       f"  sympy.diff    {theirs}{note}"]
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        rows = []
+        for r in self.rows:
+            theirs = html.escape(r["message"]) if r["sympy"] is None else _math(r["sympy"])
+            ours = "" if r["ours_ok"] else " <b>(does not match finite differences)</b>"
+            rows.append(f"<tr><td>{_math(r['variable'])}</td><td>{r['verdict']}</td>"
+                        f"<td>{_math(r['ours'])}{ours}</td><td>{theirs}</td></tr>")
+        return ("<table><tr><th>variable</th><th>verdict</th><th>symbackslash</th>"
+                f"<th>sympy.diff</th></tr>{''.join(rows)}</table>")
+
 
 def _close(value, reference: np.ndarray) -> bool:
     value = np.asarray(value, dtype=float)
@@ -235,11 +278,10 @@ def _numeric_sympy(result, values: dict):
 
 
 @boundary
-def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison:
+def compare_with_sympy(f, wrt=None, *, values=None, seed: int = 0) -> SympyComparison:
     """Our gradient and ``f.diff(variable)`` for each variable, judged by finite differences
     at one random point (see :class:`SympyComparison`)."""
-    f, wrt = _closed(f, wrt)
-    wrt = _variables(f, wrt)
+    f, wrt = _variables(f, wrt)
     ours = gradient(f, wrt)
     values = random_values(f, seed=seed) if values is None else dict(values)
     rows = []
@@ -266,24 +308,36 @@ def compare_with_sympy(f, wrt, *, values=None, seed: int = 0) -> SympyComparison
     return SympyComparison(rows)
 
 
-def _closed(f, wrt):
-    """A program (text, :class:`~symbackslash.Program` or Python function) as the closed form
-    of its output, and names in ``wrt`` as its symbols; expressions pass unchanged."""
-    if isinstance(f, sp.Basic):
-        return f, wrt
-    if isinstance(f, (str, Program)) or is_traceable(f):
-        G = build_graph(f)
-        f = formulas(G)[G.graph["outputs"][0]]
-        if isinstance(wrt, (list, tuple)):
-            by_name = {str(v): v for v in G.graph["inputs"]}
-            wrt = [by_name.get(v, sp.Symbol(v)) if isinstance(v, str) else v for v in wrt]
-    return f, wrt
+def _expression(f) -> sp.Expr:
+    """``f`` as one SymPy expression in its inputs: what :func:`~symbackslash.gradient` takes
+    (an expression, the text of an expression or of a program, a Program, a graph built
+    from an expression)."""
+    if isinstance(f, sp.Expr):
+        return f
+    if not isinstance(f, (str, Program, nx.DiGraph)) and not is_traceable(f):
+        raise InputError(f"f must be a SymPy expression, the text of an expression or of a "
+                         f"program, a Program, a graph or a Python function, not "
+                         f"{type(f).__name__}")
+    G = build_graph(f)
+    outputs = G.graph["outputs"]
+    if len(outputs) != 1:
+        raise InputError(f"the function has {len(outputs)} outputs; a gradient check needs one")
+    value = formulas(G)[outputs[0]]
+    if value == outputs[0] and G.nodes[outputs[0]].get("kind") != "input":
+        raise InputError("this graph has no expressions (a graph made by hand): finite "
+                         "differences need the function itself")
+    return value
 
 
-def _variables(f, wrt) -> list:
-    """``wrt`` as a list, after checking that ``f`` is an expression and ``wrt`` a sequence."""
-    if not isinstance(f, sp.Expr):
-        raise InputError(f"f must be a SymPy expression, not {type(f).__name__}")
-    if isinstance(wrt, (str, bytes)) or not isinstance(wrt, (list, tuple)):
+def _variables(f, wrt) -> tuple[sp.Expr, list]:
+    """``f`` as an expression and ``wrt`` as a list of its variables (symbols or names; by
+    default every variable, sorted by name)."""
+    f = _expression(f)
+    variables = {str(v): v for v in f.free_symbols | f.atoms(sp.MatrixSymbol)}
+    if wrt is None:
+        return f, [variables[name] for name in sorted(variables)]
+    if isinstance(wrt, (str, sp.Basic)):
+        wrt = [wrt]
+    if isinstance(wrt, bytes) or not isinstance(wrt, (list, tuple)):
         raise InputError(f"wrt must be a list of variables, not {type(wrt).__name__}")
-    return list(wrt)
+    return f, [variables.get(v, sp.Symbol(v)) if isinstance(v, str) else v for v in wrt]

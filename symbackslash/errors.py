@@ -44,6 +44,7 @@ from collections.abc import Callable
 import networkx as nx
 
 __all__ = [
+    "UnusedVariableWarning",
     "SymbackslashError",
     "InputError",
     "ParseError",
@@ -170,6 +171,11 @@ class NonSmoothWarning(UserWarning):
 
     Silence it with ``warnings.simplefilter("ignore", symbackslash.NonSmoothWarning)``.
     """
+
+
+class UnusedVariableWarning(UserWarning):
+    """A variable of ``wrt`` does not occur in the function: its derivative is 0, which is
+    right for a variable that is truly absent and wrong for a misspelt one."""
 
 
 def _restore(cls, args, state):

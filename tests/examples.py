@@ -1,4 +1,4 @@
-"""The worked examples of method.md §6 (from symbackslash.examples) and their symbols."""
+"""The worked examples of docs/mathematics.md (from symbackslash.examples) and their symbols."""
 
 import sympy as sp
 

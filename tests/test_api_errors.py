@@ -162,3 +162,13 @@ def test_graph_errors_name_the_place():
 def test_a_good_hand_made_graph_still_works():
     G = graph(("p", "q", sp.Symbol("c")), ("q", "r", 2))
     assert sb.gradient(G) == [2*sp.Symbol("c")]
+
+
+def test_messages_name_what_exists_and_what_jacobian_supports():
+    import sympy as sp
+    A, x = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("x", 3, 1)
+    with pytest.raises(sb.InputError, match="jacobian differentiates a list of scalar"):
+        sb.jacobian(A*x, [x])
+    with pytest.raises(sb.InputError, match=r"differentiate\(f, wrt\)\.derivative\(output"):
+        sb.jacobian([sp.Trace(A)], [A])
+    assert hasattr(sb.differentiate(sp.Trace(A), [A]), "derivative")   # the method named

@@ -82,3 +82,11 @@ def test_elimination_cost_table():
             if optimal != "–":    # searched: never more than the other three orders
                 assert int(optimal) <= min(int(forward), int(reverse), int(markowitz))
     assert "–" in [r[7] for r in rows(printed, "tanh network, last layer")]
+
+
+def test_the_storyboard_flag_prints_the_27_node_storyboards_time_and_pixels():
+    out = run("--storyboard")
+    line = next(line for line in out.splitlines() if line.startswith("storyboard of a"))
+    assert line.startswith("storyboard of a 27-node program: 27 frames (compact)")
+    width, height = (int(n) for n in line.split(", ")[-1].removesuffix(" px").split(" x "))
+    assert max(width, height) <= 4000

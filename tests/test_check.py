@@ -100,3 +100,25 @@ def test_text_is_refused_not_parsed():
         sb.ZeroOperator((evil, 2), (2, 2))
     with pytest.raises(InputError, match="not str"):
         sb.dot_test(sb.LeftMultiply(A), (3, 2), values={A: [[evil] * 3] * 3})
+
+
+def test_checks_take_what_gradient_takes():
+    """Text, programs, graphs and names, as for gradient; the differences are compared with
+    the derivative sympy.diff gives at the same point."""
+    import sympy as sp
+
+    import symbackslash as sb
+    x, y = sp.symbols("x y")
+    for f in ("a = x*y; f = sin(a) + a", "sin(x*y) + x*y", sb.build_graph("sin(x*y) + x*y"),
+              sb.parse_program("a = x*y\nf = sin(a) + a")):
+        report = sb.check_gradient(f, ["x", "y"])
+        assert report.passed and [c.variable for c in report.checks] == [x, y]
+    assert [c.variable for c in sb.check_gradient("x*y").checks] == [x, y]   # default wrt
+    fd = sb.finite_differences("x**2*y", "x", {"x": 1.5, "y": 2.0})
+    assert abs(fd - float(sp.diff(x**2*y, x).subs({x: 1.5, y: 2.0}))) < 1e-6
+    assert [r["verdict"] for r in sb.compare_with_sympy("x**2*y").rows] == ["agrees"] * 2
+    from symbackslash.examples import five_node_graph
+    with pytest.raises(sb.InputError, match="a graph made by hand"):
+        sb.check_gradient(five_node_graph())
+    with pytest.raises(sb.InputError, match="not list"):
+        sb.check_gradient([x], [x])

@@ -42,7 +42,7 @@ def test_the_summary_shows_graph_system_steps_gradient_and_checks(demo):
 
 
 def test_forward_needs_four_multiplications_and_backward_three(demo):
-    """The counts come from the solver's records; method.md §3 gives 4 and 3."""
+    """The counts come from the solver's records; the paper gives 4 and 3."""
     _, out, _ = demo
     assert "a, a*c, a*c*d; b, b*c, b*c*d  -> 4 multiplications" in out
     assert "d, c*d, b*c*d, a*c*d  -> 3 multiplications" in out

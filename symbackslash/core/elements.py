@@ -1,6 +1,6 @@
 """What the triangular solvers need of a matrix entry: the "element type" protocol.
 
-The paper's point (method.md §5) is that one triangular solver serves numbers, symbols and
+The paper's point (docs/mathematics.md) is that one triangular solver serves numbers, symbols and
 linear operators alike, once the entry type supports a few operations. These are they, as
 :func:`functools.singledispatch` functions, so a new entry type registers its own:
 
@@ -9,7 +9,7 @@ linear operators alike, once the entry type supports a few operations. These are
     ``a @ x`` for NumPy blocks, ``a(x)`` for operators;
 ``adjoint(a)``
     the entry of the transposed matrix: ``a`` itself for real scalars, ``a.T`` for NumPy
-    blocks, the transpose-dot adjoint for operators (method.md §4);
+    blocks, the transpose-dot adjoint for operators (docs/mathematics.md);
 ``divide(d, r)``
     solve ``d·y = r`` for a diagonal entry ``d``: skipped when ``d`` is one (the diagonal
     of I − L), so an operator diagonal (the identity) is never inverted;

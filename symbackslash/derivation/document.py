@@ -45,7 +45,7 @@ from ..printing.pieces import Chain, Combination, Phrase, Section
 from ..printing.text import TextPrinter
 from ..solve.substitution import Step
 from .elimination import EliminationDerivation
-from .sections import derivation_sections, distinct, factored, op_count
+from .sections import derivation_sections, distinct, factored, legend, op_count
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
 
@@ -190,21 +190,30 @@ class Derivation:
         """One step as an equation chain: the unknown, the row of the system, the result in
         node symbols, in the inputs (when ``closed`` and short) and at the point."""
         combination = Combination(view.rhs, view.terms) if view.terms else view.rhs
-        value = factored(view.value)
-        shown = value if closed and op_count(value) <= self.max_closed_ops else None
+        value, shown = view.value, None
+        # factoring is worth it only for a closed form that may be shown (and costly for the
+        # large ones of deep programs)
+        if closed and op_count(value) <= 4 * self.max_closed_ops:
+            value = factored(value)
+            shown = value if op_count(value) <= self.max_closed_ops else None
         return Chain(*distinct([view.symbol, combination, factored(view.symbolic), shown,
                                  self.numeric(value)]))
+
+    @property
+    def _shown(self) -> list[Section]:
+        """The sections, then the legend of the notation they use."""
+        return [*self.sections, legend(self)]
 
     # ------------------------------------------------------------------ output
     def text(self) -> str:
         """The derivation as plain text (what the command line prints)."""
         printer = TextPrinter()
-        return "\n\n".join(printer.doprint(s) for s in self.sections)
+        return "\n\n".join(printer.doprint(s) for s in self._shown)
 
     def latex(self) -> str:
         """The derivation as LaTeX: one ``align*`` block per section, shown by MathJax."""
         printer = LatexPrinter()
-        return "\n\n".join(printer.doprint(s) for s in self.sections)
+        return "\n\n".join(printer.doprint(s) for s in self._shown)
 
     def document(self) -> str:
         """A standalone LaTeX document (``pdflatex`` compiles it; uses amsmath, amssymb, graphicx
@@ -214,7 +223,7 @@ class Derivation:
         how = "back substitution" if self.mode == "reverse" else "forward substitution"
         title = printer.prose(Phrase("Derivatives of ", outs[0] if len(outs) == 1 else
                                      sp.Tuple(*outs), f" by {how}"))
-        body = "\n\n".join(printer.doprint(s) for s in self.sections)
+        body = "\n\n".join(printer.doprint(s) for s in self._shown)
         return PREAMBLE + "\\section*{%s}\n\n%s\n\n\\end{document}\n" % (title, body)
 
     def _repr_latex_(self) -> str:

@@ -45,7 +45,7 @@ from ..printing.pieces import (
     same,
 )
 
-__all__ = ["derivation_sections", "factored", "op_count", "distinct"]
+__all__ = ["derivation_sections", "legend", "factored", "op_count", "distinct"]
 
 #: A simplified gradient is shown when it has at most this fraction of the operations.
 SIMPLER = 0.75
@@ -157,9 +157,10 @@ def _solves(d) -> list[Section]:
             continue
         items = []
         if S.n <= d.max_dense:
+            # the vectors are split like the matrix rows, so that every row lines up
             vector = Grid({(i, 0): d.unknown_symbol(v) for i, v in enumerate(S.nodes)},
-                          (S.n, 1))
-            rhs = Grid({(i, 0): b for i, b in enumerate(S.unit(seed))}, (S.n, 1))
+                          (S.n, 1), S.n_sources)
+            rhs = Grid({(i, 0): b for i, b in enumerate(S.unit(seed))}, (S.n, 1), S.n_sources)
             items.append(Chain(Product(Grid(entries, (S.n, S.n), S.n_sources), vector), rhs))
         verb = "Back substitution" if d.mode == "reverse" else "Forward substitution"
         items.append(Phrase("solved one row at a time, "
@@ -267,6 +268,45 @@ def _halves(d) -> tuple:
     return tuple(items)
 
 
+#: The notation a derivation may use: (symbol, meaning), shown when it is used.
+def _maths(latex: str, text: str) -> Notation:
+    return Notation(latex, text)
+
+
+LEGEND = {
+    "xbar": (_maths(r"\bar{x}", "x_bar"), Phrase("the adjoint of node x: ",
+             _maths(r"\partial\,\mathrm{output} / \partial x", "d(output)/dx"), ", an unknown")),
+    "xdot": (_maths(r"\dot{x}", "x_dot"), Phrase("the tangent of node x: ",
+             _maths(r"\partial x / \partial\,\mathrm{input}", "dx/d(input)"), ", an unknown")),
+    "e": (_maths("e_k", "e_k"), Phrase("the k-th unit vector")),
+    "L": (_maths(r"L,\ I", "L, I"), Phrase(L_ENTRY, ", the local partial of the edge j -> i; "
+                                            "the identity")),
+    "blocks": (_maths(r"M,\ \tilde{L},\ g", "M, L~, g"),
+               Phrase("the blocks of L (sources to the rest; the rest) and of e")),
+    "operators": (_maths(r"\mathcal{L}_A,\ \mathcal{R}_A,\ \mathcal{H}_A,\ \mathrm{Id}",
+                         "L_A, R_A, H_A, Id"),
+                  Phrase(_maths(r"X \mapsto AX,\ X \mapsto XA,\ X \mapsto A \circ X",
+                                "X -> AX, X -> XA, X -> A .* X"),
+                         ", the identity; an operator's transpose is its adjoint")),
+    "tdot": (_maths(r"G^{T\bullet},\ \mathcal{E}_G", "tdot(G), E_G"),
+             Phrase(_maths(r"X \mapsto \operatorname{tr}(G^{T} X)", "X -> tr(G^T X)"),
+                    " (the transpose-dot) and its adjoint ", _maths(r"s \mapsto s G", "s -> sG"))),
+}
+
+
+def legend(d) -> Section:
+    """The notation the derivation ``d`` uses, an unnumbered last section (docs/mathematics.md
+    has it all)."""
+    keys = ["xbar" if d.mode == "reverse" else "xdot", "e", "L"]
+    r = d.result
+    if d.mode == "reverse" and len(r.outputs) == 1 and 0 < d.system.n_sources < d.system.n:
+        keys.append("blocks")
+    if r.has_matrices:
+        keys += ["operators", "tdot"]
+    return Section(Phrase("Notation (docs/mathematics.md)"),
+                   (Table(("symbol", "meaning"), tuple(LEGEND[k] for k in keys)),))
+
+
 def _unit_name(k: int) -> tuple:
     symbol = sp.Symbol(f"e_{k}")
     return symbol_latex(symbol.name), symbol.name
@@ -285,8 +325,15 @@ def factored(expr):
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom \
             or measure(expr)[1] > FACTOR_PARTS:
         return expr
+    ops = sp.count_ops(expr)
+    if ops > MAX_FACTORED_OPS:
+        return expr   # factor_terms is superlinear; such expressions are not read whole
     tidy = sp.factor_terms(expr)
-    return tidy if sp.count_ops(tidy) < sp.count_ops(expr) else expr
+    return tidy if sp.count_ops(tidy) < ops else expr
+
+
+#: :func:`factored` leaves larger expressions as they are.
+MAX_FACTORED_OPS = 200
 
 
 def op_count(expr) -> int:

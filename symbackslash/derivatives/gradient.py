@@ -34,6 +34,7 @@ Matrix([
 from __future__ import annotations
 
 import dataclasses
+import time
 from functools import cached_property
 
 import networkx as nx
@@ -41,6 +42,8 @@ import sympy as sp
 
 from ..core.constructors import canonical
 from ..core.elements import zero
+from ..core.limits import get_limits
+from ..core.simplify import simplify_within
 from ..core.tidy import tidy
 from ..core.walk import bottom_up
 from ..errors import InputError, ResourceLimitError, boundary, record
@@ -49,13 +52,45 @@ from ..graph.check import resolve_wrt
 from ..graph.formulas import formulas
 from ..numeric.nonsmooth import NonSmoothPoint, nonsmooth_points
 from ..operators.functionals import representer
+from ..printing.latex import latex, node_symbol
+from ..printing.pieces import Chain, Partial, Rows
+from ..printing.text import text
 from ..solve.matrices import TriangularSystem, assemble
 from ..solve.substitution import back_substitute, forward_substitute
 from .program import gradient_program
 
-__all__ = ["Differentiation", "differentiate", "gradient", "jacobian"]
+__all__ = ["Gradient", "Differentiation", "differentiate", "gradient", "jacobian"]
 
 MODES = ("reverse", "forward")
+#: ``simplify=`` of gradient and jacobian: none, the default clean-up, or sympy.simplify.
+SIMPLIFY = ("off", "tidy", "full")
+
+
+class Gradient(list):
+    """A gradient: the list of derivatives aligned with ``wrt`` (it is a ``list`` and compares
+    equal to one), which prints as rows ∂f/∂x = … (``str``, and LaTeX in a notebook).
+
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y")
+    >>> print(gradient(x*y, [x, y]))
+    df/dx = y
+    df/dy = x
+    """
+
+    def __init__(self, derivatives, wrt, output):
+        super().__init__(derivatives)
+        self.wrt, self.output = list(wrt), output
+
+    def _rows(self) -> Rows:
+        out = node_symbol(self.output)
+        return Rows(tuple(Chain(Partial(out, node_symbol(v)), d)
+                          for v, d in zip(self.wrt, self, strict=True)))
+
+    def __str__(self) -> str:
+        return text(self._rows())
+
+    def _repr_latex_(self) -> str:
+        return "$$%s$$" % latex(self._rows())
 
 
 @dataclasses.dataclass
@@ -111,7 +146,7 @@ class Differentiation:
     def _tidied(self) -> dict:
         return {}
 
-    def closed_form(self, expr):
+    def closed_form(self, expr, *, tidied: bool = True):
         """``expr`` (in node symbols) with every node symbol replaced by its value; results
         with matrices are tidied (:func:`~symbackslash.tidy`).
 
@@ -131,7 +166,7 @@ class Differentiation:
             return expr
         try:
             value = bottom_up(expr, canonical, self._substituted)
-            return tidy(value, self._tidied) if self.has_matrices else value
+            return tidy(value, self._tidied) if self.has_matrices and tidied else value
         except RecursionError:
             raise ResourceLimitError(
                 "the closed form is nested too deeply for SymPy at Python's recursion limit; "
@@ -162,18 +197,21 @@ class Differentiation:
         matrices = [var for var in self.wrt if isinstance(var, sp.MatrixSymbol)]
         if matrices:
             raise InputError(f"{matrices[0]} is a matrix: a Jacobian has scalar entries; use "
-                             f"gradient for one output, or derivative(output, variable)")
+                             f"gradient for one output, or "
+                             f"differentiate(f, wrt).derivative(output, variable)")
         return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
                           for out in self.outputs])
 
     @cached_property
-    def gradient(self) -> list:
+    def gradient(self) -> Gradient:
         """The gradient of the (single) output in closed form, aligned with ``wrt``: a
-        scalar for each scalar variable, a matrix of its shape for each matrix variable."""
+        scalar for each scalar variable, a matrix of its shape for each matrix variable
+        (a :class:`Gradient`, a list that displays itself)."""
         if len(self.outputs) != 1:
             raise InputError(f"the computation has {len(self.outputs)} outputs; a gradient needs "
                              f"one scalar output (use jacobian for several)")
-        return [self.closed_form(self.derivative(self.outputs[0], var)) for var in self.wrt]
+        return Gradient([self.closed_form(self.derivative(self.outputs[0], var))
+                         for var in self.wrt], self.wrt, self.outputs[0])
 
 
 @boundary
@@ -202,7 +240,8 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
 
 
 @boundary
-def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
+def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed",
+             simplify: str = "tidy"):
     """The gradient of a scalar ``f``, by back substitution (or forward substitution).
 
     Parameters
@@ -213,10 +252,16 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
         program (the last assignment is the output), or a graph already built.
     wrt : list of Symbol, MatrixSymbol or str, optional
         The variables, as symbols or names (default: every input, sorted by name). A variable
-        that does not occur has derivative 0, as with ``sympy.diff``.
+        that does not occur has derivative 0, as with ``sympy.diff``, and an
+        :class:`~symbackslash.UnusedVariableWarning` names it (a typo in a name gives 0).
     mode : {"reverse", "forward"}
+    simplify : {"tidy", "off", "full"}
+        ``"tidy"``: matrix results cleaned up (:func:`~symbackslash.tidy`); ``"off"``: the
+        substituted solution as it is; ``"full"``: also ``sympy.simplify`` on each entry
+        where it shortens it, within ``Limits.simplify_seconds`` in all.
     form : {"closed", "program"}
-        ``"closed"``: a list of SymPy expressions in the inputs, aligned with ``wrt``.
+        ``"closed"``: a :class:`Gradient`, the list of SymPy expressions in the inputs aligned
+        with ``wrt``, which displays as rows ∂f/∂x = ….
         ``"program"``: a :class:`~symbackslash.GradientProgram`, a straight-line
         program whose cost is a small multiple of the function's.
 
@@ -235,23 +280,48 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed"):
         return gradient_program(f, wrt)
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
+    _check_simplify(simplify)
     result = differentiate(f, wrt, mode=mode)
     record(differentiation=result)
-    return result.gradient
+    if simplify == "off":
+        if len(result.outputs) != 1:
+            return result.gradient   # raises the message for several outputs
+        out = result.outputs[0]
+        return Gradient([result.closed_form(result.derivative(out, v), tidied=False)
+                         for v in result.wrt], result.wrt, out)
+    grad = result.gradient
+    return Gradient(_simplified(list(grad)), grad.wrt, grad.output) if simplify == "full" \
+        else grad
+
+
+def _check_simplify(simplify) -> None:
+    if simplify not in SIMPLIFY:
+        raise InputError(f"simplify must be one of {', '.join(map(repr, SIMPLIFY))}, not "
+                         f"{simplify!r}")
+
+
+def _simplified(values: list) -> list:
+    """Each value through sympy.simplify where it helps, within one time budget in all."""
+    deadline = time.monotonic() + get_limits().simplify_seconds
+    return [simplify_within(v, max(deadline - time.monotonic(), 0)) for v in values]
 
 
 @boundary
-def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None) -> sp.Matrix:
+def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None,
+             simplify: str = "tidy") -> sp.Matrix:
     """The Jacobian matrix of several outputs, rows = outputs, columns = ``wrt``.
 
     Parameters
     ----------
     fs : list of expressions (or expression texts), or one program
         For a program, ``outputs`` names the variables that are outputs (default: the last).
-    wrt, mode
+    wrt, mode, simplify
         As in :func:`gradient`. Reverse mode does one back substitution per output, forward
         mode one forward substitution per variable; the results are identical.
     """
+    _check_simplify(simplify)
     result = differentiate(fs, wrt, mode=mode, outputs=outputs)
     record(differentiation=result)
-    return result.jacobian
+    J = result.jacobian   # scalar entries: "off" and "tidy" agree
+    return J if simplify != "full" else \
+        sp.Matrix(J.rows, J.cols, _simplified(list(J)))

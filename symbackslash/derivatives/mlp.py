@@ -2,7 +2,7 @@
 
 Data X0 (n0 × k, a batch of k columns), weights Wᵢ (nᵢ × nᵢ₋₁), biases Bᵢ (nᵢ × k, or
 vectors bᵢ with Bᵢ = bᵢ eᵀ), element-wise activations hᵢ and the loss ½‖X_N − Y‖²_F
-(method.md §5):
+(docs/mathematics.md, the matrix MLP):
 
     Xᵢ = hᵢ.(Wᵢ Xᵢ₋₁ + Bᵢ),   Δᵢ = hᵢ'.(Wᵢ Xᵢ₋₁ + Bᵢ),
     dXᵢ = Δᵢ ⊙ (Wᵢ dXᵢ₋₁ + dWᵢ Xᵢ₋₁ + dBᵢ).
@@ -51,6 +51,9 @@ from ..graph.matrix import ELEMENT
 from ..numeric.values import evaluate_exact
 from ..operators.algebra import Compose, IdentityOperator
 from ..operators.kinds import Hadamard, LeftMultiply, RightMultiply
+from ..printing.latex import latex
+from ..printing.pieces import Chain, Partial, Rows
+from ..printing.text import text
 from ..solve.substitution import Substitution, back_substitute
 
 __all__ = ["MLP", "MLPSolution", "mlp", "ACTIVATIONS"]
@@ -117,6 +120,17 @@ class MLPSolution:
     substitution: Substitution
     gradient: dict
 
+    def _rows(self) -> Rows:
+        J = sp.Symbol("J")
+        return Rows(tuple(Chain(name, value) for name, value in self.Lambda)
+                    + tuple(Chain(Partial(J, p), g) for p, g in self.gradient.items()))
+
+    def __str__(self) -> str:
+        return text(self._rows())
+
+    def _repr_latex_(self) -> str:
+        return "$$%s$$" % latex(self._rows())
+
 
 @dataclasses.dataclass(frozen=True)
 class MLP:
@@ -131,6 +145,19 @@ class MLP:
     batch: int
     activations: tuple
     bias: str
+
+    def _rows(self) -> Rows:
+        """The layers Xᵢ and Δᵢ, then the loss J in terms of X_N."""
+        E = matadd(self.X[-1], scale(-1, self.Y))
+        J = sp.Trace(matmul(sp.Transpose(E), E)) / 2
+        return Rows(tuple(Chain(k, v) for k, v in self.definitions.items())
+                    + (Chain(sp.Symbol("J"), J),))
+
+    def __str__(self) -> str:
+        return text(self._rows())
+
+    def _repr_latex_(self) -> str:
+        return "$$%s$$" % latex(self._rows())
 
     @property
     def N(self) -> int:
@@ -342,7 +369,7 @@ def _dense(rows: int, cols: int, entries: dict) -> sp.Matrix:
 
 @boundary
 def mlp(sizes: Sequence[int], *, batch: int, activations=None, bias: str = "matrix") -> MLP:
-    """The N-layer perceptron of method.md §5.
+    """The N-layer perceptron of docs/mathematics.md, the matrix MLP.
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 The second stage of the data flow. :func:`build_graph` turns a SymPy expression, an
 expression or program given as text, a :class:`~symbackslash.Program`, or a list of
-outputs into a DAG whose edges carry the local partials (method.md §1).
+outputs into a DAG whose edges carry the local partials (docs/mathematics.md, the graph and L).
 
 The graph is plain, documented data:
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections import Counter
 
 import networkx as nx
@@ -16,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..core.limits import check_expression, check_limit
-from ..errors import GraphError, InputError, boundary
+from ..errors import GraphError, InputError, UnusedVariableWarning, boundary
 
 __all__ = ["node_order", "check_graph", "resolve_wrt"]
 
@@ -150,7 +151,8 @@ def _missing(G: nx.DiGraph, v) -> bool:
 def resolve_wrt(G: nx.DiGraph, wrt) -> list:
     """Map ``wrt`` (symbols or names; default all inputs) to input node keys.
 
-    A symbol or name that is not in the graph stays as given (its derivative is 0). Asking
+    A symbol or name that is not in the graph stays as given (its derivative is 0) and an
+    :class:`~symbackslash.errors.UnusedVariableWarning` names it (a typo). Asking
     for an intermediate node, or for something that is not a variable, is an error.
     """
     inputs = list(G.graph["inputs"])
@@ -183,6 +185,10 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
             raise InputError(f"wrt[{k}] = {item!r} matches several nodes with that name "
                              f"(symbols with different assumptions); pass the symbol itself")
         if not matches:
+            names = ", ".join(str(v) for v in inputs) or "none"
+            warnings.warn(f"wrt[{k}] = {item} does not occur in the function (its inputs: "
+                          f"{names}); its derivative is 0. Check the spelling.",
+                          UnusedVariableWarning, stacklevel=2)
             result.append(sp.Symbol(item) if isinstance(item, str) else item)
             continue
         node = matches[0]

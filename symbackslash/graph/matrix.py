@@ -104,8 +104,9 @@ def _scalar_root(e, name: str):
         rows, cols = shape(e)
         if (rows, cols) == (1, 1):
             return sp.Trace(e)
-        raise InputError(f"{name} = {e} is a {rows} × {cols} matrix; a gradient "
-                         f"needs a scalar: take Trace(...), a determinant, or a 1×1 product")
+        raise InputError(f"{name} = {e} is a {rows} × {cols} matrix; a gradient needs a "
+                         f"scalar: take Trace(...), a determinant, or a 1×1 product (jacobian "
+                         f"differentiates a list of scalar expressions, not a matrix one)")
     return e
 
 

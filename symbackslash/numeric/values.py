@@ -4,7 +4,8 @@
 it with NumPy: matrix operations with ``@``, ``inv``, ``det``…; scalar functions
 element-wise, through a table of NumPy ufuncs with SymPy's own numeric evaluation as the
 fallback. Nothing is compiled from text. :func:`evaluate_exact` substitutes explicit SymPy
-matrices and lets SymPy compute, exactly for integer or rational data (method.md T4).
+matrices and lets SymPy compute, exactly for integer or rational data
+(the matrix MLP of docs/mathematics.md).
 :func:`random_values` draws well-conditioned random inputs for the checks.
 
 >>> import numpy as np, sympy as sp

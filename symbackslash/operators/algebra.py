@@ -1,4 +1,4 @@
-"""Linear operators: the entries of L when the nodes are matrices (method.md §4).
+"""Linear operators: the entries of L when the nodes are matrices (docs/mathematics.md, operators).
 
 An edge between matrix-valued nodes carries a linear map, not a number: dV = 𝒜(dU). An
 :class:`Operator` is a SymPy expression, so operators live in SymPy matrices, print
@@ -407,7 +407,7 @@ class Compose(Operator):
     _latex = _pretty = _sympystr
 
 
-# --- the element protocol (method.md §5): the solvers need nothing else ------------------
+# --- the element protocol (docs/mathematics.md): the solvers need nothing else ------------------
 
 
 @act.register

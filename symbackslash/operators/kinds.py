@@ -1,4 +1,4 @@
-"""The kinds of operator that matrix calculus needs (method.md §4), one class each.
+"""The kinds of operator that matrix calculus needs (docs/mathematics.md), one class each.
 
 ==================  ================  ===============  ====================  ===========
 kind                map X ↦           LaTeX            matrix on vec X       adjoint

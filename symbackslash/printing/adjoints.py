@@ -1,6 +1,6 @@
 """The names of adjoints: x̄ for a scalar node, X̄ for a matrix node.
 
-A gradient program gives every adjoint its own variable (method.md §3: the back
+A gradient program gives every adjoint its own variable (docs/mathematics.md: the back
 substitution x̄_k = Σ_j L[j, k]ᵀ x̄_j, one assignment per node). The variable of node ``x``
 is named ``x_bar`` and printed x̄: an :class:`AdjointSymbol` for a scalar node, a
 :class:`MatrixAdjoint` (a matrix symbol of the node's shape) for a matrix node.

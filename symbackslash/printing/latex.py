@@ -140,7 +140,7 @@ def symbol_latex(name: str, style: str = "plain") -> str:
 
 def node_symbol(node) -> sp.Basic:
     """The symbol that stands for a graph node: the key itself when it is a SymPy object,
-    ``v<k>`` for an integer key ``k`` (method.md numbers nodes v1 … vn), else a symbol named
+    ``v<k>`` for an integer key ``k`` (the paper numbers nodes v1 … vn), else a symbol named
     after the key."""
     if isinstance(node, sp.Basic):
         return node
@@ -298,6 +298,17 @@ class LatexPrinter(DeepMatrices, SympyLatexPrinter):
         """A ∘ B, the element-wise functions first (:func:`hadamard_factors`)."""
         return r" \circ ".join(self.parenthesize(a, PRECEDENCE["Pow"], strict=True)
                                 for a in hadamard_factors(e))
+
+    def _print_OneMatrix(self, e):
+        """𝟙, the matrix of ones (SymPy prints 1, which reads as a scalar)."""
+        return r"\mathbb{1}"
+
+    def _print_HadamardPower(self, e):
+        """𝟙 ⊘ X for the element-wise inverse, X^{∘k} otherwise."""
+        if e.exp == -1:
+            return r"\mathbb{1} \oslash %s" % self.parenthesize(e.base, PRECEDENCE["Pow"],
+                                                                 strict=True)
+        return super()._print_HadamardPower(e)
 
     def _print_ElementwiseApplyFunction(self, e):
         """h.(X), the paper's (and Julia's) notation for h applied to every entry."""

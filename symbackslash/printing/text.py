@@ -14,6 +14,8 @@ a_bar = x*y
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
@@ -81,6 +83,17 @@ class TextPrinter(DeepMatrices, StrPrinter):
         """A .* B, the entry-wise product (MATLAB's and Julia's notation)."""
         return " .* ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True)
                            for a in hadamard_factors(e))
+
+    def _print_OneMatrix(self, e):
+        """``ones``, the matrix of ones (SymPy prints 1, which reads as a scalar)."""
+        return "ones"
+
+    def _print_HadamardPower(self, e):
+        """``1 ./ X`` for the element-wise inverse, ``X.^k`` otherwise (MATLAB's notation)."""
+        base = self.parenthesize(e.base, PRECEDENCE["Pow"], strict=True)
+        if e.exp == -1:
+            return "1 ./ %s" % base
+        return "%s.^%s" % (base, self.parenthesize(e.exp, PRECEDENCE["Pow"], strict=True))
 
     def _print_Chain(self, c: Chain):
         return _beside([self._print(p) for p in c.parts], " = ")
@@ -164,22 +177,34 @@ class TextPrinter(DeepMatrices, StrPrinter):
 
 
 def _beside(blocks: list[str], separator: str) -> str:
-    """Text blocks side by side, their middle lines level, ``separator`` on that line."""
+    """Text blocks side by side, their middle lines level, ``separator`` and the one-line
+    blocks on that line (on the next one when it is a matrix's block rule, ``[ --+-- ]``)."""
     split = [b.splitlines() or [""] for b in blocks]
     middle = max((len(lines) - 1) // 2 for lines in split)
     height = max(middle + len(lines) - (len(lines) - 1) // 2 for lines in split)
-    out = [""] * height
-    for k, lines in enumerate(split):
-        if k:
-            for i in range(height):
-                out[i] += separator if i == middle else " " * len(separator)
-        top = middle - (len(lines) - 1) // 2
+
+    def place(lines, top):
         width = max(len(line) for line in lines)
+        return [(lines[i - top] if 0 <= i - top < len(lines) else "").ljust(width)
+                for i in range(height)]
+
+    tall = [place(lines, middle - (len(lines) - 1) // 2) for lines in split if len(lines) > 1]
+    row = middle
+    if middle + 1 < height and any(_RULE.fullmatch(column[middle]) for column in tall):
+        row = middle + 1
+    placed = [place(lines, middle - (len(lines) - 1) // 2) if len(lines) > 1
+              else place(lines, row) for lines in split]
+    out = [""] * height
+    for k, column in enumerate(placed):
         for i in range(height):
-            line = lines[i - top] if 0 <= i - top < len(lines) else ""
-            out[i] += line.ljust(width)
+            if k:
+                out[i] += separator if i == row else " " * len(separator)
+            out[i] += column[i]
     return "\n".join(line.rstrip() for line in out)
 
+
+#: A matrix's block rule in text, ``[ ----+------ ]`` (possibly after a label's padding).
+_RULE = re.compile(r"\s*\[ [-+]+ \]\s*")
 
 
 @boundary

@@ -21,6 +21,9 @@ import secrets
 import stat
 from pathlib import Path
 
+from matplotlib.axes import Axes
+from matplotlib.figure import FigureBase
+
 from ..errors import RenderError, boundary
 
 __all__ = ["write_atomic", "check_writable", "figure_bytes", "save_figure", "FIGURE_FORMATS"]
@@ -118,6 +121,15 @@ def _metadata(fmt: str) -> dict:
 
 @boundary
 def save_figure(fig, path, *, dpi: float = 150) -> Path:
-    """Save a figure atomically; the format follows the suffix (.png, .svg or .pdf)."""
+    """Save a figure atomically; the format follows the suffix (.png, .svg or .pdf).
+
+    ``fig`` is a matplotlib Figure or Axes (what ``draw_graph``, ``draw_matrix`` and
+    ``draw_system`` return): an Axes is saved with the whole figure it is drawn in.
+    """
     path = Path(path)
+    if isinstance(fig, Axes):
+        fig = fig.figure
+    if not isinstance(fig, FigureBase):
+        raise RenderError(f"save_figure needs a matplotlib Figure or Axes (what draw_graph "
+                          f"and draw_matrix return), not {type(fig).__name__}")
     return write_atomic(path, figure_bytes(fig, path.suffix.lstrip(".").lower(), dpi=dpi))

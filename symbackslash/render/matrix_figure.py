@@ -43,7 +43,7 @@ MATRICES = {
     "I-L": (lambda S: S.lower(), Notation("I - L", "I - L")),
     "(I-L)^T": (lambda S: S.upper(), I_MINUS_L_T),
 }
-#: What the blocks beside the dashed lines are called (method.md §1).
+#: What the blocks beside the dashed lines are called (docs/mathematics.md).
 BLOCKS = {
     "L": r"blocks: $M$ (from the sources), $\tilde{L}$ (among the others)",
     "I-L": r"blocks: $-M$, $I - \tilde{L}$",
@@ -274,6 +274,9 @@ def _draw_pattern(S: TriangularSystem, entries: dict, notation, ax, highlight_ro
     ax.set_ylim(S.n - 0.5, -0.5)
     ax.set_aspect("equal")
     ax.tick_params(labelsize=8)
+    # nodes numbered from 1, as in the derivations (position k shows node k + 1)
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value + 1:g}")
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value + 1:g}")
     ax.set_xlabel(f"{S.n} × {S.n}, {len(off)} nonzero weights; dashed: sources | others",
                   fontsize=8)
     if title:

@@ -1,10 +1,12 @@
 """Notebook display without glue code.
 
 Objects that symbackslash defines show themselves through the usual ``_repr_latex_`` /
-``_repr_png_`` methods (:class:`~symbackslash.Derivation`,
-:class:`~symbackslash.Storyboard`). The core objects (the graph, a plain
-:class:`networkx.DiGraph`; the :class:`~symbackslash.TriangularSystem`; the
-:class:`~symbackslash.Differentiation`; the
+``_repr_html_`` / ``_repr_png_`` methods (:class:`~symbackslash.Derivation`,
+:class:`~symbackslash.Storyboard`, the :class:`~symbackslash.Gradient` that ``gradient``
+returns, the reports of :mod:`symbackslash.check`, :class:`~symbackslash.MLP`,
+:class:`~symbackslash.MLPSolution`, :class:`~symbackslash.Substitution`). The core
+objects (the graph, a plain :class:`networkx.DiGraph`; the
+:class:`~symbackslash.TriangularSystem`; the :class:`~symbackslash.Differentiation`; the
 :class:`~symbackslash.GradientProgram`) get IPython display formatters instead,
 registered on the running IPython shell when symbackslash is imported (or with
 ``%load_ext symbackslash``). That keeps rendering out of the core modules, and it is the
@@ -23,7 +25,7 @@ import sys
 import networkx as nx
 from matplotlib.figure import Figure
 
-from ..derivatives.gradient import Differentiation
+from ..derivatives.gradient import Differentiation, Gradient
 from ..derivatives.program import GradientProgram
 from ..errors import InputError, SymbackslashError
 from ..printing.latex import LatexPrinter, node_symbol
@@ -110,6 +112,9 @@ FORMATTERS = [
     ("image/png", TriangularSystem, system_png),
     ("text/latex", Differentiation, differentiation_latex),
     ("text/latex", GradientProgram, program_latex),
+    # a list subclass: registered by type so that a list printer (sympy.init_printing
+    # registers one) does not take precedence over its own _repr_latex_
+    ("text/latex", Gradient, Gradient._repr_latex_),
 ]
 
 

@@ -1,7 +1,7 @@
 """The path-sum figure: a total derivative as the sum, over all paths, of path products.
 
 One small copy of the graph per path from ``source`` to ``target``, the path highlighted and
-its product written under it (the later edge on the left, as in method.md §2), and the sum
+its product written under it (the later edge on the left, as in docs/mathematics.md), and the sum
 at the bottom: entry [target, source] of (I − L)⁻¹ = I + L + L² + …
 
 >>> import matplotlib

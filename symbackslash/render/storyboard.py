@@ -35,15 +35,19 @@ from PIL import Image
 from ..derivation.document import Derivation, derivation
 from ..derivatives.gradient import Differentiation
 from ..errors import RenderError, boundary
-from ..printing.pieces import Chain
+from ..printing.pieces import Chain, Combination
 from .files import write_atomic
 from .graph_figure import draw_graph, graph_size
 from .labels import label, mixed
-from .matrix_figure import draw_system
+from .matrix_figure import draw_matrix, draw_system
 
-__all__ = ["Storyboard", "storyboard"]
+__all__ = ["Storyboard", "storyboard", "MAX_PIXELS"]
 
 CAPTION = 0.75   # inches above the panels for the caption
+#: A saved or displayed grid is at most this many pixels a side (scaled down to fit).
+MAX_PIXELS = 4000
+#: Compact frames (graph without labels, system as its pattern), in inches.
+COMPACT_SIZE = (9.0, 4.0)
 
 
 class Storyboard:
@@ -60,10 +64,18 @@ class Storyboard:
     max_frames : int
         Larger systems are refused (a storyboard of hundreds of frames helps nobody).
     fontsize : float
+    compact : bool, optional
+        Frames with the graph drawn without labels and the system as its sparsity pattern,
+        the equation under them (default: for systems of more than ``compact_nodes`` nodes,
+        whose typeset frames would be too large to read or to draw quickly).
+    key_steps : int
+        With more steps than this, the frames show that many steps, evenly spaced, the first
+        and the last among them (each heading says so).
     """
 
     def __init__(self, derivation: Derivation, solve: int = 0, *, dpi: float = 100,
-                 max_frames: int = 40, fontsize: float = 10.0):
+                 max_frames: int = 400, fontsize: float = 10.0, compact: bool | None = None,
+                 compact_nodes: int = 12, key_steps: int = 28):
         self.derivation, self.solve, self.dpi, self.fontsize = derivation, solve, dpi, fontsize
         if not 0 <= solve < len(derivation.solves()):
             raise RenderError(f"solve={solve}: the derivation has {len(derivation.solves())} "
@@ -76,6 +88,17 @@ class Storyboard:
                               f"{max_frames} frames (raise max_frames=…)")
         self.seed = derivation.solves()[solve][0]
         self._images = None
+        self.total, self._all = len(self.steps), self.steps
+        self._numbers = list(range(self.total))
+        if self.total > key_steps:
+            keep = np.unique(np.linspace(0, self.total - 1, key_steps).round().astype(int))
+            self._numbers = [int(k) for k in keep]
+            self.steps = [self._all[k] for k in self._numbers]
+        self.compact_nodes = compact_nodes
+        self.compact = derivation.system.n > compact_nodes if compact is None else compact
+        if self.compact:
+            self.size = (COMPACT_SIZE[0], COMPACT_SIZE[1] + CAPTION)
+            return
         self._final = {v.unknown: self._value(v) for v in self.steps}
         width, height = graph_size(derivation.graph, fontsize=fontsize, legend=False,
                                    values=self._final)
@@ -102,10 +125,31 @@ class Storyboard:
         if not 0 <= k < len(self.steps):
             raise RenderError(f"frame {k}: the storyboard has {len(self.steps)} frames, "
                               f"numbered 0 … {len(self.steps) - 1}")
-        d, view = self.derivation, self.steps[k]
-        done = self.steps[: k + 1]
+        view = self.steps[k]
+        done = self._all[: self._numbers[k] + 1]   # every step up to this one, shown or not
         width, height = self.size
         fig = Figure(figsize=(width, height), dpi=self.dpi, facecolor="white")
+        if self.compact:
+            self._compact_frame(fig, view, done)
+        else:
+            self._typeset_frame(fig, view, done)
+        self._heading(fig, k, view)
+        return fig
+
+    def _compact_frame(self, fig, view, done) -> None:
+        """The graph as dots and lines, the system as its pattern with the row shaded."""
+        d = self.derivation
+        body = self.size[1] - CAPTION
+        graph_ax = fig.add_axes((0.02, 0.02, 0.55, body / self.size[1] - 0.04))
+        draw_graph(d.graph, graph_ax, highlight=view.record, max_labelled=self.compact_nodes,
+                   solved=[v.unknown for v in done[:-1]], legend=False)
+        system_ax = fig.add_axes((0.62, 0.08, 0.34, body / self.size[1] - 0.14))
+        draw_matrix(d.system, "(I-L)^T" if d.mode == "reverse" else "I-L", system_ax,
+                    typeset=False, highlight_row=view.record.unknown, title=False)
+
+    def _typeset_frame(self, fig, view, done) -> None:
+        d = self.derivation
+        width, height = self.size
         gw, gh = self._graph_size
         sw, sh = self._system_size
         body = height - CAPTION
@@ -119,19 +163,28 @@ class Storyboard:
         draw_system(d.system, system_ax, mode=d.mode, seed=self.seed, step=view.record,
                     known={position[v.unknown]: v.symbolic for v in done},
                     reserve=self._reserve, fontsize=self.fontsize)
+
+    def _heading(self, fig, k: int, view) -> None:
+        d = self.derivation
+        width, height = self.size
         verb = "back" if d.mode == "reverse" else "forward"
-        head = mixed(f"step {k + 1} of {len(self.steps)} ({verb} substitution, row "
-                     f"{view.record.unknown + 1}): solve for "
+        number = self._numbers[k] + 1
+        shown = "" if len(self.steps) == self.total else \
+            f", one of {len(self.steps)} key steps shown"
+        head = mixed(f"step {number} of {self.total} ({verb} substitution, row "
+                     f"{view.record.unknown + 1}{shown}): solve for "
                      f"{label(d.unknown_symbol(view.unknown)).text}", self.fontsize)
         fig.text(0.2 / width, 1 - 0.12 / height, head.text, ha="left", va="top",
                  fontsize=head.fontsize, color="#404040", gid="heading")
         equation = self._caption(view, width - 0.4)
         fig.text(0.2 / width, 1 - 0.42 / height, equation.text, ha="left", va="top",
                  fontsize=equation.fontsize, gid="equation")
-        return fig
 
     def _caption(self, view, width: float):
         """The step's equation, as long as fits: with the closed form, else without."""
+        if self.compact:   # the row only: results of large programs are long to typeset
+            row = Combination(view.rhs, view.terms) if view.terms else view.rhs
+            return label(Chain(view.symbol, row), 1.2 * self.fontsize)
         for closed in (True, False):
             caption = label(self.derivation.equation(view, closed=closed), 1.2 * self.fontsize)
             if caption.width / 72 <= width:
@@ -150,15 +203,22 @@ class Storyboard:
         return list(self._images)
 
     def grid(self, columns: int = 2, gap: int = 12) -> Image.Image:
-        """The frames in a grid, row by row, as one image."""
+        """The frames in a grid, row by row, as one image of at most :data:`MAX_PIXELS` a
+        side (more columns when the frames are many and small, scaled down if still larger)."""
         images = self.images()
         w, h = images[0].size
+        while columns < len(images) and (-(-len(images) // columns)) * (h + gap) > \
+                MAX_PIXELS and (columns + 1) * (w + gap) + gap <= MAX_PIXELS:
+            columns += 1   # a sheet too tall gets another column while it fits
+        columns = max(1, min(columns, len(images)))
         rows = -(-len(images) // columns)
         sheet = Image.new("RGB", (columns * w + (columns + 1) * gap, rows * h + (rows + 1) * gap),
                           "white")
         for k, image in enumerate(images):
             r, c = divmod(k, columns)
             sheet.paste(image, (gap + c * (w + gap), gap + r * (h + gap)))
+        if max(sheet.size) > MAX_PIXELS:
+            sheet.thumbnail((MAX_PIXELS, MAX_PIXELS), Image.Resampling.LANCZOS)
         return sheet
 
     def png_bytes(self, columns: int = 2) -> bytes:

@@ -4,7 +4,7 @@ The operator counterpart of :mod:`.rules`. A node is one SymPy matrix operation 
 its operands (predecessor nodes, given as node symbols: ``MatrixSymbol`` for matrices,
 ``Symbol`` for scalars) and constants. The weight of the edge operand → node is the local
 partial, a linear operator: dV = Σ weight(dU) over the operands U, every other operand held
-fixed (method.md §4).
+fixed (docs/mathematics.md, operators).
 
 =======================  ==============================================================
 node V                   weight of the edge from each operand

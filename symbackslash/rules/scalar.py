@@ -2,7 +2,7 @@
 
 A node of the graph is one SymPy operation applied to its *operands* (predecessor nodes,
 given as node symbols) and constants. The weight of the edge operand → node is the local
-partial ∂node/∂operand, every other operand held fixed (method.md §1): no chain rule here.
+partial ∂node/∂operand, every other operand held fixed (docs/mathematics.md): no chain rule here.
 
 :data:`RULES` maps a SymPy head to a rule; each rule returns ``{operand: weight}``. A head
 that is not in the table falls back to SymPy's own ``fdiff`` (so every SymPy ``Function``

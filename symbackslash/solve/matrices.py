@@ -1,6 +1,6 @@
 """Graph → the triangular system: L, its blocks M and L̃, I − L and (I − L)ᵀ.
 
-The third stage of the data flow (method.md §1). With the nodes in topological order
+The third stage of the data flow (docs/mathematics.md). With the nodes in topological order
 (``index``), the matrix of local partials L, with ``L[i, j]`` the weight of the edge j → i,
 is strictly lower triangular. Sources (inputs) come first, so
 
@@ -9,7 +9,7 @@ is strictly lower triangular. Sources (inputs) come first, so
 
 :class:`TriangularSystem` keeps L sparse (a dict of the edges, O(nodes + edges)) and builds
 dense SymPy matrices only when one is asked for, for display. The transpose of a matrix of
-operators transposes the pattern *and* takes the adjoint of each entry (method.md §4);
+operators transposes the pattern *and* takes the adjoint of each entry (docs/mathematics.md);
 :func:`~symbackslash.core.elements.adjoint` is the identity on real scalars.
 
 >>> import sympy as sp

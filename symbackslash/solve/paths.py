@@ -1,4 +1,4 @@
-"""Path sums: (I − L)⁻¹ = I + L + L² + … and the paths it adds up (method.md §2).
+"""Path sums: (I − L)⁻¹ = I + L + L² + … and the paths it adds up (docs/mathematics.md, path sums).
 
 Entry [j, i] of L^k sums, over the paths i → j with k edges, the product of the edge
 weights; L is nilpotent, so the series stops, and [(I − L)⁻¹]_{ji} is the total derivative

@@ -1,7 +1,7 @@
 """Forward and back substitution: the textbook loops, written once, for any entry type.
 
 Reverse mode is back substitution on (I − L)ᵀ x̄ = e; forward mode is forward substitution on
-(I − L) ẋ = s (method.md §3). The loops below are the whole algorithm. They never look at
+(I − L) ẋ = s (docs/mathematics.md). The loops below are the whole algorithm. They never look at
 what an entry is: applying an entry to an unknown, subtracting and dividing by the diagonal
 go through :mod:`symbackslash.core.elements`, so the same function object runs on Python
 numbers, Fractions, SymPy expressions, NumPy blocks and linear operators.
@@ -25,8 +25,13 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import sympy as sp
+
 from ..core.elements import act, divide, is_unit, is_zero, subtract
 from ..errors import InputError, boundary
+from ..printing.latex import latex
+from ..printing.pieces import Chain, Rows
+from ..printing.text import text
 
 __all__ = ["Step", "Substitution", "back_substitute", "forward_substitute", "sparse_rows"]
 
@@ -75,6 +80,17 @@ class Substitution(Sequence):
 
     def __repr__(self) -> str:
         return f"Substitution({self.x!r}, mode={self.mode!r}, steps={len(self.steps)})"
+
+    def _rows(self) -> Rows:
+        """x_k = value, in the order the steps solved them."""
+        return Rows(tuple(Chain(sp.Symbol(f"x_{s.unknown + 1}"), s.result)
+                          for s in self.steps))
+
+    def __str__(self) -> str:
+        return f"{self.mode} substitution, {len(self.steps)} steps:\n" + text(self._rows())
+
+    def _repr_latex_(self) -> str:
+        return "$$%s$$" % latex(self._rows())
 
     @property
     def edges_touched(self) -> int:

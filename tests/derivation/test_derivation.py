@@ -1,4 +1,5 @@
-"""Derivations: generated from the solver's records, golden LaTeX for T1 and T3, documents
+"""Derivations: generated from the solver's records, golden LaTeX for the 5-node graph and
+the scalar MLP, documents
 that compile with pdflatex, text that MathJax can show, the point ``at=`` and errors."""
 
 import re
@@ -75,7 +76,7 @@ def test_golden_t3_latex_at_the_point():
     D = sb.derivation(t3_graph(), T3_WRT, at=T3_POINT)
     tex = D.latex()
     gradient = rows_of(D.sections[-1])
-    assert [ch.parts[-1] for ch in gradient] == [12, 12, 18, 2]  # method.md T3
+    assert [ch.parts[-1] for ch in gradient] == [12, 12, 18, 2]  # docs/mathematics.md
     block = rows_of([s for s in D.sections if "Block form" in text(s.title)][0])
     lam = block[0].parts[-1]
     assert [lam.entries[(i, 0)] for i in range(3)] == [2, 1, 1]  # λ = (2, 1) and the loss node
@@ -103,6 +104,42 @@ def test_golden_operator_latex():
 
 def test_golden_intro_forward_text():
     check_golden("intro_forward.txt", sb.derivation(INTRO, ["x", "y"], mode="forward").text())
+
+
+def system_rows(text: str, title: str) -> list[str]:
+    """The lines of the printed system (I - L)^T xbar = e under ``title``."""
+    lines = text.split(title, 1)[1].splitlines()[1:]
+    return lines[:next(k for k, line in enumerate(lines) if "solved one row" in line)]
+
+
+def test_every_row_of_a_printed_system_lines_up():
+    """The unknowns and e sit on the rows of the matrix (the block rule counts as a row in
+    all three): for sin(xy) + xy the 1 of e is on the row of f, x_bar on the row of x."""
+    x, y = sp.symbols("x y")
+    shown = sb.derivation(sp.sin(x*y) + x*y, [x, y]).text()
+    rows = system_rows(shown, "5. Back substitution")
+    S = sb.triangular_system(sb.build_graph(sp.sin(x*y) + x*y))
+    assert len(rows) == S.n + 1 and "----" in rows[2]
+    matrix_rows = [r for r in rows if "----" not in r]
+    for k, (row, node) in enumerate(zip(matrix_rows, S.nodes, strict=True)):
+        assert re.search(rf"\[ +{node}_bar +\]", row)
+        assert re.search(r"\[ 1 \]$" if k == S.n - 1 else r"\[ 0 \]$", row.rstrip())
+        assert (" = " in row) == (k == 2)
+    check_golden("intro_reverse_expression.txt", shown)
+
+
+def test_golden_matrix_text_with_its_legend():
+    shown = operator_example().text()
+    legend = shown.split("Notation (docs/mathematics.md)", 1)[1]
+    assert "x_bar" in legend and "L_A, R_A, H_A, Id" in legend and "tdot(G)" in legend
+    check_golden("operator_reverse.txt", shown)
+
+
+def test_the_legend_shows_the_notation_used():
+    forward = sb.derivation(INTRO, ["x", "y"], mode="forward")
+    legend = forward.text().split("Notation", 1)[1]
+    assert "x_dot" in legend and "x_bar" not in legend and "L_A" not in legend
+    assert r"\dot{x}" in forward.latex().split("Notation", 1)[1]
 
 
 # --------------------------------------------------------------------------- documents
@@ -139,7 +176,7 @@ def test_document_compiles_with_pdflatex(name, tmp_path):
 def test_document_structure():
     tex = sb.derivation(INTRO).document()
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
-    assert tex.count(r"\subsection*") == 7
+    assert tex.count(r"\subsection*") == 8   # 7 sections and the notation
     assert r"\section*{Derivatives of $f$ by back substitution}" in tex
 
 
@@ -150,7 +187,7 @@ def test_latex_fragment_is_mathjax_safe_and_is_the_notebook_repr():
     D = sb.derivation("sin(x*y) + x*y")
     tex = D.latex()
     assert D._repr_latex_() == tex
-    assert tex.count(r"\begin{align*}") == tex.count(r"\end{align*}") == 7
+    assert tex.count(r"\begin{align*}") == tex.count(r"\end{align*}") == 8  # and the notation
     # prose inside \text{...} must not need TeX (MathJax shows text-mode macros verbatim)
     for words in re.findall(r"\\text(?:bf)?\{([^{}]*)\}", tex):
         assert not re.search(r"[\\_^~$&#%]", words), words
@@ -199,7 +236,8 @@ def test_simplification_respects_the_time_budget():
 
 
 def test_absent_variable_and_jacobian():
-    D = sb.derivation("x*y", ["x", "z"], mode="forward")
+    with pytest.warns(sb.UnusedVariableWarning, match="z does not occur"):
+        D = sb.derivation("x*y", ["x", "z"], mode="forward")
     titles = [text(s.title) for s in D.sections]
     assert "6. The variable z does not occur" in titles
     J = Derivation(sb.differentiate(["x*y", "x + y"], ["x", "y"]))

@@ -140,3 +140,21 @@ def test_a_graph_is_validated_once_at_the_boundary():
     assert _calls(check_graph, lambda: sb.gradient("sin(x*y) + x*y", ["x", "y"])) == 0
     assert _calls(check_graph, lambda: sb.gradient("sin(x*y) + x*y", ["x", "y"],
                                                    form="program")) == 0
+
+
+def test_simplify_option_off_tidy_full():
+    """Three levels, all equal to sympy.diff; "full" is the shortest."""
+    import sympy as sp
+
+    import symbackslash as sb
+    x, y = sp.symbols("x y")
+    f = y * (sp.sin(x)**2 + sp.cos(x)**2) + x*y
+    for level in ("off", "tidy", "full"):
+        g = sb.gradient(f, [x, y], simplify=level)
+        assert [sp.simplify(d - sp.diff(f, v)) for d, v in zip(g, [x, y], strict=True)] == [0, 0]
+    assert sb.gradient(f, [x, y], simplify="full")[1] == x + 1
+    assert sp.count_ops(sb.gradient(f, [x, y])[1]) > sp.count_ops(x + 1)
+    J = sb.jacobian([f, x*y], [x, y], simplify="full")
+    assert J == sp.Matrix([[y, x + 1], [y, x]])
+    with pytest.raises(sb.InputError, match="simplify must be one of 'off', 'tidy', 'full'"):
+        sb.gradient(f, [x], simplify="yes")

@@ -1,4 +1,5 @@
-"""The paper's perceptron: method.md T4 exactly, the shapes of M, L̃ and g, equation (1)
+"""The paper's perceptron: the matrix MLP of docs/mathematics.md exactly, the
+shapes of M, L̃ and g, equation (1)
 against gradient(J, params) and central differences for depths 1–5."""
 
 import numpy as np

@@ -145,3 +145,18 @@ def test_indexed_objects_are_refused_not_looped_on():
     A = sp.IndexedBase("A")
     with pytest.raises(InputError, match="indexed object A\\[1\\] is not supported.*A_1"):
         build_graph(A[1] * x)
+
+
+def test_a_wrt_name_that_does_not_occur_gives_0_and_a_warning_naming_it():
+    import warnings
+
+    import sympy as sp
+
+    import symbackslash as sb
+    x, y = sp.symbols("x y")
+    with pytest.warns(sb.UnusedVariableWarning, match=r"wrt\[1\] = yy does not occur .*x, y"):
+        g = sb.gradient("x*y", ["x", "yy"])
+    assert list(g) == [sp.diff(x*y, x), sp.diff(x*y, sp.Symbol("yy"))] == [y, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                 # no warning for variables that occur
+        assert sb.gradient("x*y", ["x", "y"]) == [y, x]

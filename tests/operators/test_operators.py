@@ -1,5 +1,6 @@
 """Operators: adjoints (dot tests), vec matrices, simplifications, printing, the element
-protocol, method.md T5 and T6, and the one generic solver running on operator entries."""
+protocol, the operator example and the operator-valued system of docs/mathematics.md,
+and the one generic solver running on operator entries."""
 
 import importlib
 

@@ -64,3 +64,15 @@ def test_only_regular_files_are_replaced(tmp_path):
     if os.path.exists("/dev/null"):
         with pytest.raises(RenderError, match="/dev/null: it is a character device"):
             files.check_writable("/dev/null")
+
+
+def test_save_figure_takes_what_the_drawing_functions_return(tmp_path):
+    import symbackslash as sb
+    G = sb.build_graph("a = x*y; f = sin(a)")
+    for drawn in (sb.draw_graph(G), sb.draw_matrix(G, "L")):        # Axes, not Figures
+        assert type(drawn).__name__.endswith("Axes")
+        path = save_figure(drawn, tmp_path / "drawn.png")
+        assert path.read_bytes().startswith(b"\x89PNG")
+        plt.close(drawn.figure)
+    with pytest.raises(RenderError, match="needs a matplotlib Figure or Axes"):
+        save_figure([1, 2], tmp_path / "list.png")

@@ -165,3 +165,14 @@ def test_draw_system_refuses_a_system_too_large_to_typeset():
     with pytest.raises(sb.RenderError, match="the system has 61 nodes, more than draw_system "
                                              "typesets \\(40"):
         sb.draw_system(sb.build_graph(program))
+
+
+def test_the_pattern_numbers_nodes_from_1_like_the_derivations():
+    program = "\n".join(["h0 = x"] + [f"h{k} = tanh(w{k}*h{k - 1})" for k in range(1, 12)])
+    S = sb.triangular_system(sb.build_graph(program))
+    ax = draw_matrix(S, "(I-L)^T", typeset=False)
+    ax.figure.canvas.draw()
+    ticks = {float(t.get_text()): v
+             for t, v in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+             if t.get_text()}
+    assert ticks and all(number == position + 1 for number, position in ticks.items())

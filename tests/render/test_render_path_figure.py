@@ -29,7 +29,7 @@ def test_t2_four_paths_and_their_sum():
     products = {found[f"product:{k}"] for k in range(4)}
     assert r"$c_{3} \cdot b_{2} \cdot a_{1} = a_{1} b_{2} c_{3}$" in products
     assert "$c_{1}$" in products
-    # the sum is entry [4, 1] of (I - L)^-1 (method.md T2), computed independently here
+    # the sum is entry [4, 1] of (I - L)^-1 (the complete 4-node graph), computed independently here
     a1, b1, b2, c1, c2, c3 = sp.symbols("a1 b1 b2 c1 c2 c3")
     assert sp.expand(sb.neumann_inverse(G)[3, 0] - (a1*b2*c3 + a1*c2 + b1*c3 + c1)) == 0
     assert found["sum"] == (r"$\frac{\partial v_{4}}{\partial v_{1}} = "

@@ -98,3 +98,21 @@ def test_storyboard_errors(board, tmp_path):
     with pytest.raises(RenderError, match="does not occur"):
         Storyboard(d, solve=1)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_27_node_program_gives_a_bounded_compact_storyboard():
+    """27 nodes: compact frames (graph without labels, system as its pattern), every step
+    a frame, one grid of at most MAX_PIXELS a side; key steps when asked for fewer."""
+    from symbackslash.examples import sin_chain
+    from symbackslash.render.storyboard import MAX_PIXELS
+    example = sin_chain(13)
+    board = storyboard(example.program, example.wrt)
+    assert board.derivation.system.n == 27 and board.compact and len(board) == board.total
+    sheet = board.grid()
+    assert max(sheet.size) <= MAX_PIXELS and min(sheet.size) > 1000
+    heading = board.frame(1).texts[0].get_text()
+    assert heading.startswith("step 2 of 27 (back substitution, row 26")
+    few = storyboard(example.program, example.wrt, key_steps=5)
+    assert len(few) == 5 and few.total == 27
+    assert "one of 5 key steps shown" in few.frame(4).texts[0].get_text()
+    assert few.frame(4).texts[0].get_text().startswith("step 27 of 27")

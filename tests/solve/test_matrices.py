@@ -1,4 +1,4 @@
-"""L, M, L̃, I − L and (I − L)ᵀ; method.md T1, T2, T3."""
+"""L, M, L̃, I − L and (I − L)ᵀ; the 5-node graph, the complete 4-node graph, the scalar MLP."""
 
 import pytest
 import sympy as sp

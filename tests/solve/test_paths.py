@@ -1,4 +1,5 @@
-"""Path sums: the Neumann series, nilpotency and the list of paths (method.md §2, T1, T2)."""
+"""Path sums: the Neumann series, nilpotency and the list of paths (the 5-node
+graph, the complete 4-node graph)."""
 
 import pytest
 import sympy as sp

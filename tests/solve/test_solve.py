@@ -105,7 +105,7 @@ def test_graph_system_touches_each_edge_once():
 
 
 def test_t1_multiplication_counts_forward_four_backward_three():
-    """method.md §3: forward computes a, ac, acd and b, bc, bcd (4 multiplications; a·1 and
+    """The paper: forward computes a, ac, acd and b, bc, bcd (4 multiplications; a·1 and
     b·1 are free), backward d, cd, acd, bcd (3; d·1 is free)."""
     upper = t1_upper()
     lower = upper.T
