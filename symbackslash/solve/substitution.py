@@ -79,7 +79,8 @@ class Substitution(Sequence):
         return len(self.x)
 
     def __repr__(self) -> str:
-        return f"Substitution({self.x!r}, mode={self.mode!r}, steps={len(self.steps)})"
+        # not the solution itself: SymPy's repr of a deep matrix result can take minutes
+        return f"<Substitution: {self.mode}, {len(self.x)} unknowns, {len(self.steps)} steps>"
 
     def _rows(self) -> Rows:
         """x_k = value, in the order the steps solved them."""

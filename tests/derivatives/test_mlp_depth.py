@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import sympy as sp
 
 import symbackslash as sb
 from symbackslash.core.walk import postorder, tree_size
@@ -36,7 +37,11 @@ def test_graph_and_solve_are_linear_and_touch_each_edge_once(deep):
     assert len(D.graph) == inputs + 3 * DEPTH + 5     # W X, + B, tanh per layer; the loss
     (solution,) = D.solutions
     assert solution.edges_touched == D.graph.number_of_edges()
-    assert len(program.forward) + len(program.adjoint) <= 7 * DEPTH
+    # statements that compute (a bias's gradient is named B_bar = V_bar, a copy: no work)
+    working = [e for _, e in program.forward + program.adjoint
+               if not isinstance(e, (sp.Symbol, sp.MatrixSymbol))]
+    assert len(working) <= 7 * DEPTH
+    assert len(program.forward) + len(program.adjoint) <= len(working) + 2 * DEPTH
     assert program.ratio <= 4
 
 
