@@ -256,7 +256,17 @@ def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
         return sp.Mul(coeff, *(mapped.get(a, a) for a in factors))
     if set(children(e)) - set(e.args):  # opaque head: depends on its free symbols
         return e.xreplace(mapped)
-    return e.func(*(mapped.get(a, a) for a in e.args))
+    args = [mapped.get(a, a) for a in e.args]
+    if isinstance(e, sp.Function) and all(_plain(a) for a in args):
+        # a function of symbols without assumptions is already canonical: SymPy's eval
+        # (assumption queries, sin's search for a factor I …) would return None
+        return e.func(*args, evaluate=False)
+    return e.func(*args)
+
+
+def _plain(a: sp.Basic) -> bool:
+    """A symbol without assumptions (a node's name, or a plain variable)."""
+    return a.is_Symbol and not a._assumptions_orig
 
 
 def _name_key(symbol) -> tuple:
