@@ -58,6 +58,9 @@ def _(a: sp.Expr, x):
     return a * x
 
 
+_INFINITE = (sp.S.ComplexInfinity, sp.S.Infinity, sp.S.NegativeInfinity, sp.S.NaN)
+
+
 def times_symbol(a: sp.Expr, s: sp.Symbol) -> sp.Expr:
     """``a * s``, canonical as SymPy makes it, for a scalar symbol ``s`` (an unknown of the
     solve): when ``s`` is not a base of ``a``'s factors nothing combines, so ``s`` is
@@ -65,7 +68,8 @@ def times_symbol(a: sp.Expr, s: sp.Symbol) -> sp.Expr:
     factors = list(a.args) if a.is_Mul else [a]
     coeff = factors.pop(0) if factors[0].is_Number else sp.S.One
     if not (a.is_commutative and s.is_commutative) or coeff.is_zero or \
-            not coeff.is_finite or any(f.as_base_exp()[0] == s for f in factors):
+            not coeff.is_finite or any(f in _INFINITE or f.as_base_exp()[0] == s
+                                       for f in factors):
         return a * s
     if not factors:
         return s if coeff is sp.S.One else sp.Mul._from_args((coeff, s))
