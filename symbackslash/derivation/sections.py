@@ -10,11 +10,12 @@ display helpers here (:func:`factored`, :func:`op_count`, :func:`distinct`) serv
 
 from __future__ import annotations
 
+import functools
 import time
 
 import sympy as sp
 
-from ..core.limits import get_limits
+from ..core.limits import get_limits, measure
 from ..core.simplify import simplify_within
 from ..printing.latex import node_symbol, symbol_latex
 from ..printing.pieces import (
@@ -49,6 +50,12 @@ __all__ = ["derivation_sections", "factored", "op_count", "distinct"]
 
 #: A simplified gradient is shown when it has at most this fraction of the operations.
 SIMPLER = 0.75
+#: Larger expressions (written out as trees) are shown as they are, not factored: SymPy's
+#: ``factor_terms`` walks the tree, which costs seconds on a deep closed form.
+FACTOR_SIZE = 200
+#: The same for SymPy's ``simplify`` of the gradient (within ``Limits.simplify_seconds``):
+#: on a larger closed form it seldom finishes, and the budget would be spent for nothing.
+SIMPLIFY_SIZE = 200
 
 
 def derivation_sections(d) -> list[Section]:
@@ -209,7 +216,8 @@ def _gradient(d) -> Section:
             parts = [Partial(node_symbol(out), node_symbol(var))]
             if d.mode == "reverse" and len(r.outputs) == 1 and var in d.graph:
                 parts.append(d.unknown_symbol(var))
-            simplified = simplify_within(closed, max(deadline - time.monotonic(), 0))
+            simplified = closed if _larger(closed, SIMPLIFY_SIZE) else \
+                simplify_within(closed, max(deadline - time.monotonic(), 0))
             if op_count(simplified) > SIMPLER * op_count(closed):
                 simplified = None  # not worth a line: shows only what helps
             parts += [factored(r.derivative(out, var)), factored(closed), simplified,
@@ -226,11 +234,26 @@ def _unit_name(k: int) -> tuple:
 
 def factored(expr):
     """``expr`` with common factors pulled out (−(−2a − 2b)·c → 2(a + b)·c) when that is
-    shorter; a cheap clean-up for display, equal to ``expr``."""
-    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom:
+    shorter; a cheap clean-up for display, equal to ``expr``, for expressions of at most
+    :data:`FACTOR_SIZE` operations and leaves written out."""
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom \
+            or _larger(expr, FACTOR_SIZE):
         return expr
+    return _factored(expr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _factored(expr: sp.Expr) -> sp.Expr:
+    """:func:`factored` of a small expression, remembered: a derivation shows the same
+    values in its steps, its block form and its gradient."""
     tidy = sp.factor_terms(expr)
     return tidy if sp.count_ops(tidy) < sp.count_ops(expr) else expr
+
+
+def _larger(expr, size: int) -> bool:
+    """Whether ``expr`` written out as a tree has more than ``size`` operations and leaves
+    (measured in time linear in its distinct subexpressions)."""
+    return isinstance(expr, sp.Basic) and measure(expr, stop=size)[1] > size
 
 
 def op_count(expr) -> int:
