@@ -56,7 +56,7 @@ import sympy as sp
 from ..core.limits import check_expression, check_limit, symbols
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
-from ..rules.scalar import children, local_partials
+from ..rules.scalar import applied, children, local_partials
 from .check import check_graph
 from .matrix import has_matrices, lower_matrix_expressions
 from .sharing import SharingIndex, split_flat
@@ -257,16 +257,9 @@ def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
     if set(children(e)) - set(e.args):  # opaque head: depends on its free symbols
         return e.xreplace(mapped)
     args = [mapped.get(a, a) for a in e.args]
-    if isinstance(e, sp.Function) and all(_plain(a) for a in args):
-        # a function of symbols without assumptions is already canonical: SymPy's eval
-        # (assumption queries, sin's search for a factor I …) would return None
-        return e.func(*args, evaluate=False)
+    if isinstance(e, sp.Function):
+        return applied(e.func, *args)  # of node symbols: canonical without SymPy's eval
     return e.func(*args)
-
-
-def _plain(a: sp.Basic) -> bool:
-    """A symbol without assumptions (a node's name, or a plain variable)."""
-    return a.is_Symbol and not a._assumptions_orig
 
 
 def _name_key(symbol) -> tuple:

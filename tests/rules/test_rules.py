@@ -70,3 +70,15 @@ def test_no_derivative_is_a_clear_error():
 
     with pytest.raises(DifferentiationError, match="no derivative rule for opaque"):
         local_partials(opaque(u))
+
+
+@pytest.mark.parametrize("head", [sp.sin, sp.cos])
+@pytest.mark.parametrize("u", [sp.Symbol("u"), sp.Symbol("p", positive=True),
+                               sp.Symbol("n", negative=True)], ids=str)
+def test_sin_cos_rules_are_sympys_derivatives(head, u):
+    """The sin and cos rules build their weights without SymPy's eval; the weights are
+    still exactly sympy.diff's."""
+    node = head(u)
+    (operand, weight), = local_partials(node).items()
+    assert operand == u
+    assert sp.srepr(weight) == sp.srepr(sp.diff(node, u))
