@@ -96,14 +96,15 @@ def _closed_child(function, variables, queue):
     try:
         sb.gradient(function, variables)
     except Exception as error:  # noqa: BLE001 - reported in the table (a limit, …)
-        queue.put(type(error).__name__)
+        queue.put("limit" if isinstance(error, sb.ResourceLimitError) else type(error).__name__)
         return
     queue.put(time.perf_counter() - start)
 
 
 def closed_form_time(function, variables, timeout: float):
     """Seconds of our closed-form gradient (``sb.gradient``, from a cold cache) in a child
-    process with a time-out (None), or the name of the exception it raised."""
+    process with a time-out (None), ``"limit"`` when it is refused as too large to write
+    out (a :class:`~symbackslash.ResourceLimitError`), or the name of another exception."""
     context = mp.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_closed_child, args=(function, variables, queue))
