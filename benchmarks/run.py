@@ -6,10 +6,12 @@ SymPy matrix expression: matrices have no text form), it prints:
 
 - ``ours``: time to build the graph and the gradient program by back substitution (the
   best of ``--repeats`` runs, each with SymPy's cache cleared first);
+- ``closed``: time of our closed-form gradient (``sb.gradient``) of the same function,
+  from a cold cache, in a child process with the same time-out;
 - ``sympy.diff``: time of ``sympy.diff`` on the same function for every variable, in a child
   process with a time-out (reported as ``> t``; ``fails`` when it raises, as its matrix
   derivative does on the MLP);
-- ``speed-up``: sympy.diff time ÷ ours;
+- ``speed-up``: sympy.diff time ÷ ours (the program);
 - ``ops×``: gradient-program operations ÷ function operations (SymPy ``count_ops``);
 - ``arrays×``: time of the gradient program ÷ time of the function, both compiled to NumPy
   and run on arrays of 100,000 points (the cheap-gradient bound, measured);
@@ -21,7 +23,9 @@ SymPy matrix expression: matrices have no text form), it prints:
   sympy.diff did not finish or failed: ``fd``; always for the matrix MLP).
 
 Then, per family and form, the growth exponent of our time between the two largest sizes,
-and two size targets: a 10,001-node program and a depth-100 matrix MLP.
+and two size targets: a 10,001-node program and a depth-100 matrix MLP; last, the times
+of the figures and derivations of a 28-node and a 58-node function (``--no-figures``
+leaves them out).
 
 Last, the cost table of Jacobians by vertex elimination (``sb.elimination_costs``) for the
 families with several outputs (each family's program with its vector of intermediate results
@@ -93,6 +97,35 @@ def sympy_diff(expression, variables, point, timeout: float):
         child.kill()
     child.join()
     return elapsed, values
+
+
+def _closed_child(function, variables, queue):
+    sp.core.cache.clear_cache()
+    start = time.perf_counter()
+    try:
+        sb.gradient(function, variables)
+    except Exception as error:  # noqa: BLE001 - reported in the table (a limit, …)
+        queue.put("limit" if isinstance(error, sb.ResourceLimitError) else type(error).__name__)
+        return
+    queue.put(time.perf_counter() - start)
+
+
+def closed_form_time(function, variables, timeout: float):
+    """Seconds of our closed-form gradient (``sb.gradient``, from a cold cache) in a child
+    process with a time-out (None), ``"limit"`` when it is refused as too large to write
+    out (a :class:`~symbackslash.ResourceLimitError`), or the name of another exception."""
+    context = mp.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_closed_child, args=(function, variables, queue))
+    child.start()
+    try:
+        elapsed = queue.get(timeout=timeout)
+    except queue_module.Empty:
+        elapsed = None
+    if child.is_alive():
+        child.kill()
+    child.join()
+    return elapsed
 
 
 def finite_differences(function, variables, point, h=1e-6):
@@ -178,7 +211,9 @@ def run_family(name, sizes, timeout, rng, repeats=3):
                 reference = finite_differences(function, variables, point)
                 check = f"{relative_error(values, reference):.1e} fd"
             edges = program.graph.number_of_edges()
+            closed = closed_form_time(function, variables, timeout)
             rows.append(dict(family=name, n=n, form=form, ours=ours, diff=diff_time,
+                             closed=closed,
                              ratio=program.ratio, per_edge=1e6*ours/max(edges, 1),
                              nodes=len(program.graph), check=check,
                              arrays=array_ratio(program, variables, example.domain),
@@ -197,12 +232,20 @@ def _format(row, timeout) -> str:
         diff, speedup = f"{row['diff']:8.3f}", f"{row['diff'] / row['ours']:8.1f}x"
     arrays = f"{'-':>7}" if row["arrays"] is None else f"{row['arrays']:7.2f}"
     rules = f"{'-':>8}" if row["rules"] is None else f"{row['rules']:8.0f}"
+    closed = row.get("closed")
+    if closed is None:
+        closed = f"{'> ' + str(int(timeout)):>8}" if "closed" in row else f"{'-':>8}"
+    elif isinstance(closed, str):
+        closed = f"{closed[:8]:>8}"
+    else:
+        closed = f"{closed:8.3f}"
     return (f"{row['family']:20} {row['n']:5d} {row['form']:10} {row['nodes']:6d} "
-            f"{row['ours']:8.3f} {diff} {speedup} {row['ratio']:7.2f} {arrays} "
+            f"{row['ours']:8.3f} {closed} {diff} {speedup} {row['ratio']:7.2f} {arrays} "
             f"{row['per_edge']:8.0f} {rules} {row['check']:>10}")
 
 
-HEADER = (f"{'family':20} {'n':>5} {'form':10} {'nodes':>6} {'ours s':>8} {'diff s':>8} "
+HEADER = (f"{'family':20} {'n':>5} {'form':10} {'nodes':>6} {'ours s':>8} {'closed s':>8} "
+          f"{'diff s':>8} "
           f"{'speed-up':>9} {'ops×':>7} {'arrays×':>7} {'µs/edge':>8} {'rules µs':>8} "
           f"{'check':>10}")
 
@@ -352,6 +395,58 @@ def storyboard_size(nodes: int = 27) -> tuple[float, tuple]:
           f"({'compact' if board.compact else 'typeset'}), {seconds:.2f} s, "
           f"{sheet.size[0]} x {sheet.size[1]} px")
     return seconds, sheet.size
+def _seconds(compute):
+    sp.core.cache.clear_cache()
+    start = time.perf_counter()
+    result = compute()
+    return time.perf_counter() - start, result
+
+
+def figure_times(examples, frames: int = 3):
+    """Seconds for each figure and derivation of small functions, from a cold cache, after
+    one small figure has warmed matplotlib up (fonts, as in a session): the graph (drawn and
+    rendered to PNG), the matrix (I − L)ᵀ, the derivation (built, then written as text and
+    as LaTeX; with the default ``simplify_seconds`` budget, and with 1 ms) and the
+    storyboard (set-up, then each frame drawn and rendered, the mean of the first
+    ``frames``)."""
+    from matplotlib.figure import Figure
+
+    from symbackslash.render import draw_graph, draw_matrix, figure_bytes
+
+    def png(draw):
+        fig = Figure()
+        draw(fig.add_subplot())
+        return figure_bytes(fig)
+
+    def written(G, wrt):
+        d = sb.derivation(G, wrt)
+        return d.text(), d.latex()
+
+    png(lambda ax: draw_graph(sb.build_graph("x*y"), ax))
+    print(f"\nFigures and derivations, seconds from a cold cache (storyboard: set-up, then per "
+          f"frame, mean of the first {frames})")
+    print(f"  {'function':24} {'nodes':>5} {'graph':>6} {'matrix':>6} {'derivation':>10} "
+          f"{'no simplify':>11} {'story set-up':>12} {'per frame':>9}")
+    for title, example in examples:
+        G = sb.build_graph(example.program)
+        wrt = list(example.wrt)
+        graph, _ = _seconds(lambda G=G: png(lambda ax: draw_graph(G, ax)))
+        matrix, _ = _seconds(lambda G=G: png(lambda ax: draw_matrix(G, "(I-L)^T", ax)))
+        derivation, _ = _seconds(lambda G=G, wrt=wrt: written(G, wrt))
+        with sb.limits(simplify_seconds=1e-3):
+            plain, _ = _seconds(lambda G=G, wrt=wrt: written(G, wrt))
+        setup, board = _seconds(lambda G=G, wrt=wrt: sb.storyboard(G, wrt, max_frames=10**4))
+        shown = range(min(frames, len(board)))
+        per_frame = sum(_seconds(lambda k=k, board=board: figure_bytes(board.frame(k)))[0]
+                        for k in shown) / max(len(shown), 1)
+        print(f"  {title:24} {len(G):5d} {graph:6.2f} {matrix:6.2f} {derivation:10.2f} "
+              f"{plain:11.2f} {setup:12.2f} {per_frame:9.2f}", flush=True)
+
+
+#: The small functions whose figures are timed: 28 and 58 nodes. (Not the sin-chain: its
+#: function, written out, doubles in size with every line.)
+FIGURE_EXAMPLES = [("Rosenbrock, n = 6", 6, "extended Rosenbrock"),
+                   ("tanh network, 2 layers", 2, "tanh network")]
 
 
 def main(argv=None) -> int:
@@ -369,6 +464,8 @@ def main(argv=None) -> int:
     parser.add_argument("--hessians", action="store_true",
                         help="also the Hessian section: time against sympy.hessian and the "
                              "hvp ops ratio (benchmarks/hessians.py)")
+    parser.add_argument("--no-figures", dest="figures", action="store_false",
+                        help="leave out the figure and derivation times")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--storyboard", action="store_true",
                         help="only the 27-node storyboard's time and size")
@@ -407,6 +504,8 @@ def main(argv=None) -> int:
         run_hessians(args.sizes, args.timeout, args.repeats, args.seed)
     if args.with_elimination:
         elimination_table(elimination_sizes, rng)
+    if args.figures:
+        figure_times([(title, FAMILIES[family](n)) for title, n, family in FIGURE_EXAMPLES])
     return 0
 
 

@@ -22,7 +22,7 @@ def run(*args: str) -> str:
 @pytest.fixture(scope="module")
 def printed() -> str:
     return run("--quick", "--sizes", "4", "6", "--families", "Chebyshev", "--timeout", "20",
-               "--repeats", "1", "--no-elimination")
+               "--repeats", "1", "--no-elimination", "--no-figures")
 
 
 def rows(printed: str, family: str) -> list[list[str]]:

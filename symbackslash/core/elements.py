@@ -39,6 +39,7 @@ from functools import singledispatch
 
 import numpy as np
 import sympy as sp
+from sympy.core.mul import _mulsort
 
 from .constructors import add, scale, transpose
 
@@ -55,6 +56,33 @@ def act(a, x):
 @act.register
 def _(a: np.ndarray, x):
     return a @ x
+
+
+@act.register
+def _(a: sp.Expr, x):
+    if isinstance(x, sp.Symbol) and not isinstance(a, sp.MatrixExpr):
+        return times_symbol(a, x)
+    return a * x
+
+
+_INFINITE = (sp.S.ComplexInfinity, sp.S.Infinity, sp.S.NegativeInfinity, sp.S.NaN)
+
+
+def times_symbol(a: sp.Expr, s: sp.Symbol) -> sp.Expr:
+    """``a * s``, canonical as SymPy makes it, for a scalar symbol ``s`` (an unknown of the
+    solve): when ``s`` is not a base of ``a``'s factors nothing combines, so ``s`` is
+    inserted among the factors in SymPy's order instead of flattening the product again."""
+    factors = list(a.args) if a.is_Mul else [a]
+    coeff = factors.pop(0) if factors[0].is_Number else sp.S.One
+    if not (a.is_commutative and s.is_commutative) or coeff.is_zero or \
+            not coeff.is_finite or any(f in _INFINITE or f.as_base_exp()[0] == s
+                                       for f in factors):
+        return a * s
+    if not factors:
+        return s if coeff is sp.S.One else sp.Mul._from_args((coeff, s))
+    factors.append(s)
+    _mulsort(factors)
+    return sp.Mul._from_args(factors if coeff is sp.S.One else [coeff, *factors])
 
 
 @singledispatch
@@ -122,8 +150,19 @@ def subtract(b, terms):
 def _(b: sp.Expr, terms):
     if all(isinstance(t, sp.Expr) and not isinstance(t, sp.MatrixExpr) for t in terms) \
             and not isinstance(b, sp.MatrixExpr):
-        return sp.Add(b, *(-t for t in terms))
+        negated = [_negate(t) for t in terms]
+        if is_zero(b) and len(negated) == 1:
+            return negated[0]
+        return sp.Add(b, *negated)
     return add(b, *(scale(-1, t) for t in terms))  # one level: the terms are canonical
+
+
+def _negate(t: sp.Expr) -> sp.Expr:
+    """``-t``; a product whose coefficient is −1 loses it without being flattened again
+    (the rest of a canonical product is canonical)."""
+    if t.is_Mul and t.args[0] is sp.S.NegativeOne:
+        return t.as_coeff_Mul()[1]
+    return -t
 
 
 @singledispatch

@@ -66,7 +66,9 @@ def simplify_within(expr, seconds: float | None = None):
     previous_handler = signal.signal(signal.SIGALRM, out_of_time)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            # repeated every 50 ms: an alarm that arrives inside a weakref callback or a
+            # __del__ is printed and ignored by Python, and simplify would run on unbounded
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
             candidate = sp.simplify(expr)
         finally:
             armed[0] = False

@@ -10,6 +10,7 @@ display helpers here (:func:`factored`, :func:`op_count`, :func:`distinct`) serv
 
 from __future__ import annotations
 
+import functools
 import time
 
 import sympy as sp
@@ -49,6 +50,12 @@ __all__ = ["derivation_sections", "legend", "factored", "op_count", "distinct"]
 
 #: A simplified gradient is shown when it has at most this fraction of the operations.
 SIMPLER = 0.75
+#: Larger expressions (written out as trees) are shown as they are, not factored: SymPy's
+#: ``factor_terms`` walks the tree, which costs seconds on a deep closed form.
+FACTOR_SIZE = 200
+#: The same for SymPy's ``simplify`` of the gradient (within ``Limits.simplify_seconds``):
+#: on a larger closed form it seldom finishes, and the budget would be spent for nothing.
+SIMPLIFY_SIZE = 200
 
 #: Closed forms with more parts than this, written out as a tree, are not tidied and not
 #: shown in the gradient and the block form (the node-symbol form and the numbers are):
@@ -56,10 +63,6 @@ SIMPLER = 0.75
 #: closed forms of a program share subexpressions (``b = sin(a) + cos(a)`` repeated is 4×
 #: larger a line). The gradient program is the compact form.
 TIDY_PARTS = 2_000
-
-#: Expressions with more parts than this are not factored for display (``factor_terms``
-#: takes about 0.3 s on 2,000 parts).
-FACTOR_PARTS = 300
 
 
 def derivation_sections(d) -> list[Section]:
@@ -232,7 +235,8 @@ def _gradient(d) -> Section:
             shown = simplified = None  # a closed form too large to show is left out
             if small(closed):
                 shown = factored(closed)
-                simplified = simplify_within(closed, max(deadline - time.monotonic(), 0))
+                simplified = closed if _larger(closed, SIMPLIFY_SIZE) else \
+                    simplify_within(closed, max(deadline - time.monotonic(), 0))
                 if op_count(simplified) > SIMPLER * op_count(closed):
                     simplified = None  # not worth a line: shows only what helps
             parts += [factored(r.derivative(out, var)), shown, simplified, d.numeric(closed)]
@@ -320,20 +324,26 @@ def small(expr) -> bool:
 
 def factored(expr):
     """``expr`` with common factors pulled out (−(−2a − 2b)·c → 2(a + b)·c) when that is
-    shorter; a cheap clean-up for display, equal to ``expr`` (past :data:`FACTOR_PARTS`
-    parts, ``expr`` itself)."""
+    shorter; a cheap clean-up for display, equal to ``expr``, for expressions of at most
+    :data:`FACTOR_SIZE` operations and leaves written out."""
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr) or expr.is_Atom \
-            or measure(expr)[1] > FACTOR_PARTS:
+            or _larger(expr, FACTOR_SIZE):
         return expr
-    ops = sp.count_ops(expr)
-    if ops > MAX_FACTORED_OPS:
-        return expr   # factor_terms is superlinear; such expressions are not read whole
+    return _factored(expr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _factored(expr: sp.Expr) -> sp.Expr:
+    """:func:`factored` of a small expression, remembered: a derivation shows the same
+    values in its steps, its block form and its gradient."""
     tidy = sp.factor_terms(expr)
-    return tidy if sp.count_ops(tidy) < ops else expr
+    return tidy if sp.count_ops(tidy) < sp.count_ops(expr) else expr
 
 
-#: :func:`factored` leaves larger expressions as they are.
-MAX_FACTORED_OPS = 200
+def _larger(expr, size: int) -> bool:
+    """Whether ``expr`` written out as a tree has more than ``size`` operations and leaves
+    (measured in time linear in its distinct subexpressions)."""
+    return isinstance(expr, sp.Basic) and measure(expr, stop=size)[1] > size
 
 
 def op_count(expr) -> int:

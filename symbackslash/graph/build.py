@@ -58,7 +58,7 @@ from ..core.limits import check_expression, check_limit, symbols
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
 from ..parse.trace import is_traceable, trace_outputs
-from ..rules.scalar import children, local_partials
+from ..rules.scalar import applied, children, local_partials
 from .check import check_graph
 from .matrix import has_matrices, lower_matrix_expressions
 from .sharing import SharingIndex, split_flat
@@ -278,7 +278,10 @@ def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
         return sp.Mul(coeff, *(mapped.get(a, a) for a in factors))
     if set(children(e)) - set(e.args):  # opaque head: depends on its free symbols
         return e.xreplace(mapped)
-    return e.func(*(mapped.get(a, a) for a in e.args))
+    args = [mapped.get(a, a) for a in e.args]
+    if isinstance(e, sp.Function):
+        return applied(e.func, *args)  # of node symbols: canonical without SymPy's eval
+    return e.func(*args)
 
 
 def _name_key(symbol) -> tuple:

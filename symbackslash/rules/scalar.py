@@ -7,7 +7,7 @@ partial ∂node/∂operand, every other operand held fixed (docs/mathematics.md)
 :data:`RULES` maps a SymPy head to a rule; each rule returns ``{operand: weight}``. A head
 that is not in the table falls back to SymPy's own ``fdiff`` (so every SymPy ``Function``
 that knows its derivative works unregistered); register a rule only to get a nicer weight or
-a convention (see ``Abs``).
+a convention (see ``Abs``), or the same weight built faster (see ``sin``, ``cos``).
 
 >>> import sympy as sp
 >>> u, v = sp.symbols("u v")
@@ -29,8 +29,8 @@ import sympy as sp
 from ..core.functions import relu
 from ..errors import DifferentiationError, InputError, boundary
 
-__all__ = ["RULES", "local_partials", "children", "operands", "register_rule", "NONSMOOTH",
-           "kink"]
+__all__ = ["RULES", "applied", "local_partials", "children", "operands", "register_rule",
+           "NONSMOOTH", "kink"]
 
 Rule = Callable[[sp.Expr], dict[sp.Expr, sp.Expr]]
 
@@ -115,6 +115,25 @@ def _exp(expr: sp.exp) -> dict:
     return {expr.args[0]: expr}
 
 
+def applied(head: type, *args: sp.Expr) -> sp.Expr:
+    """``head(*args)``, canonical: without SymPy's eval when every argument is a symbol
+    without assumptions (a node's name), where eval would only spend time (assumption
+    queries, sin's search for a factor I) to return None."""
+    if all(a.is_Symbol and not a._assumptions_orig for a in args):
+        return head(*args, evaluate=False)
+    return head(*args)
+
+
+def _sin(expr: sp.sin) -> dict:
+    """∂sin(u)/∂u = cos(u) (SymPy's fdiff, built without its eval)."""
+    return {expr.args[0]: applied(sp.cos, expr.args[0])}
+
+
+def _cos(expr: sp.cos) -> dict:
+    """∂cos(u)/∂u = −sin(u) (SymPy's fdiff, built without its eval)."""
+    return {expr.args[0]: -applied(sp.sin, expr.args[0])}
+
+
 def _abs(expr: sp.Abs) -> dict:
     """∂|u|/∂u = sign(u), for real u; convention: 0 at u = 0 (a subgradient)."""
     return {expr.args[0]: sp.sign(expr.args[0])}
@@ -161,6 +180,8 @@ RULES: dict[type, Rule] = {
     sp.Mul: _mul,
     sp.Pow: _pow,
     sp.exp: _exp,
+    sp.sin: _sin,
+    sp.cos: _cos,
     sp.Abs: _abs,
     sp.sign: _sign,
     sp.Heaviside: _step,

@@ -149,3 +149,20 @@ def test_long_sums_are_one_add():
 def test_powers_of_products_within_the_limits_are_multiplied_out_as_sympy_does():
     assert parse("((2*x)**3)**2") == sp.expand((2*x)**6) == 64*x**6
     assert parse("(3*x)**100") == 3**100 * x**100
+
+
+@pytest.mark.parametrize("text, power", [
+    ("(x - y**2)**2", lambda x, y: (x - y**2)**2),
+    ("(1 - x)**2", lambda x, y: (1 - x)**2),
+    ("(x + y)**3", lambda x, y: (x + y)**3),
+    ("(x + y)**-2", lambda x, y: (x + y)**-2),
+    ("(2*x - 2*y)**2", lambda x, y: (2*x - 2*y)**2),
+    ("(x + sin(y))**4", lambda x, y: (x + sp.sin(y))**4),
+    ("(x + y)**1", lambda x, y: x + y),
+    ("(x + y)**0", lambda x, y: sp.S.One),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_powers_of_sums_are_sympys(text, power):
+    """Integer powers of sums are built without SymPy's eval, and still exactly as SymPy
+    builds them."""
+    x, y = sp.symbols("x y")
+    assert sp.srepr(parse(text)) == sp.srepr(power(x, y))
