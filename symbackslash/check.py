@@ -26,12 +26,12 @@ import sympy as sp
 
 from .core.shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
 from .derivatives.gradient import gradient
-from .errors import InputError, SymbackslashError, boundary
+from .errors import EvaluationDomainError, InputError, SymbackslashError, boundary
 from .numeric.values import evaluate, evaluate_exact, random_values
 from .operators.algebra import Operator
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
-           "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
+           "point_inside", "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,7 +104,9 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     gradients : list, optional
         The gradients to check, aligned with ``wrt`` (default: ``gradient(f, wrt)``).
     values : dict, optional
-        The point (default: :func:`~symbackslash.random_values` with ``seed``).
+        The point (default: a random point inside the domain of ``f``, see
+        :func:`point_inside`; an :class:`~symbackslash.EvaluationDomainError` when none is
+        found).
     step, rtol, atol : float
         A variable passes when max |gradient − differences| ≤ atol + rtol·max |differences|.
     """
@@ -112,7 +114,9 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
     gradients = gradient(f, wrt) if gradients is None else list(gradients)
     if len(gradients) != len(wrt):
         raise InputError(f"{len(gradients)} gradients for {len(wrt)} variables")
-    values = random_values(f, seed=seed) if values is None else dict(values)
+    if values is None:
+        values = point_inside(f, wrt, seed=seed, step=step)
+    values = dict(values)
     for v in wrt:
         values.setdefault(v, random_values(v, seed=seed)[v])
     checks = []
@@ -128,6 +132,55 @@ def check_gradient(f, wrt, gradients=None, *, values=None, seed: int = 0, step: 
         tolerance = atol + rtol * float(np.max(np.abs(fd), initial=0.0))
         checks.append(GradientCheck(variable, ours, fd, error, tolerance))
     return GradientReport(checks, values)
+
+
+#: Where scalars are drawn, in turn, until the function is defined at the point and at
+#: its finite-difference neighbours: random_values' [½, 3/2], then [0.3, 0.9] (acos, asin,
+#: atanh), its negatives, [−½, ½] and [1.25, 3.75] (acosh).
+SCALAR_RANGES = (lambda t: t, lambda t: 0.6 * t, lambda t: -t, lambda t: -0.6 * t,
+                 lambda t: t - 1, lambda t: 2.5 * t)
+
+
+@boundary
+def point_inside(f, wrt, *, seed: int = 0, step: float = 1e-6, tries: int = 4) -> dict:
+    """A random point (as :func:`~symbackslash.random_values`) where ``f`` is finite, and
+    at every point the central differences in ``wrt`` use: scalars are drawn from the
+    ranges of :data:`SCALAR_RANGES` in turn, ``tries`` seeds each.
+
+    Raises
+    ------
+    EvaluationDomainError
+        When no such point is found; pass ``values=`` to choose one.
+    """
+    for attempt in range(tries):
+        drawn = random_values(f, seed=seed + attempt)
+        for scale in SCALAR_RANGES:
+            values = {k: v if isinstance(k, sp.MatrixSymbol) else scale(v)
+                      for k, v in drawn.items()}
+            if _defined(f, wrt, values, step):
+                return values
+    raise EvaluationDomainError(
+        f"no random point found where {f} is defined (and finite) around it; pass values={{…}}"
+        f" with a point inside its domain")
+
+
+def _defined(f, wrt, values: dict, step: float) -> bool:
+    try:
+        with np.errstate(all="ignore"):
+            if not np.all(np.isfinite(np.asarray(evaluate(f, values), dtype=float))):
+                return False
+            for v in wrt:
+                base = np.asarray(values.get(v, 0.0), dtype=float)
+                for index in np.ndindex(*base.shape):
+                    for sign in (1, -1):
+                        point = base.copy()
+                        point[index] += sign * step
+                        moved = {**values, v: point if point.shape else float(point)}
+                        if not np.all(np.isfinite(np.asarray(evaluate(f, moved), dtype=float))):
+                            return False
+    except (SymbackslashError, TypeError, ValueError, ArithmeticError):
+        return False
+    return True
 
 
 @dataclasses.dataclass(frozen=True)

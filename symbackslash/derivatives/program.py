@@ -282,9 +282,11 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     S = triangular_system(H)
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
-    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v.
+    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v (not
+    # inside a derivative: ∂g(u)/∂u is no derivative of the name v).
     upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]})
-             if i != j and isinstance(w, sp.Basic) else w for (j, i), w in S.upper().items()}
+             if i != j and isinstance(w, sp.Basic) and not w.has(sp.Derivative) else w
+             for (j, i), w in S.upper().items()}
     adjoint: list = []
     suffix = unknown_suffix(H, "reverse")
 

@@ -51,7 +51,7 @@ from ..core.shapes import shapes_differ
 from ..core.tidy import fold_transposes
 from ..core.walk import depends, substitute, symbols
 from ..errors import GraphError, InputError
-from ..rules.matrix import MATRIX_RULES, matrix_children, matrix_partials
+from ..rules.matrix import MATRIX_RULES, matrix_children, matrix_partials, split_coefficient
 from ..rules.scalar import children as scalar_children
 from ..rules.scalar import local_partials
 
@@ -160,13 +160,18 @@ class _MatrixBuilder:
     def _canonical(self, e):
         """The form of ``e`` to lower: element-wise functions over the common variable
         :data:`ELEMENT` (the identity function is no node at all); Uᵀ for an expression
-        with fewer transposes inside as U (see :func:`~symbackslash.core.tidy.fold_transposes`)."""
+        with fewer transposes inside as U (see :func:`~symbackslash.core.tidy.fold_transposes`);
+        a 1×1 matrix to a non-integer power is the scalar power of its only entry, tr(B)ᵖ."""
         if isinstance(e, ElementwiseApplyFunction):
             (z,), body = e.function.variables, e.function.expr
             if body == z:
                 return e.expr
             if z != ELEMENT:
                 return elementwise(sp.Lambda(ELEMENT, body.xreplace({z: ELEMENT})), e.expr)
+        if isinstance(e, sp.Trace) and _scalar_power(e.arg):
+            return sp.Pow(sp.Trace(e.arg.base), e.arg.exp)
+        if _scalar_power(e):
+            return sp.MatMul(sp.Pow(sp.Trace(e.base), e.exp), sp.Identity(1))
         return fold_transposes(e) if isinstance(e, sp.MatrixExpr) else e
 
     def _children(self, e) -> tuple[list, list]:
@@ -198,7 +203,7 @@ class _MatrixBuilder:
         if type(e) in MATRIX_RULES:
             _check_shapes(e)
         try:
-            expr = substitute(e, mapped) if mapped else e
+            expr = _one_level(e, mapped) if mapped else e
             weights = matrix_partials(expr) if type(e) in MATRIX_RULES else local_partials(expr)
         except ShapeError as err:
             raise GraphError(f"the shapes in {e} do not fit: {err}") from None
@@ -212,6 +217,25 @@ class _MatrixBuilder:
         for u, w in weights.items():
             self.G.add_edge(u, key, weight=w)
         self.order.append(key)
+
+
+def _scalar_power(e) -> bool:
+    """A 1×1 matrix to a power that is not a constant integer (a scalar power)."""
+    return isinstance(e, sp.MatPow) and not e.exp.is_Integer and shape(e) == (1, 1)
+
+
+def _one_level(e, mapped: dict):
+    """``e`` with each lowered child replaced by its node key. A sum's term ``c·t`` keeps its
+    numeric coefficient around the node of ``t`` (the child is ``t``, which the flattened
+    ``c·t`` does not contain as a subtree, so a plain substitution would miss it)."""
+    if isinstance(e, sp.MatAdd):
+        terms = (split_coefficient(t) for t in e.args)
+        return sp.MatAdd(*(c * mapped.get(t, t) if c != 1 else mapped.get(t, t)
+                           for c, t in terms))
+    if e.is_Add:
+        terms = (t.as_coeff_Mul() for t in e.args)
+        return sp.Add(*(c * mapped.get(t, substitute(t, mapped)) for c, t in terms))
+    return substitute(e, mapped)
 
 
 def _check_shapes(e) -> None:

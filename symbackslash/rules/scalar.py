@@ -50,6 +50,8 @@ NONSMOOTH: dict[type, str] = {
                   "(the first true condition)",
     sp.floor: "derivative 0; floor jumps at the integers, where it is taken as 0",
     sp.ceiling: "derivative 0; ceiling jumps at the integers, where it is taken as 0",
+    sp.Mod: "d Mod(a, b) = da − floor(a/b) db; Mod jumps where a/b is an integer, where the "
+            "same formula is used",
 }
 
 
@@ -100,19 +102,31 @@ def _mul(expr: sp.Mul) -> dict:
 
 
 def _pow(expr: sp.Pow) -> dict:
-    """∂(bᵉ)/∂b = e·b^(e−1);  ∂(bᵉ)/∂e = bᵉ·log b."""
+    """∂(bᵉ)/∂b = e·b^(e−1);  ∂(bᵉ)/∂e = bᵉ·log b (0 for b = 0: 0ᵉ = 0 for e > 0)."""
     base, exponent = expr.args
     weights = {}
     if base.free_symbols:
         weights[base] = exponent * base ** (exponent - 1)
     if exponent.free_symbols:
-        weights[exponent] = weights.get(exponent, 0) + expr * sp.log(base)
+        # 0ᵉ = 0 for e > 0 (its derivative there is 0); elsewhere it is 1 or infinite
+        weights[exponent] = weights.get(exponent, 0) + (sp.S.Zero if base == 0
+                                                        else expr * sp.log(base))
     return weights
 
 
 def _exp(expr: sp.exp) -> dict:
     """∂exp(u)/∂u = exp(u)."""
     return {expr.args[0]: expr}
+
+
+def _mod(expr: sp.Mod) -> dict:
+    """Mod(a, b) = a − b⌊a/b⌋: ∂/∂a = 1, ∂/∂b = −⌊a/b⌋ away from the jumps (a/b an
+    integer); convention: the same formulas at them."""
+    a, b = expr.args
+    weights = {a: sp.S.One} if a.free_symbols else {}
+    if b.free_symbols:
+        weights[b] = weights.get(b, 0) - sp.floor(a / b)
+    return weights
 
 
 def _abs(expr: sp.Abs) -> dict:
@@ -163,6 +177,7 @@ RULES: dict[type, Rule] = {
     sp.ceiling: _step,
     sp.Max: _extremum,
     sp.Min: _extremum,
+    sp.Mod: _mod,
 }
 
 
@@ -200,17 +215,39 @@ def _fdiff(expr: sp.Expr) -> dict:
     """Local partials from SymPy's own ``fdiff`` (heads without a rule)."""
     try:
         if _opaque(expr):
-            return {s: sp.diff(expr, s) for s in operands(expr)}
+            return {s: _real_diff(expr, s) for s in operands(expr)}
         weights: dict = {}
         for k, arg in enumerate(expr.args, start=1):
             if arg.free_symbols:
-                weights[arg] = weights.get(arg, 0) + expr.fdiff(k)
+                weights[arg] = weights.get(arg, 0) + _argument_derivative(expr, k)
         return weights
     except (sp.core.function.ArgumentIndexError, NotImplementedError, TypeError, ValueError) as err:
         reason = str(err) or "SymPy knows no derivative"
         raise DifferentiationError(
             f"no derivative rule for {type(expr).__name__} in the node {expr}: {reason}; "
             f"register one with symbackslash.register_rule") from None
+
+
+def _argument_derivative(expr: sp.Expr, k: int) -> sp.Expr:
+    """``expr.fdiff(k)``; for an argument SymPy has no derivative in (LambertW's branch
+    index k) an unevaluated ``Derivative``, as ``sympy.diff`` answers, when at least one
+    other argument has a derivative (else the head has no rule at all)."""
+    try:
+        return expr.fdiff(k)
+    except sp.core.function.ArgumentIndexError:
+        if len(expr.args) < 2 or not expr.args[k - 1].is_Symbol:
+            raise
+        return sp.Derivative(expr, expr.args[k - 1])
+
+
+def _real_diff(expr: sp.Expr, s) -> sp.Expr:
+    """∂expr/∂s for a real variable s (a node's value is real): ``|s|`` inside a
+    ``Piecewise`` differentiates to sign(s), as the ``Abs`` rule says, not to SymPy's
+    complex derivative (re(s)·d re(s)/ds + …)/s."""
+    if not isinstance(s, sp.Symbol) or s.is_real:
+        return sp.diff(expr, s)
+    real = sp.Dummy(s.name, real=True)
+    return sp.diff(expr.xreplace({s: real}), real).xreplace({real: s})
 
 
 def kink(expr: sp.Expr) -> sp.Basic | None:
@@ -232,6 +269,8 @@ def kink(expr: sp.Expr) -> sp.Basic | None:
         return sp.Or(*boundaries)
     if head in (sp.floor, sp.ceiling):
         return sp.Contains(expr.args[0], sp.Integers)
+    if head is sp.Mod:
+        return sp.Contains(expr.args[0] / expr.args[1], sp.Integers)
     return sp.Eq(expr.args[0], 0)
 
 
