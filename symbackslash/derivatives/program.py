@@ -44,7 +44,7 @@ from sympy.core.function import AppliedUndef
 from ..core.constructors import canonical
 from ..core.elements import zero
 from ..core.tidy import tidy
-from ..core.walk import bottom_up, symbols
+from ..core.walk import bottom_up, substitute, symbols
 from ..errors import InputError, boundary
 from ..graph.build import build_graph
 from ..graph.check import node_order, resolve_wrt
@@ -207,7 +207,8 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                                 (name for name, _ in assignments))
     safe = {s: generated_symbol(s, k)
             for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
-    replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
+    # substitute, not xreplace: SymPy would re-apply a 1×1 element-wise function to a matrix
+    replacements = [(safe[name], substitute(expr, safe)) for name, expr in assignments]
     printer, namespace = None, modules
     if any(isinstance(s, sp.MatrixSymbol) for s in safe):
         if not isinstance(modules, str) or modules not in MATRIX_PRINTERS:
@@ -215,7 +216,7 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                              f"{' or '.join(map(repr, MATRIX_PRINTERS))}, not {modules!r}")
         # the printer writes module-qualified names (numpy.maximum, functools.reduce)
         printer, namespace = MATRIX_PRINTERS[modules], [{"functools": functools}, modules]
-    return sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
+    return sp.lambdify([safe[s] for s in inputs], [substitute(out, safe) for out in outputs],
                        modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
                        docstring_limit=0, printer=printer)
 

@@ -190,7 +190,12 @@ def _constant(e):
     if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)):
         return np.array(sp.Matrix(e.as_explicit() if isinstance(e, sp.MatrixExpr) else e)
                         .evalf().tolist(), dtype=float)
-    return float(sp.N(e.doit()))
+    value = e.doit()
+    if not value.is_number:  # e.g. tr(I ∘ I): matrix constants SymPy leaves unevaluated
+        value = value.replace(lambda a: isinstance(a, sp.MatrixExpr)
+                              and not isinstance(a, sp.MatrixBase),
+                              lambda a: sp.ImmutableMatrix(a.as_explicit())).doit()
+    return float(sp.N(value))
 
 
 def _apply(e, args: list):

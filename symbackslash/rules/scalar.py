@@ -25,6 +25,7 @@ import itertools
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..core.functions import relu
 from ..errors import DifferentiationError, InputError, boundary
@@ -69,8 +70,28 @@ def children(expr: sp.Expr) -> list[sp.Expr]:
         rest = expr.as_coeff_Mul()[1]
         return list(rest.args) if rest.is_Mul else [rest]
     if _opaque(expr):
-        return sorted(expr.free_symbols, key=sp.default_sort_key)
+        return sorted(_dependencies(expr), key=sp.default_sort_key)
     return list(expr.args)
+
+
+def _dependencies(expr: sp.Expr) -> set:
+    """What an opaque head depends on: its free symbols, a matrix entry ``X[i, j]`` as
+    itself (not the whole matrix X)."""
+    found, seen, stack = set(), set(), [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, (sp.Symbol, MatrixElement)):
+            found.add(e)
+        elif isinstance(e, sp.MatrixSymbol):
+            found.add(e)  # a whole matrix inside the head
+        elif e.args and getattr(e, "bound_symbols", ()):
+            found |= e.free_symbols
+        else:
+            for a in e.args:
+                if a not in seen:
+                    seen.add(a)
+                    stack.append(a)
+    return found
 
 
 def operands(expr: sp.Expr, is_constant: Callable[[sp.Expr], bool] | None = None) -> list[sp.Expr]:
@@ -244,10 +265,29 @@ def _real_diff(expr: sp.Expr, s) -> sp.Expr:
     """∂expr/∂s for a real variable s (a node's value is real): ``|s|`` inside a
     ``Piecewise`` differentiates to sign(s), as the ``Abs`` rule says, not to SymPy's
     complex derivative (re(s)·d re(s)/ds + …)/s."""
-    if not isinstance(s, sp.Symbol) or s.is_real:
-        return sp.diff(expr, s)
-    real = sp.Dummy(s.name, real=True)
-    return sp.diff(expr.xreplace({s: real}), real).xreplace({real: s})
+    if not isinstance(s, (sp.Symbol, MatrixElement)) or s.is_real:
+        return _steps_flat(sp.diff(_unrolled(expr), s))
+    real = sp.Dummy(str(s.name if isinstance(s, sp.Symbol) else "entry"), real=True)
+    derivative = sp.diff(_unrolled(expr).xreplace({s: real}), real)
+    return _steps_flat(derivative).xreplace({real: s})
+
+
+def _unrolled(expr: sp.Expr) -> sp.Expr:
+    """Mod(a, b) as a − b⌊a/b⌋, which SymPy differentiates (inside an opaque head)."""
+    return expr.replace(sp.Mod, lambda a, b: a - b * sp.floor(a / b)) if expr.has(sp.Mod) \
+        else expr
+
+
+def _steps_flat(derivative: sp.Expr) -> sp.Expr:
+    """The conventions of the rule table inside an opaque head: sign, Heaviside, floor and
+    ceiling have derivative 0 (SymPy: DiracDelta, or an unevaluated derivative)."""
+    def step(e) -> bool:
+        if isinstance(e, sp.Subs):
+            return e.expr == 0 or step(e.expr)
+        return isinstance(e, sp.DiracDelta) or (
+            isinstance(e, sp.Derivative) and isinstance(e.expr, (sp.floor, sp.ceiling)))
+
+    return derivative.replace(step, lambda e: sp.S.Zero)
 
 
 def kink(expr: sp.Expr) -> sp.Basic | None:
