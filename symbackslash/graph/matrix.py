@@ -14,7 +14,8 @@ between matrix nodes, a functional G^{T•} from a matrix to a scalar node, an e
 from a scalar to a matrix node, and a scalar between scalar nodes (:mod:`.rules`).
 
 Supported: ``MatrixSymbol``, ``MatAdd``, ``MatMul`` (with scalar factors), ``Transpose``,
-``Inverse``, ``MatPow`` (integer), ``HadamardProduct``, ``HadamardPower``, element-wise
+``Inverse``, ``MatPow`` (integer; any power of a 1×1 matrix, a scalar power of its entry),
+``HadamardProduct``, ``HadamardPower``, element-wise
 functions (``applyfunc``), ``Trace``, ``Determinant``, ``Identity``/``ZeroMatrix``/
 ``OneMatrix`` and explicit matrices as constants, entries ``A[i, j]``, and scalar
 functions of scalar-valued pieces. A 1×1 matrix where a scalar is expected (the result,
