@@ -144,8 +144,8 @@ SCALAR_RANGES = (lambda t: t, lambda t: 0.6 * t, lambda t: -t, lambda t: -0.6 * 
 @boundary
 def point_inside(f, wrt, *, seed: int = 0, step: float = 1e-6, tries: int = 4) -> dict:
     """A random point (as :func:`~symbackslash.random_values`) where ``f`` is finite, and
-    at every point the central differences in ``wrt`` use: scalars are drawn from the
-    ranges of :data:`SCALAR_RANGES` in turn, ``tries`` seeds each.
+    at the points the central differences in scalar variables of ``wrt`` use: scalars are
+    drawn from the ranges of :data:`SCALAR_RANGES` in turn, ``tries`` seeds each.
 
     Raises
     ------
@@ -165,22 +165,20 @@ def point_inside(f, wrt, *, seed: int = 0, step: float = 1e-6, tries: int = 4) -
 
 
 def _defined(f, wrt, values: dict, step: float) -> bool:
+    """Whether ``f`` is finite at the point and at its neighbours one ``step`` up and down
+    in every scalar variable (matrices: at the point; one evaluation each, not one per
+    entry)."""
+    points = [values]
+    for v in wrt:
+        if not isinstance(v, sp.MatrixSymbol) and v in values:
+            points += [{**values, v: float(values[v]) + step},
+                       {**values, v: float(values[v]) - step}]
     try:
         with np.errstate(all="ignore"):
-            if not np.all(np.isfinite(np.asarray(evaluate(f, values), dtype=float))):
-                return False
-            for v in wrt:
-                base = np.asarray(values.get(v, 0.0), dtype=float)
-                for index in np.ndindex(*base.shape):
-                    for sign in (1, -1):
-                        point = base.copy()
-                        point[index] += sign * step
-                        moved = {**values, v: point if point.shape else float(point)}
-                        if not np.all(np.isfinite(np.asarray(evaluate(f, moved), dtype=float))):
-                            return False
+            return all(np.all(np.isfinite(np.asarray(evaluate(f, p), dtype=float)))
+                       for p in points)
     except (SymbackslashError, TypeError, ValueError, ArithmeticError):
         return False
-    return True
 
 
 @dataclasses.dataclass(frozen=True)

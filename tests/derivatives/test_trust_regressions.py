@@ -21,15 +21,15 @@ def same(a, b) -> bool:
 
 # --- silently wrong before --------------------------------------------------------------
 
+RESIDUAL = ("sub", ("sym", "A", (2, 1)), ("mul", ("sym", "A", (2, 2)), ("sym", "B", (2, 1)), 1))
 SUMS_WITH_SCALED_PRODUCTS = {
     "Trace(C - A*B)": ("trace", ("sub", ("sym", "C", (2, 2)),
                                  ("mul", ("sym", "A", (2, 2)), ("sym", "B", (2, 2)), 1))),
     "Trace(C + 2*A*B)": ("trace", ("add", ("sym", "C", (2, 2)),
                                    ("mul", ("sym", "A", (2, 2)), ("sym", "B", (2, 2)), 1), 2)),
-    "(x - A*s).T*W*(x - A*s)": ("result", ("mul", ("T", ("sub", ("sym", "B", (2, 1)), ("mul", (
-        "sym", "A", (2, 2)), ("sym", "C", (2, 1)), 1))), ("mul", ("sym", "A", (2, 2)), (
-            "sub", ("sym", "B", (2, 1)), ("mul", ("sym", "A", (2, 2)), ("sym", "C", (2, 1)),
-                                          1)), 1), 1)),
+    # x = A21, A = A22, s = B21, W = C22
+    "(x - A*s).T*W*(x - A*s)": ("result", ("mul", ("T", RESIDUAL), ("mul", ("sym", "C", (2, 2)),
+                                                                     RESIDUAL, 1), 1)),
 }
 
 
@@ -44,6 +44,18 @@ def test_a_scaled_product_agrees_with_sympy_matrix_diff():
         for mode in ("reverse", "forward"):
             (ours,) = sb.gradient(f, [A], mode=mode)
             assert sp.simplify((ours - f.diff(A)).as_explicit()) == sp.zeros(2, 2), (f, mode)
+
+
+def test_a_quadratic_form_of_a_residual():
+    u, s = sp.MatrixSymbol("x", 2, 1), sp.MatrixSymbol("s", 2, 1)
+    W = sp.MatrixSymbol("W", 2, 2)
+    f = (u - A * s).T * W * (u - A * s)
+    gradients = sb.gradient(f, [s, A])
+    assert all(not (g == 0) for g in gradients)  # before: both 0
+    assert sb.check_gradient(f, [s, A, W, u]).passed
+    entries = sb.gradient(f[0, 0], [s])[0]  # the same through the entries
+    point = sb.random_values(f, seed=4)
+    assert np.allclose(sb.evaluate(entries, point), sb.evaluate(gradients[0], point))
 
 
 def test_a_subtracted_product_of_entries_keeps_its_term():
