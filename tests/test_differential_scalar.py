@@ -219,7 +219,7 @@ def check(f: sp.Expr, seed: int) -> bool:
     entry = {(i, j): float(point.get(sp.Symbol(f"X_{i}{j}", real=True), 0.3))
              for i in range(2) for j in range(2)}
     args = [np.array([[entry[i, j] for j in range(2)] for i in range(2)]) if v == X
-            else float(point[v]) for v in wrt]
+            else float(point.get(v, 0.3)) for v in wrt]  # (SymPy may drop a variable)
     with np.errstate(all="ignore"):
         compiled_numbers = _flatten(function(*args), wrt, f)
     for v, number, b in zip(variables, compiled_numbers, numbers, strict=True):
