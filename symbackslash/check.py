@@ -28,7 +28,7 @@ import sympy as sp
 
 from .core.shapes import as_explicit_matrix, as_scalar, as_shape, shape_of
 from .derivatives.gradient import gradient
-from .errors import InputError, SymbackslashError, boundary
+from .errors import EvaluationDomainError, InputError, SymbackslashError, boundary
 from .graph.build import build_graph
 from .graph.formulas import formulas
 from .numeric.values import evaluate, evaluate_exact, random_values
@@ -38,7 +38,7 @@ from .parse.trace import is_traceable
 from .printing.latex import latex
 
 __all__ = ["GradientCheck", "GradientReport", "check_gradient", "finite_differences",
-           "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
+           "point_inside", "DotTest", "dot_test", "SympyComparison", "compare_with_sympy"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,7 +133,9 @@ def check_gradient(f, wrt=None, gradients=None, *, values=None, seed: int = 0, s
     gradients : list, optional
         The gradients to check, aligned with ``wrt`` (default: ``gradient(f, wrt)``).
     values : dict, optional
-        The point (default: :func:`~symbackslash.random_values` with ``seed``).
+        The point (default: a random point inside the domain of ``f``, see
+        :func:`point_inside`; an :class:`~symbackslash.EvaluationDomainError` when none is
+        found).
     step, rtol, atol : float
         A variable passes when ``max |gradient − differences| ≤ atol + rtol·max |differences|``.
     """
@@ -141,7 +143,9 @@ def check_gradient(f, wrt=None, gradients=None, *, values=None, seed: int = 0, s
     gradients = gradient(f, wrt) if gradients is None else list(gradients)
     if len(gradients) != len(wrt):
         raise InputError(f"{len(gradients)} gradients for {len(wrt)} variables")
-    values = random_values(f, seed=seed) if values is None else dict(values)
+    if values is None:
+        values = point_inside(f, wrt, seed=seed, step=step)
+    values = dict(values)
     for v in wrt:
         values.setdefault(v, random_values(v, seed=seed)[v])
     checks = []
@@ -157,6 +161,53 @@ def check_gradient(f, wrt=None, gradients=None, *, values=None, seed: int = 0, s
         tolerance = atol + rtol * float(np.max(np.abs(fd), initial=0.0))
         checks.append(GradientCheck(variable, ours, fd, error, tolerance))
     return GradientReport(checks, values)
+
+
+#: Where scalars are drawn, in turn, until the function is defined at the point and at
+#: its finite-difference neighbours: random_values' [½, 3/2], then [0.3, 0.9] (acos, asin,
+#: atanh), its negatives, [−½, ½] and [1.25, 3.75] (acosh).
+SCALAR_RANGES = (lambda t: t, lambda t: 0.6 * t, lambda t: -t, lambda t: -0.6 * t,
+                 lambda t: t - 1, lambda t: 2.5 * t)
+
+
+@boundary
+def point_inside(f, wrt, *, seed: int = 0, step: float = 1e-6, tries: int = 4) -> dict:
+    """A random point (as :func:`~symbackslash.random_values`) where ``f`` is finite, and
+    at the points the central differences in scalar variables of ``wrt`` use: scalars are
+    drawn from the ranges of :data:`SCALAR_RANGES` in turn, ``tries`` seeds each.
+
+    Raises
+    ------
+    EvaluationDomainError
+        When no such point is found; pass ``values=`` to choose one.
+    """
+    for attempt in range(tries):
+        drawn = random_values(f, seed=seed + attempt)
+        for scale in SCALAR_RANGES:
+            values = {k: v if isinstance(k, sp.MatrixSymbol) else scale(v)
+                      for k, v in drawn.items()}
+            if _defined(f, wrt, values, step):
+                return values
+    raise EvaluationDomainError(
+        f"no random point found where {f} is defined (and finite) around it; pass values={{…}}"
+        f" with a point inside its domain")
+
+
+def _defined(f, wrt, values: dict, step: float) -> bool:
+    """Whether ``f`` is finite at the point and at its neighbours one ``step`` up and down
+    in every scalar variable (matrices: at the point; one evaluation each, not one per
+    entry)."""
+    points = [values]
+    for v in wrt:
+        if not isinstance(v, sp.MatrixSymbol) and v in values:
+            points += [{**values, v: float(values[v]) + step},
+                       {**values, v: float(values[v]) - step}]
+    try:
+        with np.errstate(all="ignore"):
+            return all(np.all(np.isfinite(np.asarray(evaluate(f, p), dtype=float)))
+                       for p in points)
+    except (SymbackslashError, TypeError, ValueError, ArithmeticError):
+        return False
 
 
 @dataclasses.dataclass(frozen=True)

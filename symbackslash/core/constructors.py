@@ -217,7 +217,12 @@ def elementwise(function: sp.Lambda, X):
     """h.(X) for a function given as a ``Lambda`` (SymPy's constructor reads X's shape)."""
     if _symbolic(X) and shape(X) != (1, 1):
         return _raw(ElementwiseApplyFunction, [function, X])
-    return ElementwiseApplyFunction(function, X)
+    try:  # SymPy applies the function to a 1×1 matrix itself, which may fail
+        return ElementwiseApplyFunction(function, X)
+    except (NotImplementedError, TypeError, ValueError):
+        if not _symbolic(X):
+            raise
+        return _raw(ElementwiseApplyFunction, [function, X])
 
 
 def scale(c, value):

@@ -112,10 +112,13 @@ def _transpose(e: sp.Transpose):
 
 
 def _trace(e: sp.Trace):
-    """tr(c M) = c tr(M); tr(Mᵀ) = tr(M), so the form with fewer transposes is kept."""
+    """tr(c M) = c tr(M); tr(Iₙ) = n; tr(Mᵀ) = tr(M), so the form with fewer transposes is
+    kept."""
     M = e.arg
     if isinstance(M, sp.ZeroMatrix):
         return sp.S.Zero
+    if isinstance(M, sp.Identity):
+        return M.rows
     coefficient = sp.S.One
     if isinstance(M, sp.MatMul):
         coefficient, matrices = M.as_coeff_matrices()

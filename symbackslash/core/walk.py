@@ -37,9 +37,9 @@ def _args(e) -> tuple:
 
 
 def binds(e) -> bool:
-    """Whether ``e`` binds variables (a ``Lambda``, a ``Sum`` …): its arguments are not
-    its free symbols."""
-    return isinstance(e, sp.Lambda) or bool(getattr(e, "bound_symbols", ()))
+    """Whether ``e`` binds variables (a ``Lambda``, a ``Sum``, a ``Derivative`` …): its
+    arguments are not its free symbols."""
+    return isinstance(e, (sp.Lambda, sp.Derivative)) or bool(getattr(e, "bound_symbols", ()))
 
 
 def is_leaf(e) -> bool:
@@ -141,10 +141,34 @@ def bottom_up(root, rule: Callable, memo: dict | None = None):
             e = rebuild(e, args)
         elif e.args and binds(e):  # its free symbols, where the memo replaces them
             changed = {s: memo[s] for s in e.free_symbols if s in memo and memo[s] is not s}
-            e = e.xreplace(changed) if changed else e
+            e = _replace_free(e, changed) if changed else e
         return rule(e)
 
     return fold(root, combine, memo, _walked)
+
+
+def _replace_free(e, changed: dict):
+    """``e`` with free symbols replaced. A derivative whose variable is replaced by an
+    expression, or whose variable appears in a replacement, becomes SymPy's ``Subs`` form:
+    ∂f(x, v)/∂v at v = x² is ``Subs(Derivative(f(x, ξ), ξ), ξ, x**2)``, never the total
+    derivative d f(x, x²)/dx."""
+    if not isinstance(e, sp.Derivative):
+        return e.xreplace(changed)
+    variables = e.variables
+    inside = set().union(*(sp.sympify(changed[s]).free_symbols
+                           for s in e.free_symbols if s in changed))
+    if not (set(variables) & (set(changed) | inside)):
+        return e.xreplace(changed)
+    dummies = {v: sp.Dummy(v.name) for v in dict.fromkeys(variables)}
+    body = sp.Derivative(e.expr.xreplace(dummies),
+                         *((dummies[v], n) for v, n in e.variable_count))
+    points = [changed.get(v, v) for v in dummies]
+    rest = body.xreplace(changed)
+    others = rest.free_symbols
+    if all(p.is_Symbol for p in points) and len(set(points)) == len(points) \
+            and not set(points) & others:
+        return rest.xreplace(dict(zip(dummies.values(), points, strict=True)))
+    return sp.Subs(rest, list(dummies.values()), points)
 
 
 def _unchanged(e):

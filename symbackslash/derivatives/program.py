@@ -45,7 +45,7 @@ from sympy.core.function import AppliedUndef
 from ..core.constructors import canonical
 from ..core.elements import zero
 from ..core.tidy import tidy
-from ..core.walk import bottom_up, symbols
+from ..core.walk import bottom_up, substitute, symbols
 from ..errors import InputError, boundary
 from ..graph.build import build_graph
 from ..graph.check import node_order, resolve_wrt
@@ -213,7 +213,8 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                                 (name for name, _ in assignments))
     safe = {s: generated_symbol(s, k)
             for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
-    replacements = [(safe[name], expr.xreplace(safe)) for name, expr in assignments]
+    # substitute, not xreplace: SymPy would re-apply a 1×1 element-wise function to a matrix
+    replacements = [(safe[name], substitute(expr, safe)) for name, expr in assignments]
     printer, namespace = None, modules
     if any(isinstance(s, sp.MatrixSymbol) for s in safe):
         if not isinstance(modules, str) or modules not in MATRIX_PRINTERS:
@@ -229,8 +230,8 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                              f"({bound}): the compiled code counts with integers; give "
                              f"numeric limits or .doit() it first")
     try:
-        function = sp.lambdify([safe[s] for s in inputs], [out.xreplace(safe) for out in outputs],
-                               modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
+        function = sp.lambdify([safe[s] for s in inputs],
+                               [substitute(out, safe) for out in outputs], modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
                                docstring_limit=0, printer=printer)
     except (ImportError, NameError) as err:
         raise InputError(f"cannot compile for modules={modules!r}: {err}; use \"numpy\", "
@@ -322,9 +323,11 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     S = assemble(H)  # our own split of a graph build_graph checked
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
-    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v.
+    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v (not
+    # inside a derivative: ∂g(u)/∂u is no derivative of the name v).
     upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]})
-             if i != j and isinstance(w, sp.Basic) else w for (j, i), w in S.upper().items()}
+             if i != j and isinstance(w, sp.Basic) and not w.has(sp.Derivative) else w
+             for (j, i), w in S.upper().items()}
     adjoint: list = []
     suffix = unknown_suffix(H, "reverse")
 

@@ -55,6 +55,7 @@ import networkx as nx
 import sympy as sp
 
 from ..core.limits import check_expression, check_limit, symbols
+from ..core.walk import postorder
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
 from ..parse.trace import is_traceable, trace_outputs
@@ -116,9 +117,23 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
         if not f:
             raise InputError("an empty list of outputs; give at least one expression")
         exprs = [parse_item(item, k) for k, item in enumerate(f)]
-        names = ["f"] if len(exprs) == 1 else [f"f_{k}" for k in range(1, len(exprs) + 1)]
-        return _from_expressions(exprs, names, list(f), coarse)
-    return _from_expressions([_expression(f, "f")], ["f"], f, coarse)
+        return _from_expressions(exprs, output_names(exprs), list(f), coarse)
+    expr = _expression(f, "f")
+    return _from_expressions([expr], output_names([expr]), f, coarse)
+
+
+def output_names(exprs: list) -> list[str]:
+    """The output nodes' names: ``f``, or ``f_1, f_2, …`` for several; when an input or a
+    function of the expressions already has such a name, the next free stem of
+    ``f, g, h, out`` (an input called ``f`` is not the output)."""
+    taken = {str(e.func) for e in postorder(exprs)
+             if isinstance(e, sp.core.function.AppliedUndef)}
+    taken |= {s.name for e in exprs for s in _symbols(e)}
+    for stem in ("f", "g", "h", "out"):
+        names = [stem] if len(exprs) == 1 else [f"{stem}_{k}" for k in range(1, len(exprs) + 1)]
+        if not taken & set(names):
+            return names
+    raise InputError("the inputs already use the names f, g, h and out; rename one of them")
 
 
 def parse_item(item, position: int) -> sp.Expr:

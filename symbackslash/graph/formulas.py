@@ -13,7 +13,7 @@ import networkx as nx
 import sympy as sp
 
 from ..core.limits import get_limits, measure, number_sizes
-from ..core.walk import substitute
+from ..core.walk import postorder, substitute
 from ..errors import ResourceLimitError, boundary
 from .check import node_order
 
@@ -84,5 +84,13 @@ def closed_forms(assignments, *, partial: bool = False) -> dict:
             raise ResourceLimitError(f"the closed form of {name} would be {what}; use "
                                      f"gradient(..., form='program') for a gradient that stays "
                                      f"as short as the program", limit=limit)
-        values[name] = expr.xreplace(values)
+        values[name] = substitute(expr, values) if _has_derivative(expr) \
+            else expr.xreplace(values)
     return values
+
+
+def _has_derivative(expr) -> bool:
+    """Whether ``expr`` holds a ``Derivative`` (of an undefined function), which a plain
+    ``xreplace`` cannot substitute into (see :func:`~symbackslash.core.walk.bottom_up`)."""
+    return isinstance(expr, sp.Basic) and any(isinstance(e, sp.Derivative)
+                                              for e in postorder(expr))

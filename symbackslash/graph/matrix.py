@@ -14,7 +14,8 @@ between matrix nodes, a functional G^{T•} from a matrix to a scalar node, an e
 from a scalar to a matrix node, and a scalar between scalar nodes (:mod:`.rules`).
 
 Supported: ``MatrixSymbol``, ``MatAdd``, ``MatMul`` (with scalar factors), ``Transpose``,
-``Inverse``, ``MatPow`` (integer), ``HadamardProduct``, ``HadamardPower``, element-wise
+``Inverse``, ``MatPow`` (integer; any power of a 1×1 matrix, a scalar power of its entry),
+``HadamardProduct``, ``HadamardPower``, element-wise
 functions (``applyfunc``), ``Trace``, ``Determinant``, ``Identity``/``ZeroMatrix``/
 ``OneMatrix`` and explicit matrices as constants, entries ``A[i, j]``, and scalar
 functions of scalar-valued pieces. A 1×1 matrix where a scalar is expected (the result,
@@ -45,7 +46,7 @@ import sympy as sp
 from sympy.matrices.exceptions import ShapeError
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from ..core.constructors import add, elementwise, scale, shape
+from ..core.constructors import elementwise, shape
 from ..core.limits import check_limit
 from ..core.shapes import shapes_differ
 from ..core.tidy import fold_transposes
@@ -161,13 +162,18 @@ class _MatrixBuilder:
     def _canonical(self, e):
         """The form of ``e`` to lower: element-wise functions over the common variable
         :data:`ELEMENT` (the identity function is no node at all); Uᵀ for an expression
-        with fewer transposes inside as U (see :func:`~symbackslash.core.tidy.fold_transposes`)."""
+        with fewer transposes inside as U (see :func:`~symbackslash.core.tidy.fold_transposes`);
+        a 1×1 matrix to a non-integer power is the scalar power of its only entry, tr(B)ᵖ."""
         if isinstance(e, ElementwiseApplyFunction):
             (z,), body = e.function.variables, e.function.expr
             if body == z:
                 return e.expr
             if z != ELEMENT:
                 return elementwise(sp.Lambda(ELEMENT, body.xreplace({z: ELEMENT})), e.expr)
+        if isinstance(e, sp.Trace) and _scalar_power(e.arg):
+            return sp.Pow(sp.Trace(e.arg.base), e.arg.exp)
+        if _scalar_power(e):
+            return sp.MatMul(sp.Pow(sp.Trace(e.base), e.exp), sp.Identity(1))
         return fold_transposes(e) if isinstance(e, sp.MatrixExpr) else e
 
     def _children(self, e) -> tuple[list, list]:
@@ -199,16 +205,7 @@ class _MatrixBuilder:
         if type(e) in MATRIX_RULES:
             _check_shapes(e)
         try:
-            # a sum's term c·T (c a number) has the child T, which is no subexpression of
-            # the flat product c·T: such sums are rebuilt term by term
-            if isinstance(e, sp.MatAdd) and mapped:
-                expr = add(*(scale(c, mapped.get(t, t))
-                             for c, t in map(split_coefficient, e.args)))
-            elif isinstance(e, sp.Add) and mapped:
-                expr = sp.Add(*(c * mapped.get(t, t) for c, t in
-                                (a.as_coeff_Mul() for a in e.args)))
-            else:
-                expr = substitute(e, mapped) if mapped else e
+            expr = _one_level(e, mapped) if mapped else e
             weights = matrix_partials(expr) if type(e) in MATRIX_RULES else local_partials(expr)
         except ShapeError as err:
             raise GraphError(f"the shapes in {e} do not fit: {err}") from None
@@ -222,6 +219,25 @@ class _MatrixBuilder:
         for u, w in weights.items():
             self.G.add_edge(u, key, weight=w)
         self.order.append(key)
+
+
+def _scalar_power(e) -> bool:
+    """A 1×1 matrix to a power that is not a constant integer (a scalar power)."""
+    return isinstance(e, sp.MatPow) and not e.exp.is_Integer and shape(e) == (1, 1)
+
+
+def _one_level(e, mapped: dict):
+    """``e`` with each lowered child replaced by its node key. A sum's term ``c·t`` keeps its
+    numeric coefficient around the node of ``t`` (the child is ``t``, which the flattened
+    ``c·t`` does not contain as a subtree, so a plain substitution would miss it)."""
+    if isinstance(e, sp.MatAdd):
+        terms = (split_coefficient(t) for t in e.args)
+        return sp.MatAdd(*(c * mapped.get(t, t) if c != 1 else mapped.get(t, t)
+                           for c, t in terms))
+    if e.is_Add:
+        terms = (t.as_coeff_Mul() for t in e.args)
+        return sp.Add(*(c * mapped.get(t, substitute(t, mapped)) for c, t in terms))
+    return substitute(e, mapped)
 
 
 def _check_shapes(e) -> None:

@@ -53,6 +53,17 @@ def _product(parts):
     return result
 
 
+def _matrix_power(A, n):
+    """Aⁿ: integer n by repeated products; a 1×1 matrix to any power is the power of its
+    entry (a non-integer power of a larger matrix is not computed)."""
+    if float(n).is_integer():
+        return np.linalg.matrix_power(A, int(n))
+    if np.shape(A) == (1, 1):
+        return np.power(A, n)
+    raise InputError(f"the power {n} of a {np.shape(A)[0]} × {np.shape(A)[1]} matrix is not "
+                     f"computed; only integer powers (or any power of a 1 × 1 matrix)")
+
+
 def _heaviside(x, h0=0.5):
     return np.heaviside(x, h0)
 
@@ -66,7 +77,7 @@ OPERATIONS = {
     sp.Pow: np.power,
     sp.Transpose: np.transpose,
     sp.Inverse: np.linalg.inv,
-    sp.MatPow: lambda A, n: np.linalg.matrix_power(A, int(n)),
+    sp.MatPow: lambda A, n: _matrix_power(A, n),
     sp.HadamardProduct: lambda *a: functools.reduce(np.multiply, a),
     sp.HadamardPower: np.power,
     sp.Trace: np.trace,
@@ -114,6 +125,8 @@ def evaluate(expr, values: Mapping):
             (z,), body = e.function.variables, e.function.expr
             inside = {s: values[s] for s in body.free_symbols if s in values}  # parameters
             done[e] = evaluate(body, {**inside, z: done[e.expr]}) * np.ones_like(done[e.expr])
+        elif isinstance(e, sp.Piecewise):
+            done[e] = _piecewise(e, values)
         elif not depends(e, variable):
             done[e] = _constant(e)
         elif isinstance(e, sp.MatrixBase):
@@ -125,6 +138,36 @@ def evaluate(expr, values: Mapping):
         else:
             done[e] = _apply(e, [done[a] for a in _arguments(e)])
     return done[expr]
+
+
+#: Relations of SymPy's conditions → NumPy comparisons.
+RELATIONS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+             "==": np.equal, "!=": np.not_equal}
+
+
+def _piecewise(e: sp.Piecewise, values: dict):
+    """The value of the piece whose condition is the first to hold (scalar operands)."""
+    for piece, condition in e.args:
+        if _holds(condition, values):
+            return evaluate(piece, values)
+    raise EvaluationDomainError(f"no condition of {e} holds here")
+
+
+def _holds(condition, values: dict) -> bool:
+    if condition in (sp.true, sp.false):
+        return bool(condition)
+    if isinstance(condition, sp.core.relational.Relational):
+        compare = RELATIONS.get(condition.rel_op)
+        if compare is not None:
+            lhs, rhs = evaluate(condition.lhs, values), evaluate(condition.rhs, values)
+            return bool(np.all(compare(lhs, rhs)))
+    if isinstance(condition, sp.And):
+        return all(_holds(c, values) for c in condition.args)
+    if isinstance(condition, sp.Or):
+        return any(_holds(c, values) for c in condition.args)
+    if isinstance(condition, sp.Not):
+        return not _holds(condition.args[0], values)
+    raise InputError(f"cannot decide the condition {condition} numerically")
 
 
 def _arguments(e) -> tuple:
@@ -148,7 +191,12 @@ def _constant(e):
     if isinstance(e, (sp.MatrixBase, sp.MatrixExpr)):
         return np.array(sp.Matrix(e.as_explicit() if isinstance(e, sp.MatrixExpr) else e)
                         .evalf().tolist(), dtype=float)
-    return float(sp.N(e.doit()))
+    value = e.doit()
+    if not value.is_number:  # e.g. tr(I ∘ I): matrix constants SymPy leaves unevaluated
+        value = value.replace(lambda a: isinstance(a, sp.MatrixExpr)
+                              and not isinstance(a, sp.MatrixBase),
+                              lambda a: sp.ImmutableMatrix(a.as_explicit())).doit()
+    return float(sp.N(value))
 
 
 def _apply(e, args: list):

@@ -40,6 +40,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from ..core.constructors import elementwise
 from ..errors import DifferentiationError, boundary
 from ..operators.algebra import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
 from ..operators.functionals import ScalarEmbedding, TraceFunctional
@@ -171,11 +172,11 @@ def _elementwise(expr: ElementwiseApplyFunction) -> dict:
     weights: dict = {}
     derivative = _entry_derivative(body, z)
     if derivative != 0:
-        weights[U] = (Hadamard(ElementwiseApplyFunction(sp.Lambda(z, derivative), U))
+        weights[U] = (Hadamard(elementwise(sp.Lambda(z, derivative), U))
                       if z in derivative.free_symbols
                       else ScaledOperator(derivative, IdentityOperator()))
     for s in _parameters(expr):
-        weights[s] = ScalarEmbedding(ElementwiseApplyFunction(sp.Lambda(z, sp.diff(body, s)), U))
+        weights[s] = ScalarEmbedding(elementwise(sp.Lambda(z, sp.diff(body, s)), U))
     return weights
 
 

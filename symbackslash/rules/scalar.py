@@ -25,6 +25,7 @@ import itertools
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..core.functions import relu
 from ..errors import DifferentiationError, InputError, boundary
@@ -50,6 +51,8 @@ NONSMOOTH: dict[type, str] = {
                   "(the first true condition)",
     sp.floor: "derivative 0; floor jumps at the integers, where it is taken as 0",
     sp.ceiling: "derivative 0; ceiling jumps at the integers, where it is taken as 0",
+    sp.Mod: "d Mod(a, b) = da − floor(a/b) db; Mod jumps where a/b is an integer, where the "
+            "same formula is used",
 }
 
 
@@ -67,8 +70,28 @@ def children(expr: sp.Expr) -> list[sp.Expr]:
         rest = expr.as_coeff_Mul()[1]
         return list(rest.args) if rest.is_Mul else [rest]
     if _opaque(expr):
-        return sorted(expr.free_symbols, key=sp.default_sort_key)
+        return sorted(_dependencies(expr), key=sp.default_sort_key)
     return list(expr.args)
+
+
+def _dependencies(expr: sp.Expr) -> set:
+    """What an opaque head depends on: its free symbols, a matrix entry ``X[i, j]`` as
+    itself (not the whole matrix X)."""
+    found, seen, stack = set(), set(), [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, (sp.Symbol, MatrixElement)):
+            found.add(e)
+        elif isinstance(e, sp.MatrixSymbol):
+            found.add(e)  # a whole matrix inside the head
+        elif e.args and getattr(e, "bound_symbols", ()):
+            found |= e.free_symbols
+        else:
+            for a in e.args:
+                if a not in seen:
+                    seen.add(a)
+                    stack.append(a)
+    return found
 
 
 def operands(expr: sp.Expr, is_constant: Callable[[sp.Expr], bool] | None = None) -> list[sp.Expr]:
@@ -100,13 +123,15 @@ def _mul(expr: sp.Mul) -> dict:
 
 
 def _pow(expr: sp.Pow) -> dict:
-    """∂(bᵉ)/∂b = e·b^(e−1);  ∂(bᵉ)/∂e = bᵉ·log b."""
+    """∂(bᵉ)/∂b = e·b^(e−1);  ∂(bᵉ)/∂e = bᵉ·log b (0 for b = 0: 0ᵉ = 0 for e > 0)."""
     base, exponent = expr.args
     weights = {}
     if base.free_symbols:
         weights[base] = exponent * base ** (exponent - 1)
     if exponent.free_symbols:
-        weights[exponent] = weights.get(exponent, 0) + expr * sp.log(base)
+        # 0ᵉ = 0 for e > 0 (its derivative there is 0); elsewhere it is 1 or infinite
+        weights[exponent] = weights.get(exponent, 0) + (sp.S.Zero if base == 0
+                                                        else expr * sp.log(base))
     return weights
 
 
@@ -132,6 +157,16 @@ def _sin(expr: sp.sin) -> dict:
 def _cos(expr: sp.cos) -> dict:
     """∂cos(u)/∂u = −sin(u) (SymPy's fdiff, built without its eval)."""
     return {expr.args[0]: -applied(sp.sin, expr.args[0])}
+
+
+def _mod(expr: sp.Mod) -> dict:
+    """Mod(a, b) = a − b⌊a/b⌋: ∂/∂a = 1, ∂/∂b = −⌊a/b⌋ away from the jumps (a/b an
+    integer); convention: the same formulas at them."""
+    a, b = expr.args
+    weights = {a: sp.S.One} if a.free_symbols else {}
+    if b.free_symbols:
+        weights[b] = weights.get(b, 0) - sp.floor(a / b)
+    return weights
 
 
 def _abs(expr: sp.Abs) -> dict:
@@ -189,6 +224,7 @@ RULES: dict[type, Rule] = {
     sp.ceiling: _step,
     sp.Max: _extremum,
     sp.Min: _extremum,
+    sp.Mod: _mod,
 }
 
 
@@ -226,11 +262,11 @@ def _fdiff(expr: sp.Expr) -> dict:
     """Local partials from SymPy's own ``fdiff`` (heads without a rule)."""
     try:
         if _opaque(expr):
-            return {s: sp.diff(expr, s) for s in operands(expr)}
+            return {s: _real_diff(expr, s) for s in operands(expr)}
         weights: dict = {}
         for k, arg in enumerate(expr.args, start=1):
             if arg.free_symbols:
-                weights[arg] = weights.get(arg, 0) + expr.fdiff(k)
+                weights[arg] = weights.get(arg, 0) + _argument_derivative(expr, k)
         return weights
     except (sp.core.function.ArgumentIndexError, NotImplementedError, TypeError, ValueError) as err:
         try:  # SymPy's ArgumentIndexError raised bare cannot print itself
@@ -240,6 +276,47 @@ def _fdiff(expr: sp.Expr) -> dict:
         raise DifferentiationError(
             f"no derivative rule for {type(expr).__name__} in the node {expr}: {reason}; "
             f"register one with symbackslash.register_rule") from None
+
+
+def _argument_derivative(expr: sp.Expr, k: int) -> sp.Expr:
+    """``expr.fdiff(k)``; for an argument SymPy has no derivative in (LambertW's branch
+    index k) an unevaluated ``Derivative``, as ``sympy.diff`` answers, when at least one
+    other argument has a derivative (else the head has no rule at all)."""
+    try:
+        return expr.fdiff(k)
+    except sp.core.function.ArgumentIndexError:
+        if len(expr.args) < 2 or not expr.args[k - 1].is_Symbol:
+            raise
+        return sp.Derivative(expr, expr.args[k - 1])
+
+
+def _real_diff(expr: sp.Expr, s) -> sp.Expr:
+    """∂expr/∂s for a real variable s (a node's value is real): ``|s|`` inside a
+    ``Piecewise`` differentiates to sign(s), as the ``Abs`` rule says, not to SymPy's
+    complex derivative (re(s)·d re(s)/ds + …)/s."""
+    if not isinstance(s, (sp.Symbol, MatrixElement)) or s.is_real:
+        return _steps_flat(sp.diff(_unrolled(expr), s))
+    real = sp.Dummy(str(s.name if isinstance(s, sp.Symbol) else "entry"), real=True)
+    derivative = sp.diff(_unrolled(expr).xreplace({s: real}), real)
+    return _steps_flat(derivative).xreplace({real: s})
+
+
+def _unrolled(expr: sp.Expr) -> sp.Expr:
+    """Mod(a, b) as a − b⌊a/b⌋, which SymPy differentiates (inside an opaque head)."""
+    return expr.replace(sp.Mod, lambda a, b: a - b * sp.floor(a / b)) if expr.has(sp.Mod) \
+        else expr
+
+
+def _steps_flat(derivative: sp.Expr) -> sp.Expr:
+    """The conventions of the rule table inside an opaque head: sign, Heaviside, floor and
+    ceiling have derivative 0 (SymPy: DiracDelta, or an unevaluated derivative)."""
+    def step(e) -> bool:
+        if isinstance(e, sp.Subs):
+            return e.expr == 0 or step(e.expr)
+        return isinstance(e, sp.DiracDelta) or (
+            isinstance(e, sp.Derivative) and isinstance(e.expr, (sp.floor, sp.ceiling)))
+
+    return derivative.replace(step, lambda e: sp.S.Zero)
 
 
 def kink(expr: sp.Expr) -> sp.Basic | None:
@@ -261,6 +338,8 @@ def kink(expr: sp.Expr) -> sp.Basic | None:
         return sp.Or(*boundaries)
     if head in (sp.floor, sp.ceiling):
         return sp.Contains(expr.args[0], sp.Integers)
+    if head is sp.Mod:
+        return sp.Contains(expr.args[0] / expr.args[1], sp.Integers)
     return sp.Eq(expr.args[0], 0)
 
 

@@ -1,0 +1,213 @@
+"""Named regression tests: derivatives that were silently wrong or refused, each against an
+independent oracle (sympy.diff, or central differences of the NumPy evaluator of
+tests/test_differential_matrix.py), and the counterexamples the generated differential
+tests found."""
+
+import numpy as np
+import pytest
+import sympy as sp
+from test_differential_matrix import check as check_matrix_tree
+from test_differential_scalar import check as check_scalar
+
+import symbackslash as sb
+
+x, y, k = sp.symbols("x y k", real=True)
+A, B, C = (sp.MatrixSymbol(n, 2, 2) for n in "ABC")
+
+
+def same(a, b) -> bool:
+    return sp.simplify(sp.sympify(a - b).doit()) == 0
+
+
+# --- silently wrong before --------------------------------------------------------------
+
+RESIDUAL = ("sub", ("sym", "A", (2, 1)), ("mul", ("sym", "A", (2, 2)), ("sym", "B", (2, 1)), 1))
+SUMS_WITH_SCALED_PRODUCTS = {
+    "Trace(C - A*B)": ("trace", ("sub", ("sym", "C", (2, 2)),
+                                 ("mul", ("sym", "A", (2, 2)), ("sym", "B", (2, 2)), 1))),
+    "Trace(C + 2*A*B)": ("trace", ("add", ("sym", "C", (2, 2)),
+                                   ("mul", ("sym", "A", (2, 2)), ("sym", "B", (2, 2)), 1), 2)),
+    # x = A21, A = A22, s = B21, W = C22
+    "(x - A*s).T*W*(x - A*s)": ("result", ("mul", ("T", RESIDUAL), ("mul", ("sym", "C", (2, 2)),
+                                                                     RESIDUAL, 1), 1)),
+}
+
+
+@pytest.mark.parametrize("name", list(SUMS_WITH_SCALED_PRODUCTS))
+def test_a_scaled_product_in_a_sum_keeps_its_gradient(name):
+    # Before: the edge from A*B to the sum was missing and every gradient through it was 0.
+    assert check_matrix_tree(SUMS_WITH_SCALED_PRODUCTS[name], seed=3)
+
+
+def test_a_scaled_product_agrees_with_sympy_matrix_diff():
+    for f in (sp.Trace(C - A * B), sp.Trace(C + 2 * A * B), sp.Trace(C - 3 * A * B.T)):
+        for mode in ("reverse", "forward"):
+            (ours,) = sb.gradient(f, [A], mode=mode)
+            assert sp.simplify((ours - f.diff(A)).as_explicit()) == sp.zeros(2, 2), (f, mode)
+
+
+def test_a_quadratic_form_of_a_residual():
+    u, s = sp.MatrixSymbol("x", 2, 1), sp.MatrixSymbol("s", 2, 1)
+    W = sp.MatrixSymbol("W", 2, 2)
+    f = (u - A * s).T * W * (u - A * s)
+    gradients = sb.gradient(f, [s, A])
+    assert all(not (g == 0) for g in gradients)  # before: both 0
+    assert sb.check_gradient(f, [s, A, W, u]).passed
+    entries = sb.gradient(f[0, 0], [s])[0]  # the same through the entries
+    point = sb.random_values(f, seed=4)
+    assert np.allclose(sb.evaluate(entries, point), sb.evaluate(gradients[0], point))
+
+
+def test_a_subtracted_product_of_entries_keeps_its_term():
+    z, w = sp.MatrixSymbol("z", 2, 1), sp.MatrixSymbol("y", 2, 1)
+    f = z[0, 0] ** 2 - w[0, 0] * z[0, 0]
+    (ours,) = sb.gradient(f, [z])
+    assert ours[0, 0] == sp.diff(f, z[0, 0]) and ours[1, 0] == sp.diff(f, z[1, 0]) == 0
+    assert sp.expand(ours[0, 0] - (2 * z[0, 0] - w[0, 0])) == 0
+    # log-sum-exp cross-entropy written with entries: the −y term is kept
+    lse = sp.log(sp.exp(z[0, 0]) + sp.exp(z[1, 0])) - (w[0, 0] * z[0, 0] + w[1, 0] * z[1, 0])
+    (ours,) = sb.gradient(lse, [z])
+    for i in range(2):
+        assert same(ours[i, 0], sp.diff(lse, z[i, 0]))
+
+
+def test_abs_inside_a_piecewise_is_sign_as_documented():
+    u = sp.Symbol("u")  # not declared real: the node's value is real all the same
+    huber = sp.Piecewise((u**2 / 2, sp.Abs(u) <= 1), (sp.Abs(u) - sp.Rational(1, 2), True))
+    (ours,) = sb.gradient(huber, [u])
+    assert not ours.has(sp.re, sp.im, sp.Derivative)
+    r = sp.Symbol("r", real=True)
+    assert same(ours.xreplace({u: r}), sp.diff(huber.xreplace({u: r}), r))
+    for value in (-3.0, -0.5, 0.25, 2.0):
+        assert sb.evaluate(ours, {u: value}) == pytest.approx(np.clip(value, -1, 1))
+    assert sb.check_gradient(huber, [u], values={u: 2.5}).passed
+
+
+# --- refused before -------------------------------------------------------------------------
+
+
+def test_a_1x1_matrix_to_a_fractional_power_is_a_scalar_power():
+    u, v = sp.MatrixSymbol("u", 2, 1), sp.MatrixSymbol("v", 2, 1)
+    X, a, b = sp.MatrixSymbol("X", 2, 2), sp.MatrixSymbol("a", 2, 1), sp.MatrixSymbol("b", 2, 1)
+    for f, wrt in (((u.T * v) ** sp.Rational(1, 2), [u, v]), ((a.T * X * b) ** sp.Rational(1, 3),
+                                                              [X, a, b])):
+        assert sb.check_gradient(f, wrt).passed
+    (ours,) = sb.gradient((u.T * v) ** sp.Rational(1, 2), [u])
+    point = {u: np.array([[1.0], [2.0]]), v: np.array([[3.0], [0.5]])}
+    assert np.allclose(sb.evaluate(ours, point), point[v] / (2 * np.sqrt(4.0)))
+    trees = [("result", ("root", ("sym", "B", (2, 1)), p)) for p in
+             (sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(-1, 2))]
+    assert all(check_matrix_tree(t, seed=1) for t in trees)
+
+
+@pytest.mark.parametrize("make", [lambda f: f(2 * x), lambda f: f(x + 2),
+                                  lambda f: f(sp.sin(x)), lambda f: f(x, x**2),
+                                  lambda f: f(f(x)), lambda f: f(x) * f(x**2)],
+                         ids=["f(2x)", "f(x+2)", "f(sin x)", "f(x, x^2)", "f(f(x))",
+                              "f(x) f(x^2)"])
+def test_undefined_functions_at_expressions_are_sympys_subs_form(make):
+    f = make(sp.Function("f"))
+    expected = sp.diff(f, x)
+    for mode in ("reverse", "forward"):
+        (ours,) = sb.gradient(f, [x], mode=mode)
+        assert same(ours, expected), (mode, ours, expected)
+    (program,) = sb.gradient(f, [x], form="program").closed_form()
+    assert same(program, expected)
+    if f.has(sp.Function("f")(sp.Function("f")(x))):
+        return  # (SymPy's replace cannot put a concrete function into f(f(x))'s Subs form)
+    # with a concrete function in place of f, both are the same numbers
+    t, s = sp.symbols("t s")
+    concrete = {1: sp.Lambda(t, sp.sin(t) + t**3), 2: sp.Lambda((t, s), t * sp.exp(s))}
+    fill = lambda e: e.replace(sp.Function("f"), lambda *a: concrete[len(a)](*a)).doit()  # noqa: E731
+    assert abs(complex(sp.N((fill(ours) - fill(expected)).xreplace({x: sp.Rational(3, 7)})))) \
+        < 1e-12
+
+
+def test_the_branch_index_of_lambertw_is_not_differentiated():
+    f = sp.LambertW(x, k) * x
+    (ours,) = sb.gradient(f, [x])
+    assert same(ours, sp.diff(f, x))
+    (in_k,) = sb.gradient(f, [k])  # SymPy has no derivative in k either
+    assert same(in_k, sp.diff(f, k))
+
+
+def test_an_input_called_f_is_not_the_output():
+    f, a, b, c = sp.symbols("f a b c")
+    expr = f * (a * b + c)
+    assert sb.gradient(expr, [f, a, b, c]) == [sp.diff(expr, v) for v in (f, a, b, c)]
+    G = sb.build_graph(expr)
+    assert G.graph["outputs"] == [sp.Symbol("g")] and G.nodes[f]["kind"] == "input"
+    g = sp.Function("f")
+    assert sb.build_graph(g(x) * x).graph["outputs"] == [sp.Symbol("g")]
+
+
+def test_mod_is_differentiated_and_flagged():
+    f = sp.Mod(x, y)
+    ours = sb.gradient(f, [x, y])
+    unrolled = x - y * sp.floor(x / y)
+    expected = [sp.diff(unrolled, v).replace(lambda e: isinstance(e, sp.Derivative),
+                                             lambda e: sp.S.Zero) for v in (x, y)]
+    assert all(same(a, b) for a, b in zip(ours, expected, strict=True))
+    (flag,) = sb.nonsmooth_points(f)
+    assert flag.expr.func is sp.Mod and "floor(a/b)" in flag.convention
+    assert sb.check_gradient(f, [x, y], values={x: 2.3, y: 0.7}).passed
+
+
+def test_zero_to_a_variable_power():
+    f = 0**y + x * y
+    assert sb.gradient(f, [y]) == [x]  # 0**y = 0 for y > 0
+    assert sb.check_gradient(f, [x, y], values={x: 1.5, y: 0.8}).passed
+
+
+# --- check_gradient ---------------------------------------------------------------------------
+
+
+def test_check_gradient_evaluates_piecewise_functions():
+    f = sp.Piecewise((x**2, x < 1), (sp.log(x) + y, sp.And(x >= 1, y > 0)), (x, True))
+    for point in ({x: 0.5, y: 1.0}, {x: 2.0, y: 1.0}, {x: 2.0, y: -1.0}):
+        assert sb.check_gradient(f, [x, y], values=point).passed
+    assert sb.finite_differences(f, x, {x: 2.0, y: 1.0}) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("f", [sp.acos(x), sp.asin(x) * y, sp.acosh(x), sp.atanh(x),
+                               sp.log(-x), sp.sqrt(x - y), sp.acos(x + 2)], ids=str)
+def test_check_gradient_samples_inside_the_domain(f):
+    report = sb.check_gradient(f, sorted(f.free_symbols, key=str))
+    assert report.passed
+    assert np.isfinite(float(sb.evaluate(f, report.values)))
+
+
+def test_check_gradient_says_when_it_finds_no_point_in_the_domain():
+    with pytest.raises(sb.EvaluationDomainError, match="values="):
+        sb.check_gradient(sp.sqrt(-1 - x**2), [x])
+
+
+# --- found by the generated differential tests ------------------------------------------------
+
+
+def test_generated_a_piecewise_of_a_matrix_entry():
+    X = sp.MatrixSymbol("X", 2, 2)
+    # Before: "the 2 × 2 matrix X stands where a scalar is expected"
+    assert check_scalar(sp.Piecewise((2 * x**2, x < 1), (-2 * x + 4 * X[0, 0], True)), 0)
+    assert check_scalar(sp.Piecewise((x * X[1, 0], sp.Abs(X[1, 0]) <= 1), (X[0, 0], True)), 2)
+
+
+def test_generated_an_elementwise_function_of_a_1x1_matrix():
+    # Before: NotImplementedError (SymPy applied h' to the 1×1 matrix itself)
+    tree = ("result", ("sub", ("inv", ("sym", "C", (1, 1))),
+                       ("sub", ("fun", "log1p2", ("sym", "A", (1, 1))), ("sym", "A", (1, 1)))))
+    assert check_matrix_tree(tree, seed=363)
+
+
+def test_generated_a_hadamard_power_of_a_1x1_power():
+    # Before: tr(I ∘ I) in the gradient could not be evaluated
+    assert check_matrix_tree(("result", ("hpow", ("root", ("sym", "C", (1, 1)),
+                                                  sp.Rational(1, 2)), 2)), seed=2)
+
+
+def test_generated_a_piecewise_holding_floor_mod_and_sign():
+    f = sp.Piecewise((sp.floor(x) * y + sp.Mod(x, 2) + sp.sign(x) * x, x < 1), (x, True))
+    ours = sb.gradient(f, [x, y])
+    assert not any(e.has(sp.Derivative, sp.Subs, sp.DiracDelta) for e in ours)
+    assert sb.check_gradient(f, [x, y], values={x: 0.3, y: 2.0}).passed
+    assert check_scalar(f, 5)
