@@ -231,7 +231,8 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                              f"numeric limits or .doit() it first")
     try:
         function = sp.lambdify([safe[s] for s in inputs],
-                               [substitute(out, safe) for out in outputs], modules=namespace, cse=lambda exprs: (replacements, list(exprs)),
+                               [substitute(out, safe) for out in outputs], modules=namespace,
+                               cse=lambda exprs: (replacements, list(exprs)),
                                docstring_limit=0, printer=printer)
     except (ImportError, NameError) as err:
         raise InputError(f"cannot compile for modules={modules!r}: {err}; use \"numpy\", "
