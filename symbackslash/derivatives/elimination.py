@@ -165,7 +165,8 @@ def eliminate(f, wrt=None, *, order="markowitz", outputs=None) -> Elimination:
         name, pivots = order, order
     else:
         name, pivots = "explicit", [_position(system, G, item) for item in _as_list(order)]
-    pivots = elimination_order(system.entries, system.n, candidates, order=pivots, keep=keep)
+    pivots = elimination_order(system.entries, system.n, candidates, order=pivots, keep=keep,
+                               names=system.nodes)
     result = eliminate_vertices(system.entries, system.n, pivots, keep=keep)
     return Elimination(G, system, name, [system.nodes[k] for k in pivots], outs, variables,
                        result)

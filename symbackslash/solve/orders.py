@@ -45,9 +45,10 @@ _UNIT = "unit"       # a unit that is not a number, ±𝓘: products with it are
 
 
 def elimination_order(L: Mapping, n: int, candidates: Sequence[int], *, order,
-                      keep: Iterable[int] = ()) -> list[int]:
+                      keep: Iterable[int] = (), names: Sequence | None = None) -> list[int]:
     """The pivots, in order, for the named ``order`` (one of :data:`ORDERS`) or an explicit
-    list, which must hold every candidate once (``candidates`` in index order)."""
+    list, which must hold every candidate once (``candidates`` in index order). ``names``
+    (index → node) names the nodes in the message that refuses a list."""
     candidates = sorted(candidates)
     if isinstance(order, str):
         if order == "forward":
@@ -62,11 +63,16 @@ def elimination_order(L: Mapping, n: int, candidates: Sequence[int], *, order,
                          f"{order!r}")
     order = list(order)
     if sorted(order) != candidates:
+        def shown(indices):
+            return ", ".join(str(names[k] if names is not None else k) for k in indices) \
+                or "none"
         missing = sorted(set(candidates) - set(order))
         extra = [k for k in order if k not in set(candidates)]
+        repeated = sorted({k for k in order if order.count(k) > 1} - set(extra))
         raise InputError(f"an elimination order lists every node to eliminate once, in "
-                         f"{len(candidates)} entries; missing: {missing}, not to be eliminated "
-                         f"or repeated: {extra or 'none'}")
+                         f"{len(candidates)} entries ({shown(candidates)}); missing: "
+                         f"{shown(missing)}; not to be eliminated: {shown(extra)}; repeated: "
+                         f"{shown(repeated)}")
     return order
 
 

@@ -149,7 +149,10 @@ def test_matrix_after_each_step():
 
 @pytest.mark.parametrize("order, message", [
     (["v9"], "not a node of the graph"), ([], "missing"), ("sideways", "order must be one of"),
-    (42, "order must be one of"), (["x", "v1", "v2", "v3"], "not to be eliminated"),
+    (42, "order must be one of"), (["x", "v1", "v2", "v3"], "not to be eliminated: x;"),
+    # the message names the nodes (it showed the positions [4, 6] and [0] in I − L)
+    (["v1"], r"\(v1, v2, v3\); missing: v2, v3;"),
+    (["v1", "v1", "v2"], "missing: v3; not to be eliminated: none; repeated: v1$"),
 ])
 def test_bad_orders_are_refused_by_name(order, message):
     with pytest.raises(sb.InputError, match=message):
