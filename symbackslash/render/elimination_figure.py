@@ -36,7 +36,7 @@ from .graph_figure import draw_graph, graph_size
 from .highlight import Highlight
 from .labels import label, mixed
 from .matrix_figure import draw_matrix
-from .storyboard import CAPTION, Storyboard
+from .storyboard import CAPTION, STORYBOARDS, Storyboard
 
 __all__ = ["draw_elimination", "EliminationStoryboard", "state_graph"]
 
@@ -174,3 +174,6 @@ class EliminationStoryboard(Storyboard):
     def __repr__(self) -> str:
         return (f"<EliminationStoryboard: {len(self.steps)} frames of the "
                 f"{self.elimination.order_name} order>")
+
+
+STORYBOARDS[Elimination] = EliminationStoryboard

@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -256,6 +257,12 @@ class Storyboard:
         return f"<Storyboard: {len(self.steps)} frames of the {self.derivation.mode} solve>"
 
 
+#: Storyboards of other records, by type (``type → make(record, **options)``): a module
+#: that builds on :class:`Storyboard` registers its own here (:mod:`.elimination_figure`
+#: registers :class:`~symbackslash.Elimination`), so this module need not import it.
+STORYBOARDS: dict[type, Callable] = {}
+
+
 @boundary
 def storyboard(f, wrt=None, *, mode: str = "reverse", at=None, solve: int = 0,
                **options) -> Storyboard:
@@ -263,9 +270,9 @@ def storyboard(f, wrt=None, *, mode: str = "reverse", at=None, solve: int = 0,
     :func:`~symbackslash.derivation` accepts (``options`` go to
     :class:`Storyboard`); of an :class:`~symbackslash.Elimination`, one frame per
     elimination (:mod:`.elimination_figure`)."""
-    from .elimination_figure import Elimination, EliminationStoryboard  # it builds on this module
-    if isinstance(f, Elimination):
-        return EliminationStoryboard(f, **options)
+    for kind, make in STORYBOARDS.items():
+        if isinstance(f, kind):
+            return make(f, **options)
     if isinstance(f, Derivation):
         d = f
     elif isinstance(f, Differentiation):
