@@ -101,6 +101,7 @@ def write_api(app):
 
 
 def setup(app):
-    # before autosummary (priority 500) writes its stubs from api.rst
-    app.connect("builder-inited", copy_tutorials, priority=100)
-    app.connect("builder-inited", write_api, priority=100)
+    # at config-inited, before Sphinx lists the source files: at builder-inited a fresh
+    # checkout's api.rst came too late for autosummary, whose stubs were then missing
+    app.connect("config-inited", lambda app, config: copy_tutorials(app))
+    app.connect("config-inited", lambda app, config: write_api(app))
