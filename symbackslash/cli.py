@@ -96,6 +96,9 @@ def _point(items) -> dict:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise InputError(f"--at {item!r}: write NAME=VALUE, e.g. x=1.5")
+        if "=" in value:
+            raise InputError(f"--at {item!r}: one NAME=VALUE per argument, separated by "
+                             f"spaces: --at x=1 y=2")
         number = parse_expression(value)
         if not number.is_number:
             raise InputError(f"--at {item!r}: the value must be a number")

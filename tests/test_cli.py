@@ -75,7 +75,11 @@ def test_point_values(capsys):
     assert main(["grad", "x*y", "--at", "x"]) == 2
     assert "write NAME=VALUE" in capsys.readouterr().err
     assert main(["grad", "x*y", "--at", "z=1"]) == 2
-    assert "'z' is not a variable" in capsys.readouterr().err
+    # it listed every node name (v1, f, …) as a variable; the inputs are what to give
+    assert "'z' is not a variable of the function; its variables are: x, y\n" in \
+        capsys.readouterr().err
+    assert main(["grad", "a = x*y; f = sin(a)", "--at", "x=1,y=2"]) == 2
+    assert "one NAME=VALUE per argument, separated by spaces" in capsys.readouterr().err
     for at, message in [(["b=5"], "b is an intermediate node"), (["f=100"], "f is the output"),
                         (["x=1", "x=2"], "x is given twice")]:
         assert main(["grad", "b = x*y; f = sin(b)", "--at", *at]) == 2
@@ -169,3 +173,11 @@ def test_values_at_a_point_with_huge_exact_fractions_are_shown_rounded(capsys):
     assert main(["grad", "x**10000", "--at", "x=1.000000001"]) == 0
     expected = 10000 * 1.000000001 ** 9999   # an independent float evaluation
     assert f"df/dx = x_bar = 10000*x**9999 = {expected:.6g}" in capsys.readouterr().out
+
+
+def test_wrt_names_that_are_not_names_are_refused(capsys):
+    # --wrt x,y was one variable "x,y", not in the function: df/dx,y = 0, silently
+    assert main(["grad", "sin(x*y) + x*y", "--wrt", "x,y", "--quiet"]) == 2
+    assert "wrt[0] = 'x,y' is not a name" in capsys.readouterr().err
+    assert main(["grad", "sin(x*y) + x*y", "--wrt", "x", "y"]) == 0
+    assert "df/dy = y_bar = x*(cos(v1) + 1)" in capsys.readouterr().out

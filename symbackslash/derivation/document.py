@@ -252,8 +252,10 @@ def _point(at, result: Differentiation) -> dict:
     for key, value in at.items():
         name = key if isinstance(key, str) else str(key)
         if name not in known or (isinstance(key, sp.Symbol) and key != known[name]):
-            raise InputError(f"at: {key!r} is not a variable of the function; its variables are: "
-                             f"{', '.join(sorted(known))}")
+            given = [str(node_symbol(v)) for v in G.graph["inputs"]]
+            given += sorted(set(known) - set(nodes) - set(given))  # weights of a hand-made graph
+            raise InputError(f"at: {key!r} is not a variable of the function; its variables "
+                             f"are: {', '.join(given)}")
         node = nodes.get(name)
         if node is not None and G.nodes[node].get("kind") != "input":
             role = "the output" if node in result.outputs else "an intermediate node"

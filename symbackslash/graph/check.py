@@ -184,6 +184,9 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
         if len(matches) > 1:
             raise InputError(f"wrt[{k}] = {item!r} matches several nodes with that name "
                              f"(symbols with different assumptions); pass the symbol itself")
+        if not matches and isinstance(item, str) and not item.isidentifier():
+            raise InputError(f"wrt[{k}] = {item!r} is not a name; give one name per entry "
+                             f"(['x', 'y'], or --wrt x y on the command line)")
         if not matches:
             names = ", ".join(str(v) for v in inputs) or "none"
             warnings.warn(f"wrt[{k}] = {item} does not occur in the function (its inputs: "
