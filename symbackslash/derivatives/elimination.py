@@ -89,8 +89,8 @@ class Elimination:
         """I − L on the nodes still in the system after ``step`` eliminations (0: before any;
         default: at the end, inputs and outputs only, where −L holds the Jacobian)."""
         step = len(self.steps) if step is None else step
-        if not 0 <= step <= len(self.steps):
-            raise InputError(f"step must be 0 … {len(self.steps)}, not {step}")
+        if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= len(self.steps):
+            raise InputError(f"step must be 0 … {len(self.steps)}, not {step!r}")
         if step == 0:
             entries, remaining = self.elimination.initial, tuple(range(self.system.n))
         else:
@@ -108,7 +108,9 @@ class Elimination:
 
     def derivative(self, output, variable):
         """d output / d variable in node symbols: the weight of the edge variable → output
-        left by the elimination (for a matrix variable, the gradient matrix it represents)."""
+        left by the elimination (for a matrix variable, the gradient matrix it represents).
+        ``output`` is one of ``outputs`` and ``variable`` one of ``wrt``, symbols or names."""
+        output, variable = self._forms.resolve(output, variable)
         if variable not in self.graph:
             return self._forms.derivative(output, variable)
         weight = self.elimination.entries.get(

@@ -173,9 +173,23 @@ class Differentiation:
                 "use gradient(..., form='program'), which has no depth limit, or raise "
                 "sys.setrecursionlimit", limit="max_depth") from None
 
+    def resolve(self, output, variable) -> tuple:
+        """``(output, variable)`` as the keys of ``outputs`` and ``wrt``, given as symbols or
+        names; anything else is refused (a name that is not a key would read as 0)."""
+        def find(item, among, what):
+            for key in among:
+                if item is key or item == key or (isinstance(item, str) and item == str(key)):
+                    return key
+            raise InputError(f"{item!r} is not {what}: give one of "
+                             f"{', '.join(map(str, among)) or 'none'}")
+        return (find(output, self.outputs, "an output of the computation"),
+                find(variable, self.wrt, "a variable of wrt"))
+
     def derivative(self, output, variable):
         """d output / d variable in node symbols, read off the solution: a scalar, or for a
-        matrix variable the gradient matrix, of the variable's shape."""
+        matrix variable the gradient matrix, of the variable's shape. ``output`` is one of
+        ``outputs`` and ``variable`` one of ``wrt``, as symbols or names."""
+        output, variable = self.resolve(output, variable)
         if variable not in self.graph:
             return zero(variable)
         if self.mode == "reverse":

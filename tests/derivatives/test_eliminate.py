@@ -187,3 +187,26 @@ def test_operator_costs_agree_with_the_substitutions_and_the_pattern(name, f):
         E = sb.eliminate(G, inputs, order=order)
         pivots = [S.position(v) for v in E.order]
         assert elimination_cost(S.entries, S.n, pivots, keep=keep) == E.multiplications
+
+
+def test_derivative_by_name_reads_the_entry_and_unknown_names_are_refused():
+    # derivative("f_1", "x") was 0 (a name that is not a node key reads as 0), and the
+    # first-order Differentiation did the same; oracle: sympy's Matrix.jacobian
+    fs = [sp.sin(x*y) + x*y, sp.cos(x*y)*z]
+    J = sp.Matrix(fs).jacobian([x, y, z])
+    E = sb.eliminate(fs, [x, y, z], order="markowitz")
+    D = sb.differentiate(fs, [x, y, z], mode="forward")
+    for result in (E, D):
+        for i, out in enumerate(["f_1", "f_2"]):
+            for j, var in enumerate(["x", "y", z]):
+                entry = result.derivative(out, var)  # in node symbols: substitute them
+                for _ in range(len(result.graph)):
+                    entry = entry.xreplace({v: d["expr"] for v, d in result.graph.nodes(data=True)
+                                            if d["expr"] is not None})
+                assert sp.simplify(entry - J[i, j]) == 0, (result, out, var)
+        with pytest.raises(sb.InputError, match="'f_9' is not an output.*f_1, f_2"):
+            result.derivative("f_9", "x")
+        with pytest.raises(sb.InputError, match="'q' is not a variable of wrt.*x, y, z"):
+            result.derivative("f_1", "q")
+    with pytest.raises(sb.InputError, match="step must be 0 … 3, not 'a'"):
+        E.I_minus_L("a")  # a raw TypeError
