@@ -24,6 +24,7 @@ optimal    5                v3, v1, v2
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from functools import cached_property
 
 import networkx as nx
@@ -220,7 +221,14 @@ def elimination_costs(f, wrt=None, *, outputs=None, orders=None) -> EliminationC
     """The multiplications of the forward, reverse, Markowitz and optimal orders, and of
     any orders given in ``orders`` (a mapping name → list of nodes), computed by running
     each elimination. The optimal row is ``–`` when the graph is too large to search."""
+    if orders is not None and not isinstance(orders, Mapping):
+        raise InputError(f"orders must be a mapping {{name: list of nodes}}, not "
+                         f"{type(orders).__name__}")
     extra = dict(orders or {})
+    clash = [name for name in extra if name in ORDERS]
+    if clash:
+        raise InputError(f"orders names {clash[0]!r}, a row the table has already; give your "
+                         f"order another name")
     G = build_graph(f, outputs=outputs)
     rows = []
     for name, order in [*((o, o) for o in ORDERS), *extra.items()]:

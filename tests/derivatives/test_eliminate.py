@@ -210,3 +210,16 @@ def test_derivative_by_name_reads_the_entry_and_unknown_names_are_refused():
             result.derivative("f_1", "q")
     with pytest.raises(sb.InputError, match="step must be 0 … 3, not 'a'"):
         E.I_minus_L("a")  # a raw TypeError
+
+
+def test_elimination_costs_refuses_orders_that_are_not_a_mapping_or_shadow_a_row():
+    # a list was read as an order "3" ("order must be one of … not '3'"); a row named
+    # "forward" was added twice to the table
+    fs = [sp.sin(x*y) + x*y, sp.cos(x*y)*z]
+    with pytest.raises(sb.InputError, match="orders must be a mapping"):
+        sb.elimination_costs(fs, [x, y, z], orders=["v3", "v2", "v1"])
+    with pytest.raises(sb.InputError, match="orders names 'forward'"):
+        sb.elimination_costs(fs, [x, y, z], orders={"forward": ["v3", "v2", "v1"]})
+    table = sb.elimination_costs(fs, [x, y, z], orders={"mine": ["v3", "v2", "v1"]})
+    assert table.rows[-1][:2] == ("mine", sb.eliminate(fs, [x, y, z], order="reverse")
+                                  .multiplications)
