@@ -59,7 +59,7 @@ from ..core.walk import postorder
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
 from ..parse.trace import is_traceable, trace_outputs
-from ..rules.scalar import applied, children, local_partials
+from ..rules.scalar import applied, children, local_partials, statement_partial
 from .check import check_graph
 from .matrix import has_matrices, lower_matrix_expressions
 from .sharing import SharingIndex, split_flat
@@ -195,7 +195,7 @@ class _Builder:
         for s in sorted(_symbols(expr), key=_name_key):
             if s not in self.memo:
                 self.add_input(s)
-        weights = {s: sp.diff(expr, s) for s in sorted(_symbols(expr) & set(self.G), key=_name_key)}
+        weights = {s: statement_partial(expr, s) for s in sorted(_symbols(expr) & set(self.G), key=_name_key)}
         self._new_node(name, expr, weights)
         return name
 

@@ -31,7 +31,7 @@ from ..core.functions import relu
 from ..errors import DifferentiationError, InputError, boundary
 
 __all__ = ["RULES", "applied", "local_partials", "children", "operands", "register_rule",
-           "NONSMOOTH", "kink"]
+           "NONSMOOTH", "kink", "statement_partial"]
 
 Rule = Callable[[sp.Expr], dict[sp.Expr, sp.Expr]]
 
@@ -256,6 +256,42 @@ def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
                 f"the derivative of {expr} with respect to {operand} is undefined "
                 f"({weight}); rewrite the expression (e.g. 0**x is not differentiable in x)")
     return weights
+
+
+#: Heads whose rule is SymPy's own derivative: a statement made of these alone is
+#: differentiated by ``sp.diff`` (same result, SymPy's usual form).
+_SYMPY_RULES = (sp.Add, sp.Mul, sp.Pow, sp.exp)
+
+
+def statement_partial(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    """∂expr/∂symbol for a whole right-hand side (a node of ``nodes="statements"``), by the
+    chain rule through the rule table, so its conventions hold there too (∂|u|/∂u = sign(u),
+    ∂sign(u)/∂u = ∂H(u)/∂u = 0, the ties of Max and Min) where ``sp.diff`` would answer the
+    complex-variable form of |u|′, an unevaluated ``Derivative(sign(u), u)`` or ``DiracDelta``.
+
+    >>> x, y = sp.symbols("x y")
+    >>> statement_partial(y*sp.Abs(x), x), statement_partial(y*sp.sign(x), x)
+    (y*sign(x), 0)
+    """
+    special = [head for head in RULES if head not in _SYMPY_RULES]
+    if not expr.has(*special):
+        return sp.diff(expr, symbol)
+    memo: dict = {}
+
+    def partial(e):
+        if e == symbol:
+            return sp.S.One
+        if not isinstance(e, sp.Expr) or symbol not in e.free_symbols or e.is_Symbol:
+            return sp.S.Zero
+        if e not in memo:
+            if _opaque(e):
+                memo[e] = sp.diff(e, symbol)
+            else:
+                memo[e] = sp.Add(*(w * partial(c) for c, w in local_partials(e).items()
+                                   if isinstance(c, sp.Basic) and symbol in c.free_symbols))
+        return memo[e]
+
+    return partial(expr)
 
 
 def _fdiff(expr: sp.Expr) -> dict:

@@ -247,3 +247,20 @@ def test_the_papers_network_hvp_matches_central_differences_of_the_gradient():
     for got, plus, minus in zip(ours, up, down, strict=True):
         value = np.array(sp.Matrix(got.xreplace(num).doit()).evalf(30), dtype=float)
         assert np.allclose(value, (plus - minus) / (2*h), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_nonsmooth_heads_follow_the_rule_table_in_the_gradient_programs_graph(mode):
+    # the gradient program's graph has one node per statement; its weights were sp.diff's,
+    # so |x|'' came out as y*Derivative(sign(x), x) and H[1, 0] in the complex form of |x|'
+    # (H ≠ Hᵀ); oracle: sympy.hessian on real symbols, away from the kinks
+    xr, yr = sp.symbols("x y", real=True)
+    f = y*sp.Abs(x) + sp.Max(x, y)**2 + x**2*sp.Heaviside(y - 1) + sp.sign(x)*y**3
+    H = sb.hessian(f, [x, y], mode=mode)
+    assert not H.has(sp.Derivative, sp.DiracDelta, sp.re, sp.im)
+    assert (H - H.T).applyfunc(sp.simplify) == sp.zeros(2, 2)
+    oracle = sp.hessian(f.subs({x: xr, y: yr}), [xr, yr])
+    for px, py in [(0.7, -1.3), (-2.1, 0.4), (1.9, 2.6), (-0.3, 1.2)]:
+        ours = H.subs({x: px, y: py}).evalf(30)
+        theirs = oracle.subs({xr: px, yr: py}).evalf(30)
+        assert all(abs(a - b) < 1e-20 for a, b in zip(ours, theirs, strict=True))
