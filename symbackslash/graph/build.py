@@ -195,7 +195,8 @@ class _Builder:
         for s in sorted(_symbols(expr), key=_name_key):
             if s not in self.memo:
                 self.add_input(s)
-        weights = {s: statement_partial(expr, s) for s in sorted(_symbols(expr) & set(self.G), key=_name_key)}
+        weights = {s: statement_partial(expr, s)
+                   for s in sorted(_symbols(expr) & set(self.G), key=_name_key)}
         self._new_node(name, expr, weights)
         return name
 
