@@ -46,7 +46,7 @@ from ..core.constructors import canonical
 from ..core.elements import zero
 from ..core.tidy import tidy
 from ..core.walk import bottom_up, substitute, symbols
-from ..errors import InputError, boundary
+from ..errors import GraphError, InputError, boundary
 from ..graph.build import build_graph
 from ..graph.check import node_order, resolve_wrt
 from ..graph.formulas import closed_forms
@@ -320,6 +320,13 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     variables = resolve_wrt(G, wrt)
     if len(G.graph["outputs"]) != 1:
         raise InputError("a gradient program needs one scalar output")
+    bare = [v for v in node_order(G)
+            if G.nodes[v]["kind"] != "input" and G.nodes[v]["expr"] is None]
+    if bare:
+        raise GraphError(f"node {bare[0]} of the graph has weights but no expression: a graph "
+                         f"made by hand has no program to run forward (its values are not "
+                         f"defined); use gradient(G) for the gradient in closed form, or give "
+                         f"the function as an expression or a program")
     H = binary_products(G)
     S = assemble(H)  # our own split of a graph build_graph checked
     (out,) = H.graph["outputs"]

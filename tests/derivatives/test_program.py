@@ -195,3 +195,17 @@ def test_unknowns_are_named_so_that_no_input_is_assigned():
     got = program.lambdify([x, x_adj, x_bar])(0.5, 3.0, 2.0)
     point = {x: 0.5, x_adj: 3, x_bar: 2}
     assert got == pytest.approx([float(sp.diff(f, v).subs(point)) for v in (x, x_adj, x_bar)])
+
+
+@pytest.mark.parametrize("form", ["program", "closed"])
+def test_graphs_made_by_hand_have_no_program_and_say_so(form):
+    # it raised an internal KeyError ("this is a bug in symbackslash"); the closed form
+    # still works: the paper's 5-node graph, whose gradient is the two path products
+    from symbackslash.examples import t1_graph
+    a, b, c, d = sp.symbols("a b c d")
+    if form == "closed":
+        assert sb.gradient(t1_graph()) == [a*c*d, b*c*d]
+        return
+    with pytest.raises(sb.GraphError, match="node 3 of the graph has weights but no "
+                                            "expression.*use gradient\\(G\\)"):
+        sb.gradient(t1_graph(), form="program")
