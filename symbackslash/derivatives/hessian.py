@@ -43,6 +43,7 @@ return (x_bar_dot, y_bar_dot)
 from __future__ import annotations
 
 import functools
+import numbers
 import operator
 from collections.abc import Mapping
 
@@ -83,6 +84,9 @@ def gradient_graph(f, wrt=None) -> nx.DiGraph:
                          f"made by hand gives first derivatives only (its weights do not say "
                          f"how they change); give the function as an expression or a program")
     P = gradient_program(G, wrt)
+    if not P.wrt:
+        raise InputError("there is no variable to differentiate by (wrt is empty, or f has no "
+                         "inputs): second derivatives need at least one variable")
     if any(isinstance(v, sp.MatrixSymbol) for v in P.graph):
         raise InputError("a gradient program's graph has scalar nodes only; for matrix "
                          "variables, hessian(f, [X]) gives the Hessian as operators and "
@@ -232,8 +236,8 @@ def _direction(wrt: list, v) -> list:
         raise InputError(f"v has {len(v)} entries but wrt has {len(wrt)} variables")
     result = []
     for k, item in enumerate(v):
-        if isinstance(item, str) or isinstance(item, bool) or \
-                not isinstance(item, (int, float, sp.Expr)):
+        if isinstance(item, (str, bool, complex)) or \
+                not isinstance(item, (numbers.Real, sp.Expr)):  # NumPy's numbers are Real
             raise InputError(f"v[{k}] = {item!r} must be a number or a SymPy expression "
                              f"(text is not read here)")
         result.append(sp.sympify(item, strict=True))

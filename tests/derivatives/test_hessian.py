@@ -215,6 +215,10 @@ def test_matrix_hessian_blocks_pass_dot_tests_and_their_adjoints_are_the_mirror_
     (lambda: sb.gradient_graph(sp.Trace(sp.MatrixSymbol("X", 2, 2)), ["X"]), "hessian(f, [X])"),
     (lambda: sb.hvp(sp.Trace(sp.MatrixSymbol("X", 2, 2)), ["X"], [x]), "shape"),
     (lambda: sb.hessian(t1_graph()), "a graph made by hand gives first derivatives only"),
+    # these two said "a Program needs a non-empty tuple of (Symbol, expression) pairs"
+    (lambda: sb.hessian(x*y, []), "no variable to differentiate by"),
+    (lambda: sb.hvp(sp.Integer(3), None, []), "no variable to differentiate by"),
+    (lambda: sb.hvp(x*y, [x, y], [1j, 2]), "v[0]"),
 ])
 def test_bad_input_is_named(call, message):
     with pytest.raises(InputError) as info:
@@ -264,3 +268,12 @@ def test_nonsmooth_heads_follow_the_rule_table_in_the_gradient_programs_graph(mo
         ours = H.subs({x: px, y: py}).evalf(30)
         theirs = oracle.subs({xr: px, yr: py}).evalf(30)
         assert all(abs(a - b) < 1e-20 for a, b in zip(ours, theirs, strict=True))
+
+
+def test_hvp_takes_numpy_directions():
+    # a NumPy array's entries (np.int64) were refused as "not a number"; oracle: sympy.hessian
+    f = x**3*y + sp.sin(x*y)
+    expected = list(sp.hessian(f, [x, y]) * sp.Matrix([3, -2]))
+    for v in (np.array([3, -2]), [np.int64(3), np.float64(-2.0)]):
+        assert all(sp.simplify(a - b) == 0 for a, b in zip(sb.hvp(f, [x, y], v), expected,
+                                                           strict=True))
