@@ -4,6 +4,7 @@ import networkx as nx
 import pytest
 import sympy as sp
 
+import symbackslash as sb
 from symbackslash import GraphError, InputError, build_graph, check_graph, formulas, node_order
 
 x, y, z = sp.symbols("x y z")
@@ -160,3 +161,18 @@ def test_a_wrt_name_that_does_not_occur_gives_0_and_a_warning_naming_it():
     with warnings.catch_warnings():
         warnings.simplefilter("error")                 # no warning for variables that occur
         assert sb.gradient("x*y", ["x", "y"]) == [y, x]
+
+
+def test_statement_nodes_follow_the_rule_table_for_nonsmooth_heads():
+    # nodes="statements" took sp.diff's partials: sign(a) gave DiracDelta terms and
+    # gradient() failed inside ("bad argument (ValueError)"); oracle: sympy.diff
+    # on real symbols, at points away from the kinks
+    program = "a = abs(x)*y; f = sign(a) + max(x, y)**2 + x*abs(y)"
+    xr, yr = sp.symbols("x y", real=True)
+    f = sp.sign(sp.Abs(xr)*yr) + sp.Max(xr, yr)**2 + xr*sp.Abs(yr)
+    grad = sb.gradient(sb.build_graph(program, nodes="statements"), ["x", "y"])
+    assert grad == sb.gradient(program, ["x", "y"])
+    for px, py in [(0.7, -1.3), (-2.1, 0.4), (1.9, 2.6)]:
+        point = {sp.Symbol("x"): px, sp.Symbol("y"): py}
+        oracle = [sp.diff(f, v).subs({xr: px, yr: py}) for v in (xr, yr)]
+        assert all(abs(g.subs(point) - o) < 1e-12 for g, o in zip(grad, oracle, strict=True))
