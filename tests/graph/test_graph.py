@@ -164,7 +164,7 @@ def test_a_wrt_name_that_does_not_occur_gives_0_and_a_warning_naming_it():
 
 
 def test_statement_nodes_follow_the_rule_table_for_nonsmooth_heads():
-    # nodes="statements" took sp.diff's partials: sign(a) gave DiracDelta terms and
+    # nodes="statements" took sp.diff's partials (unevaluated derivatives of sign) and
     # gradient() failed inside ("bad argument (ValueError)"); oracle: sympy.diff
     # on real symbols, at points away from the kinks
     program = "a = abs(x)*y; f = sign(a) + max(x, y)**2 + x*abs(y)"
