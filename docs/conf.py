@@ -48,13 +48,15 @@ html_static_path = ["_static"]
 
 
 def copy_tutorials(app):
-    """The notebooks live in ``tutorials/``; Sphinx reads them from a copy under ``docs/``."""
+    """The notebooks live in ``tutorials/``; Sphinx reads them from a copy under ``docs/``,
+    where their links to ``../docs/…`` (right in the repository) point one folder up."""
     target = Path(app.srcdir) / "tutorials"
     if target.exists():
         shutil.rmtree(target)
     target.mkdir()
     for notebook in sorted((ROOT / "tutorials").glob("*.ipynb")):
-        shutil.copy2(notebook, target / notebook.name)
+        text = notebook.read_text(encoding="utf-8").replace("](../docs/", "](../")
+        (target / notebook.name).write_text(text, encoding="utf-8")
 
 
 #: The order of the stages in the reference: the data flow, then the tools beside it.

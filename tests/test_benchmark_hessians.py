@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_hessian_section_rows():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",
                            "--sizes", "4", "--families", "Chebyshev", "--no-matrix",
-                           "--repeats", "1", "--timeout", "30", "--hessians", "--no-elimination"],
+                           "--repeats", "1", "--timeout", "30", "--hessians", "--no-elimination",
+                           "--no-figures"],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

@@ -45,16 +45,11 @@ from ..printing.pieces import Chain, Combination, Phrase, Section
 from ..printing.text import TextPrinter
 from ..solve.substitution import Step
 from .elimination import EliminationDerivation
-from .sections import derivation_sections, distinct, factored, legend, op_count
+from .sections import PREAMBLE, derivation_sections, distinct, factored, legend, op_count
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
 
-PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[margin=2cm]{geometry}
-\usepackage{amsmath,amssymb,graphicx}
-\allowdisplaybreaks
-\begin{document}
-"""
+
 
 
 class TangentSymbol(sp.Symbol):

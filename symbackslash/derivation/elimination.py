@@ -46,7 +46,7 @@ from ..printing.pieces import (
     Terms,
 )
 from ..printing.text import TextPrinter
-from .sections import _function, _nodes, distinct, factored
+from .sections import PREAMBLE, distinct, factored, function_section, nodes_section
 
 __all__ = ["EliminationDerivation"]
 
@@ -79,7 +79,7 @@ class EliminationDerivation:
 
     @cached_property
     def sections(self) -> list[Section]:
-        parts = [_function(self), _nodes(self), self._matrix(),
+        parts = [function_section(self), nodes_section(self), self._matrix(),
                  *(self._step(k) for k in range(len(self.elimination.steps))), self._cost(),
                  self._jacobian()]
         return [Section(Phrase(f"{k}. ", *s.title.pieces), s.items)
@@ -176,8 +176,6 @@ class EliminationDerivation:
 
     def document(self) -> str:
         """A standalone LaTeX document (for pdflatex, as :meth:`Derivation.document`)."""
-        from .document import PREAMBLE  # document.py builds on this module
-
         printer = LatexPrinter({"document": True})
         E = self.elimination
         title = printer.prose(Phrase(f"The Jacobian by elimination in the {E.order_name} "

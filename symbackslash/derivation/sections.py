@@ -46,7 +46,16 @@ from ..printing.pieces import (
     same,
 )
 
-__all__ = ["derivation_sections", "legend", "factored", "op_count", "distinct"]
+__all__ = ["PREAMBLE", "derivation_sections", "function_section", "nodes_section", "legend",
+           "factored", "op_count", "distinct"]
+
+#: The start of a standalone LaTeX document of a derivation, up to \begin{document}.
+PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[margin=2cm]{geometry}
+\usepackage{amsmath,amssymb,graphicx}
+\allowdisplaybreaks
+\begin{document}
+"""
 
 #: A simplified gradient is shown when it has at most this fraction of the operations.
 SIMPLER = 0.75
@@ -67,7 +76,7 @@ TIDY_PARTS = 2_000
 
 def derivation_sections(d) -> list[Section]:
     """The sections of the derivation ``d``, numbered 1, 2, …"""
-    parts = [_function(d), _nodes(d), *_matrices(d), *_solves(d), *_block_form(d),
+    parts = [function_section(d), nodes_section(d), *_matrices(d), *_solves(d), *_block_form(d),
              _gradient(d)]
     return [Section(Phrase(f"{k}. ", *s.title.pieces), s.items)
             for k, s in enumerate(parts, start=1)]
@@ -83,7 +92,7 @@ def _tag(G, v) -> str:
     return f"({G.nodes[v]['index']}, {note})" if note else f"({G.nodes[v]['index']})"
 
 
-def _function(d) -> Section:
+def function_section(d) -> Section:
     G, values = d.graph, d.result.values
     inputs = [node_symbol(v) for v in G.graph["inputs"]]
     items: list = []
@@ -101,7 +110,7 @@ def _function(d) -> Section:
     return Section(Phrase("The function"), tuple(items))
 
 
-def _nodes(d) -> Section:
+def nodes_section(d) -> Section:
     G, values = d.graph, d.result.values
     header = ("k", "node", "kind", "local partials")
     if d.point:

@@ -45,7 +45,7 @@ from sympy.core.function import AppliedUndef
 from ..core.constructors import canonical
 from ..core.elements import zero
 from ..core.tidy import tidy
-from ..core.walk import bottom_up, substitute, symbols
+from ..core.walk import bottom_up, postorder, substitute, symbols
 from ..errors import GraphError, InputError, boundary
 from ..graph.build import build_graph
 from ..graph.check import node_order, resolve_wrt
@@ -187,6 +187,20 @@ def _kinks(expr) -> list:
     return [k.args[0] for k in expr.atoms(*KINK_HEADS) if not k.args[0].free_symbols & bound]
 
 
+#: Heads that bind a symbol of their own, which a substitution leaves alone.
+_BINDING = (sp.Subs, sp.Lambda, sp.Sum, sp.Product, sp.Integral, sp.Derivative)
+
+
+def _renamed(expr, safe: dict):
+    """``expr`` with every symbol, bound ones included, renamed by ``safe``: substituted on
+    the DAG (linear time), and renamed as a tree only when it binds symbols (``Subs``, …)."""
+    renamed = substitute(expr, safe)
+    if isinstance(renamed, sp.Basic) and any(isinstance(e, _BINDING)
+                                             for e in postorder(renamed)):
+        renamed = renamed.xreplace(safe)
+    return renamed
+
+
 def compile_program(inputs, assignments, outputs, modules="numpy"):
     """Compile a straight-line program into a Python function of ``inputs``.
 
@@ -214,7 +228,7 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
     safe = {s: generated_symbol(s, k)
             for k, s in enumerate(sorted(symbols, key=sp.default_sort_key))}
     # substitute, not xreplace: SymPy would re-apply a 1×1 element-wise function to a matrix
-    replacements = [(safe[name], substitute(expr, safe)) for name, expr in assignments]
+    replacements = [(safe[name], _renamed(expr, safe)) for name, expr in assignments]
     printer, namespace = None, modules
     if any(isinstance(s, sp.MatrixSymbol) for s in safe):
         if not isinstance(modules, str) or modules not in MATRIX_PRINTERS:
@@ -231,7 +245,7 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                              f"numeric limits or .doit() it first")
     try:
         function = sp.lambdify([safe[s] for s in inputs],
-                               [substitute(out, safe) for out in outputs], modules=namespace,
+                               [_renamed(out, safe) for out in outputs], modules=namespace,
                                cse=lambda exprs: (replacements, list(exprs)),
                                docstring_limit=0, printer=printer)
     except (ImportError, NameError) as err:

@@ -38,6 +38,7 @@ import sympy as sp
 
 from ..core.limits import check_limit, get_limits
 from ..errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError
+from .program import Program
 from .syntax import CONSTANTS, FUNCTIONS, LINE_END, Converter, check_name, unsupported, validate
 
 __all__ = ["needs_ssa", "ssa_program"]
@@ -72,8 +73,6 @@ def needs_ssa(module: ast.Module) -> bool:
 
 def ssa_program(module: ast.Module, text: str):
     """The :class:`~.parser.Program` of ``module`` (see the module docstring)."""
-    from .parser import Program  # the Program class lives with the parser
-
     unroller = _Unroller(module, text)
     assignments, inputs, lines, notes = unroller.run()
     return Program(tuple(assignments), tuple(inputs), tuple(lines), tuple(notes))

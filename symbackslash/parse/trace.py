@@ -44,6 +44,7 @@ import sympy as sp
 from ..core.functions import relu, sigmoid
 from ..core.limits import check_limit, check_power
 from ..errors import InputError, ParseError, SymbackslashError
+from .program import Program
 
 __all__ = ["Traced", "trace", "trace_outputs", "is_traceable"]
 
@@ -275,8 +276,6 @@ def trace(f):
 def trace_outputs(f):
     """``(program, outputs)``: the traced :class:`~.parser.Program` of ``f`` and the symbols
     of its returned values (several when it returns a tuple)."""
-    from .parser import Program
-
     if not is_traceable(f):
         raise InputError(f"expected a Python function, got {type(f).__name__}")
     try:
