@@ -187,8 +187,9 @@ def _kinks(expr) -> list:
     return [k.args[0] for k in expr.atoms(*KINK_HEADS) if not k.args[0].free_symbols & bound]
 
 
-#: Heads that bind a symbol of their own, which a substitution leaves alone.
-_BINDING = (sp.Subs, sp.Lambda, sp.Sum, sp.Product, sp.Integral, sp.Derivative)
+#: Heads that bind a symbol of their own, which a substitution leaves alone (an element-wise
+#: function's Lambda binds a dummy, which the printer names itself).
+_BINDING = (sp.Subs, sp.Sum, sp.Product, sp.Integral, sp.Derivative)
 
 
 def _renamed(expr, safe: dict):

@@ -277,3 +277,29 @@ def test_hvp_takes_numpy_directions():
     for v in (np.array([3, -2]), [np.int64(3), np.float64(-2.0)]):
         assert all(sp.simplify(a - b) == 0 for a, b in zip(sb.hvp(f, [x, y], v), expected,
                                                            strict=True))
+
+
+def test_hessians_of_code_as_students_write_it():
+    """A def with a loop (text) and a Python function (traced) against sympy.hessian."""
+    x, w, y = sp.symbols("x w y")
+    source = "def f(x, w):\n    h = x\n    for i in range(2):\n        h = tanh(w*h + 1)\n" \
+             "    return h**2\n"
+    h = x
+    for _ in range(2):
+        h = sp.tanh(w * h + 1)
+
+    def g(x, y):
+        z = x * y
+        for _ in range(2):
+            z = sp.sin(z) + z
+        return z
+
+    z = x * y
+    for _ in range(2):
+        z = sp.sin(z) + z
+    for f, wrt, expected in [(source, [x, w], h**2), (g, [x, y], z)]:
+        H = sb.hessian(f, [str(v) for v in wrt])
+        reference = sp.hessian(expected, wrt)
+        for point in ({wrt[0]: 0.3, wrt[1]: 0.7}, {wrt[0]: -1.1, wrt[1]: 0.4}):
+            assert max(abs(float((H[i, j] - reference[i, j]).subs(point)))
+                       for i in range(2) for j in range(2)) < 1e-12
