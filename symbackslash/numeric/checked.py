@@ -57,7 +57,9 @@ class CheckedFunction:
                             "cannot be pickled")
         return self.recipe
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self._by_name(args, kwargs)
         if len(args) != len(self.inputs):
             raise InputError(f"expected {len(self.inputs)} arguments ({', '.join(self.inputs)}), "
                              f"got {len(args)}")
@@ -85,6 +87,20 @@ class CheckedFunction:
                             "symbackslash.numeric.nonsmooth)", NonSmoothWarning, stacklevel=2)
         return outputs
 
+
+    def _by_name(self, args: tuple, kwargs: dict) -> tuple:
+        """The positional arguments, then the keyword arguments by input name, in order."""
+        takes = f"it takes {', '.join(self.inputs)}"
+        unknown = [k for k in kwargs if k not in self.inputs]
+        if unknown:
+            raise InputError(f"unknown argument(s) {', '.join(unknown)}; {takes}")
+        twice = [k for k in kwargs if k in self.inputs[:len(args)]]
+        if twice:
+            raise InputError(f"argument(s) {', '.join(twice)} given twice; {takes}")
+        missing = [k for k in self.inputs[len(args):] if k not in kwargs]
+        if missing:
+            raise InputError(f"missing argument(s) {', '.join(missing)}; {takes}")
+        return tuple(args) + tuple(kwargs[k] for k in self.inputs[len(args):])
 
     @staticmethod
     def _matrix(value, name: str, shape):

@@ -189,6 +189,21 @@ def test_compiled_program_wants_one_argument_per_input():
         f(1.0)
 
 
+def test_compiled_program_takes_keyword_arguments_by_name():
+    # before: TypeError: CheckedFunction.__call__() got an unexpected keyword argument 'x'
+    a, b = sp.symbols("x y")
+    f = sb.gradient(sp.log(a) * b, [a, b], form="program").lambdify(modules="math")
+    expected = [2.0 / 1.5, math.log(1.5)]  # d/dx = y/x, d/dy = log(x), by hand
+    for value in (f(x=1.5, y=2.0), f(y=2.0, x=1.5), f(1.5, y=2.0)):
+        assert value == pytest.approx(expected, rel=1e-15)
+    with pytest.raises(sb.InputError, match="unknown argument.*z; it takes x, y"):
+        f(x=1.5, z=2.0)
+    with pytest.raises(sb.InputError, match="missing argument.*y; it takes x, y"):
+        f(x=1.5)
+    with pytest.raises(sb.InputError, match="x given twice"):
+        f(1.5, x=2.0)
+
+
 # --------------------------------------------------------------------------- derivations
 
 
