@@ -218,7 +218,8 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
     >>> compile_program([x], [(a, x + 1)], [a**2, a], modules="math")(2.0)
     [9.0, 3.0]
     """
-    outputs = [sp.sympify(out, strict=True) for out in outputs]
+    outputs = [_without_ite(sp.sympify(out, strict=True)) for out in outputs]
+    assignments = [(name, _without_ite(expr)) for name, expr in assignments]
     exprs = [e for _, e in assignments] + outputs
     undefined = set().union(*(e.atoms(AppliedUndef) for e in exprs))
     if undefined:
@@ -261,6 +262,16 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
                          f"module has no such function; {hint}use modules=\"mpmath\" or "
                          f"\"numpy\" with SciPy, or rewrite the expression")
     return function
+
+
+def _without_ite(expr):
+    """``expr`` with every ``ITE(a, b, c)`` written as ``(a ∧ b) ∨ (¬a ∧ c)``. SymPy's NumPy
+    printer prints an ITE as ``numpy.select`` with a nan default, a float array, which
+    NumPy's select refuses as a condition (TypeError); inside a Piecewise condition it first
+    tries simplify_logic, which gives up (keeps the ITE) beyond 8 relations, and is slow."""
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.ITE):
+        return expr
+    return expr.replace(sp.ITE, lambda a, b, c: sp.Or(sp.And(a, b), sp.And(sp.Not(a), c)))
 
 
 def checked_function(args, assignments, outputs, function, modules) -> CheckedFunction:

@@ -209,3 +209,32 @@ def test_graphs_made_by_hand_have_no_program_and_say_so(form):
     with pytest.raises(sb.GraphError, match="node 3 of the graph has weights but no "
                                             "expression.*use gradient\\(G\\)"):
         sb.gradient(t1_graph(), form="program")
+
+
+def test_compiled_program_with_ite_in_piecewise_conditions():
+    # a condition with an ITE of more than 8 relations: SymPy's printer kept the ITE and
+    # printed it as numpy.select (floats), which NumPy's select refused as a condition:
+    # TypeError: invalid entry 0 in condlist. Oracle: central differences of NumPy code.
+    a, b, c = sp.symbols("a b c", real=True)
+    relations = [a < 1, b > 2, c < a, a + b < 3, b * c > 1, a * c < 2, a - b > 0, c - b < 1]
+    condition = sp.ITE(relations[0], sp.And(*relations[1:5]),
+                       sp.Or(*relations[5:], a**2 < 5))
+    f = sp.Piecewise((a**2 * b, condition), (a * b * c, True))
+
+    def numeric(p, q, r):
+        if p < 1:
+            inside = q > 2 and r < p and p + q < 3 and q * r > 1
+        else:
+            inside = p * r < 2 or p - q > 0 or r - q < 1 or p**2 < 5
+        return p**2 * q if inside else p * q * r
+
+    for modules in ("numpy", "math"):
+        gradient = sb.gradient(f, [a, b, c], form="program").lambdify(modules=modules)
+        for point in [(0.5, 0.3, 0.7), (2.5, 0.3, 0.7), (0.4, 2.1, 0.3), (2.5, 3.0, 0.9)]:
+            h, expected = 1e-6, []
+            for k in range(3):
+                up, down = list(point), list(point)
+                up[k] += h
+                down[k] -= h
+                expected.append((numeric(*up) - numeric(*down)) / (2 * h))
+            assert [float(v) for v in gradient(*point)] == pytest.approx(expected, rel=1e-6)
