@@ -209,9 +209,9 @@ def check(f: sp.Expr, seed: int) -> bool:
         for v, mine, theirs, b in zip(variables, ours, expected, numbers, strict=True):
             a = values_at(no_steps(concrete(mine)), point, symbol)  # a ValueError: a bug
             assert close(a, b, 1e-15), (f, mode, v, mine, theirs, point)
-    if f.has(g, h, sp.ITE, *NOT_COMPILED) or any(isinstance(a, (sp.Max, sp.Min)) and len(a.args) > 2
+    if f.has(g, h, *NOT_COMPILED) or any(isinstance(a, (sp.Max, sp.Min)) and len(a.args) > 2
                                          for a in sp.preorder_traversal(f)):
-        # cannot be compiled (yet: NumPy's select refuses ITE conditions), or slowly
+        # cannot be compiled, or slowly
         # (SymPy's NumPy printer simplifies the conditions of Heaviside's Piecewise)
         return True
     compiled = answers["compiled"]
