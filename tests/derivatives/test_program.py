@@ -238,3 +238,25 @@ def test_compiled_program_with_ite_in_piecewise_conditions():
                 down[k] -= h
                 expected.append((numeric(*up) - numeric(*down)) / (2 * h))
             assert [float(v) for v in gradient(*point)] == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("modules", ["numpy", "math"])
+def test_compiled_mod_matches_central_differences_at_negative_operands(modules):
+    # Mod(a, b) = a - b*floor(a/b) (Python's %, numpy.mod): the compiled gradient against
+    # central differences of the same function written in NumPy, at points where a < 0
+    a, b = sp.symbols("a b", real=True)
+    cases = [(sp.Mod(a, 1 + b**2), lambda p, q: np.mod(p, 1 + q**2)),
+             (sp.Mod(3 * sp.sin(a), b**2 + 1), lambda p, q: np.mod(3 * np.sin(p), q**2 + 1)),
+             (sp.sin(sp.Mod(a * b, 1 + b**2)) * a,
+              lambda p, q: np.sin(np.mod(p * q, 1 + q**2)) * p)]
+    for f, numeric in cases:
+        gradient = sb.gradient(f, [a, b], form="program").lambdify(modules=modules)
+        for point in [(0.7, 0.3), (-1.3, 0.5), (2.9, -1.1), (-4.2, 1.7), (-7.1, -0.4)]:
+            h, expected = 1e-6, []
+            for k in range(2):
+                up, down = list(point), list(point)
+                up[k] += h
+                down[k] -= h
+                expected.append((numeric(*up) - numeric(*down)) / (2 * h))
+            got = [float(v) for v in gradient(*point)]
+            assert got == pytest.approx(expected, rel=1e-6, abs=1e-6), (f, point)
