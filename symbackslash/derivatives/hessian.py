@@ -240,7 +240,11 @@ def _direction(wrt: list, v) -> list:
                 not isinstance(item, (numbers.Real, sp.Expr)):  # NumPy's numbers are Real
             raise InputError(f"v[{k}] = {item!r} must be a number or a SymPy expression "
                              f"(text is not read here)")
-        result.append(sp.sympify(item, strict=True))
+        value = sp.sympify(item, strict=True)
+        if value.has(sp.nan, sp.oo, -sp.oo, sp.zoo):
+            raise InputError(f"v[{k}] = {item!r} is not finite: a direction needs finite "
+                             f"entries")
+        result.append(value)
     return result
 
 

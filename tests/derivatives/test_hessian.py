@@ -60,6 +60,8 @@ def close(a, b, point, tol=TOLERANCE) -> bool:
 
 @pytest.mark.parametrize("name, function, variables", HESSIAN_CATALOGUE, ids=IDS)
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
+
+
 def test_hessian_matches_sympy_hessian(name, function, variables, mode):
     ours = sb.hessian(function, variables, mode=mode)
     expression, symbols = inlined(function, variables)
@@ -75,6 +77,8 @@ def test_hessian_matches_sympy_hessian(name, function, variables, mode):
 
 @pytest.mark.parametrize("name", ["rosenbrock2", "powell", "paper_intro", "shared_product",
                                   "program_reuse", "wood", "sigmoid_neuron"])
+
+
 def test_hessian_symbolic_difference_is_zero(name):
     _, function, variables = HESSIAN_CATALOGUE[IDS.index(name)]
     expression, symbols = inlined(function, variables)
@@ -84,6 +88,8 @@ def test_hessian_symbolic_difference_is_zero(name):
 
 @pytest.mark.parametrize("name", ["wood", "trigonometric3", "powell", "shared_power",
                                   "program_mlp", "logsumexp", "nested_shared"])
+
+
 def test_hvp_is_hessian_times_v_and_programs_equal_closed_forms(name):
     _, function, variables = HESSIAN_CATALOGUE[IDS.index(name)]
     _, symbols = inlined(function, variables)
@@ -146,6 +152,8 @@ def matrix_gradient_at(f, X, values):
 
 
 @pytest.mark.parametrize("case", ["quadratic", "cubic", "logdet", "tanh_layer"])
+
+
 def test_matrix_hvp_matches_central_differences_of_the_gradient(case):
     n = 3
     A, Xs, V, B = (sp.MatrixSymbol(s, n, n) for s in "AXVB")
@@ -220,6 +228,8 @@ def test_matrix_hessian_blocks_pass_dot_tests_and_their_adjoints_are_the_mirror_
     (lambda: sb.hvp(sp.Integer(3), None, []), "no variable to differentiate by"),
     (lambda: sb.hvp(x*y, [x, y], [1j, 2]), "v[0]"),
 ])
+
+
 def test_bad_input_is_named(call, message):
     with pytest.raises(InputError) as info:
         call()
@@ -254,6 +264,8 @@ def test_the_papers_network_hvp_matches_central_differences_of_the_gradient():
 
 
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
+
+
 def test_nonsmooth_heads_follow_the_rule_table_in_the_gradient_programs_graph(mode):
     # the gradient program's graph has one node per statement; its weights were sp.diff's,
     # so |x|'' came out as y*Derivative(sign(x), x) and H[1, 0] in the complex form of |x|'
@@ -303,3 +315,12 @@ def test_hessians_of_code_as_students_write_it():
         for point in ({wrt[0]: 0.3, wrt[1]: 0.7}, {wrt[0]: -1.1, wrt[1]: 0.4}):
             assert max(abs(float((H[i, j] - reference[i, j]).subs(point)))
                        for i in range(2) for j in range(2)) < 1e-12
+@pytest.mark.parametrize("v", [float("nan"), float("inf"), np.float64("-inf"), sp.oo, sp.zoo,
+                               sp.nan])
+
+
+def test_hvp_refuses_non_finite_directions(v):
+    # sb.hvp(f, [x], [nan]) returned [nan] silently
+    for form in ("closed", "program"):
+        with pytest.raises(sb.InputError, match=r"v\[0\] = .* is not finite"):
+            sb.hvp(x**3 * y, [x, y], [v, 1], form=form)
