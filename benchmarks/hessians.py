@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import multiprocessing as mp
-import queue as queue_module
 import random
 import sys
 import time
 
 import numpy as np
 import sympy as sp
+from run import in_child, relative_error  # this directory: the script's own, on sys.path
 
 import symbackslash as sb
 from symbackslash.examples import FAMILIES
@@ -50,19 +49,7 @@ def _hessian_child(expression, variables, point, queue):
 def sympy_hessian(expression, variables, point, timeout: float):
     """(seconds or None on time-out, entries at ``point`` or None) of sympy.hessian, run in a
     child process."""
-    context = mp.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_hessian_child, args=(expression, variables, point, queue))
-    child.start()
-    elapsed = values = None
-    try:
-        elapsed = queue.get(timeout=timeout)
-        values = queue.get(timeout=timeout)
-    except queue_module.Empty:
-        pass
-    if child.is_alive():
-        child.kill()
-    child.join()
+    elapsed, values = in_child(_hessian_child, (expression, variables, point), timeout, 2)
     return elapsed, values
 
 
@@ -72,11 +59,6 @@ def hvp_by_differences(expression, variables, point, v, h=1e-6):
     base = np.array([float(point[x]) for x in variables])
     up, down = grad(*(base + h*np.asarray(v))), grad(*(base - h*np.asarray(v)))
     return (np.asarray(up) - np.asarray(down)) / (2*h)
-
-
-def relative_error(ours, reference) -> float:
-    ours, reference = np.asarray(ours, dtype=float), np.asarray(reference, dtype=float)
-    return float(np.max(np.abs(ours - reference))) / max(1e-12, float(np.max(np.abs(reference))))
 
 
 def run_hessians(sizes, timeout: float, repeats: int = 3, seed: int = 0,

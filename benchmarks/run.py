@@ -65,12 +65,33 @@ from symbackslash.examples import FAMILIES, sin_chain_program
 from symbackslash.rules.scalar import local_partials
 
 
+def in_child(target, args: tuple, timeout: float, count: int) -> list:
+    """Run ``target(*args, queue)`` in a forked child process and return the ``count`` items
+    it puts on the queue, each None if not put within ``timeout`` seconds (the child is then
+    killed): how the benchmark times SymPy without waiting forever."""
+    context = mp.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=target, args=(*args, queue))
+    child.start()
+    items = [None] * count
+    try:
+        for k in range(count):
+            items[k] = queue.get(timeout=timeout)
+    except queue_module.Empty:
+        pass
+    if child.is_alive():
+        child.kill()
+    child.join()
+    return items
+
+
 def _diff_child(expression, variables, point, queue):
     start = time.perf_counter()
     try:
         grads = [sp.diff(expression, v) for v in variables]
     except Exception as error:  # noqa: BLE001 - reported in the table (RecursionError, …)
         queue.put(type(error).__name__)
+        queue.put(None)
         return
     queue.put(time.perf_counter() - start)
     try:
@@ -82,20 +103,7 @@ def _diff_child(expression, variables, point, queue):
 def sympy_diff(expression, variables, point, timeout: float):
     """(seconds, None on time-out, or the name of the exception it raised; gradient values or
     None) of sympy.diff in a child process."""
-    context = mp.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_diff_child, args=(expression, variables, point, queue))
-    child.start()
-    elapsed = values = None
-    try:
-        elapsed = queue.get(timeout=timeout)
-        if not isinstance(elapsed, str):
-            values = queue.get(timeout=timeout)
-    except queue_module.Empty:
-        pass
-    if child.is_alive():
-        child.kill()
-    child.join()
+    elapsed, values = in_child(_diff_child, (expression, variables, point), timeout, 2)
     return elapsed, values
 
 
@@ -114,17 +122,7 @@ def closed_form_time(function, variables, timeout: float):
     """Seconds of our closed-form gradient (``sb.gradient``, from a cold cache) in a child
     process with a time-out (None), ``"limit"`` when it is refused as too large to write
     out (a :class:`~symbackslash.ResourceLimitError`), or the name of another exception."""
-    context = mp.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_closed_child, args=(function, variables, queue))
-    child.start()
-    try:
-        elapsed = queue.get(timeout=timeout)
-    except queue_module.Empty:
-        elapsed = None
-    if child.is_alive():
-        child.kill()
-    child.join()
+    (elapsed,) = in_child(_closed_child, (function, variables), timeout, 1)
     return elapsed
 
 
