@@ -308,9 +308,9 @@ def derivation(f, wrt=None, *, mode: str | None = None, at=None, max_dense: int 
                              "has no mode: leave out at= and mode=")
         return EliminationDerivation(eliminate(f, wrt, order=order), max_dense=max_dense)
     if order == 2 and not isinstance(order, bool):
-        result = second_derivatives(f, wrt, mode=mode or "forward")
+        result = second_derivatives(f, wrt, mode=mode or "forward", closed=True)
     elif order == 1 and not isinstance(order, bool):
-        result = differentiate(f, wrt, mode=mode or "reverse")
+        result = differentiate(f, wrt, mode=mode or "reverse", closed=True)
     else:
         raise InputError(f"order must be 1 (the gradient), 2 (the Hessian) or an elimination "
                          f"order ('forward', 'reverse', 'markowitz', 'optimal' or a list of "

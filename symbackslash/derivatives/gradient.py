@@ -49,7 +49,7 @@ from ..core.walk import bottom_up
 from ..errors import InputError, ResourceLimitError, boundary, record
 from ..graph.build import build_graph
 from ..graph.check import resolve_wrt
-from ..graph.formulas import formulas
+from ..graph.formulas import check_closed_forms, formulas
 from ..numeric.nonsmooth import NonSmoothPoint, nonsmooth_points
 from ..operators.functionals import representer
 from ..printing.latex import latex, node_symbol
@@ -229,11 +229,20 @@ class Differentiation:
 
 
 @boundary
-def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differentiation:
+def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None,
+                  closed: bool = False) -> Differentiation:
     """Build the graph and the system of ``f`` and solve it; return every intermediate result.
 
     Parameters are those of :func:`jacobian`; :func:`gradient` and :func:`jacobian` read their
-    answer off the returned :class:`Differentiation`.
+    answer off the returned :class:`Differentiation`. With ``closed``, the closed forms the
+    answer will need are measured first, and a graph whose closed forms are over the limits
+    is refused before the solve (a long program is refused in time linear in its length).
+
+    Raises
+    ------
+    ResourceLimitError
+        With ``closed``, as in :func:`~symbackslash.graph.formulas.closed_forms`;
+        ``err.partial`` keeps the graph and the system.
     """
     if mode not in MODES:
         raise InputError(f"mode must be 'reverse' or 'forward', not {mode!r}")
@@ -241,6 +250,8 @@ def differentiate(f, wrt=None, *, mode: str = "reverse", outputs=None) -> Differ
     record(graph=G)
     system = assemble(G)  # build_graph checked G: validated once, here at the boundary
     record(system=system)
+    if closed:
+        check_closed_forms(G)
     variables = resolve_wrt(G, wrt)
     outs = list(G.graph["outputs"])
     if mode == "reverse":
@@ -284,8 +295,9 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed",
     InputError
         For several outputs, or a ``wrt`` entry that is not a variable.
     ResourceLimitError
-        If the closed form is too large to write out; ``err.partial["differentiation"]``
-        keeps the solved system, and ``form="program"`` gives the gradient as a program.
+        If the closed form would be too large to write out (measured before the solve);
+        ``err.partial`` keeps the graph and the system, and ``form="program"`` gives the
+        gradient as a program.
     """
     if form == "program":
         if mode != "reverse":
@@ -295,7 +307,7 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed",
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
     _check_simplify(simplify)
-    result = differentiate(f, wrt, mode=mode)
+    result = differentiate(f, wrt, mode=mode, closed=True)
     record(differentiation=result)
     if simplify == "off":
         if len(result.outputs) != 1:
@@ -334,7 +346,7 @@ def jacobian(fs, wrt=None, *, mode: str = "reverse", outputs=None,
         mode one forward substitution per variable; the results are identical.
     """
     _check_simplify(simplify)
-    result = differentiate(fs, wrt, mode=mode, outputs=outputs)
+    result = differentiate(fs, wrt, mode=mode, outputs=outputs, closed=True)
     record(differentiation=result)
     J = result.jacobian   # scalar entries: "off" and "tidy" agree
     return J if simplify != "full" else \

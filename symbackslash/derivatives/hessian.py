@@ -54,6 +54,7 @@ from ..core.elements import zero
 from ..errors import InputError, boundary, record
 from ..graph.build import build_graph
 from ..graph.check import resolve_wrt
+from ..graph.formulas import check_closed_forms
 from ..operators.maps import LinearMap
 from ..parse.parser import Program
 from ..printing.adjoints import AdjointSymbol, unknown_suffix
@@ -68,7 +69,7 @@ MODES = ("forward", "reverse")
 
 
 @boundary
-def gradient_graph(f, wrt=None) -> nx.DiGraph:
+def gradient_graph(f, wrt=None, *, closed: bool = False) -> nx.DiGraph:
     """The graph of the gradient program of a scalar ``f``: one node per assignment, the
     gradient entries x̄_i as outputs (aligned with ``wrt``).
 
@@ -76,8 +77,12 @@ def gradient_graph(f, wrt=None) -> nx.DiGraph:
     number, a forward value such as 2x for x², 0 for a variable that does not occur) gets
     one, ``x_bar = …``, so that every output is a node named after its variable.
     ``graph["gradient_program"]`` keeps the program and ``graph["wrt"]`` the variables.
+    With ``closed``, a function whose closed forms are over the limits is refused first
+    (the closed forms of second derivatives contain them).
     """
     G = build_graph(f)
+    if closed:
+        check_closed_forms(G)
     bare = [v for v in G if G.nodes[v]["kind"] != "input" and G.nodes[v]["expr"] is None]
     if bare:
         raise InputError(f"node {bare[0]} of the graph has weights but no expression: a graph "
@@ -111,18 +116,21 @@ def gradient_graph(f, wrt=None) -> nx.DiGraph:
     return G
 
 
-def second_derivatives(f, wrt=None, *, mode: str = "forward") -> Differentiation:
+def second_derivatives(f, wrt=None, *, mode: str = "forward",
+                       closed: bool = False) -> Differentiation:
     """The Hessian's differentiation: the gradient program's graph, its system and the
     solves (``mode="forward"``: one forward substitution per variable, forward over
     reverse; ``"reverse"``: one back substitution per gradient entry, reverse over
-    reverse). Its ``jacobian`` is the Hessian."""
+    reverse). Its ``jacobian`` is the Hessian. ``closed``: as in
+    :func:`~symbackslash.differentiate` (closed forms over the limits refused before the
+    solve)."""
     if mode not in MODES:
         raise InputError(f"mode must be 'forward' (forward over reverse) or 'reverse' "
                          f"(reverse over reverse), not {mode!r}")
     G = f if isinstance(f, nx.DiGraph) and "gradient_program" in f.graph else \
-        gradient_graph(f, wrt)
+        gradient_graph(f, wrt, closed=closed)
     record(graph=G)
-    return differentiate(G, G.graph["wrt"], mode=mode)
+    return differentiate(G, G.graph["wrt"], mode=mode, closed=closed)
 
 
 @boundary
@@ -169,7 +177,7 @@ def hessian(f, wrt=None, *, mode: str | None = None, form: str = "closed"):
         return _join(G, columns, rows=True)
     if form != "closed":
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
-    result = second_derivatives(f, wrt, mode=mode)
+    result = second_derivatives(f, wrt, mode=mode, closed=True)
     record(differentiation=result)
     return result.jacobian
 
@@ -196,13 +204,14 @@ def hvp(f, wrt, v, *, form: str = "closed"):
         raise InputError(f"form must be 'closed' or 'program', not {form!r}")
     if _has_matrices(f):
         return _matrix_hvp(f, wrt, v, form)
-    G = gradient_graph(f, wrt)
+    G = gradient_graph(f, wrt, closed=form == "closed")
     wrt = G.graph["wrt"]
     direction = _direction(wrt, v)
     if form == "program":
         return _join(G, [_tangent_program(G, direction, "")], rows=False)
     # solve with placeholders, so that the direction's symbols never meet node names
     holders = [sp.Dummy(f"v_{k}") for k in range(len(wrt))]
+    check_closed_forms(G)
     system = triangular_system(G)
     solution = forward_substitute(system.lower(), _seed(system, wrt, holders))
     result = Differentiation(G, system, "forward", list(G.graph["outputs"]), wrt, [solution])

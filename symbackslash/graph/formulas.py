@@ -17,7 +17,7 @@ from ..core.walk import postorder, substitute
 from ..errors import ResourceLimitError, boundary
 from .check import node_order
 
-__all__ = ["formulas", "closed_forms"]
+__all__ = ["formulas", "closed_forms", "check_closed_forms"]
 
 
 @boundary
@@ -61,8 +61,30 @@ def closed_forms(assignments, *, partial: bool = False) -> dict:
         :func:`~symbackslash.gradient_program` stays as long as the program; the
         sizes are measured from the assignments, before anything is built.
     """
+    values, kept = {}, _measured(assignments, partial=partial)
+    for name, expr in assignments:
+        if name in kept:
+            values[name] = substitute(expr, values) if _has_derivative(expr) \
+                else expr.xreplace(values)
+    return values
+
+
+@boundary
+def check_closed_forms(G: nx.DiGraph) -> None:
+    """Refuse, before anything is solved or built, a scalar graph whose node values would be
+    over the limits written out (the :class:`ResourceLimitError` of :func:`closed_forms`);
+    measuring takes time linear in the graph. Matrix graphs have no such limit."""
+    order = node_order(G)
+    if not any(isinstance(v, sp.MatrixSymbol) for v in order):
+        _measured([(v, G.nodes[v]["expr"]) for v in order if G.nodes[v]["expr"] is not None],
+                  partial=False)
+
+
+def _measured(assignments, *, partial: bool) -> set:
+    """The names whose closed forms are within the limits, measured from the assignments
+    alone; without ``partial``, the first one over a limit raises."""
     lim = get_limits()
-    values, sizes, numbers = {}, {}, {}
+    sizes, numbers, kept = {}, {}, set()
     for name, expr in assignments:
         depth, size = sizes[name] = measure(expr, sizes)
         digits, exponent = numbers[name] = number_sizes(expr, numbers)
@@ -84,9 +106,8 @@ def closed_forms(assignments, *, partial: bool = False) -> dict:
             raise ResourceLimitError(f"the closed form of {name} would be {what}; use "
                                      f"gradient(..., form='program') for a gradient that stays "
                                      f"as short as the program", limit=limit)
-        values[name] = substitute(expr, values) if _has_derivative(expr) \
-            else expr.xreplace(values)
-    return values
+        kept.add(name)
+    return kept
 
 
 def _has_derivative(expr) -> bool:

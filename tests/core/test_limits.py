@@ -126,7 +126,7 @@ def test_closed_forms_are_measured_before_they_are_built():
     with pytest.raises(sb.ResourceLimitError) as info:
         sb.gradient(text)
     assert info.value.limit == "max_nodes" and time.perf_counter() - start < 5.0
-    assert isinstance(info.value.partial["differentiation"], sb.Differentiation)
+    assert isinstance(info.value.partial["system"], sb.TriangularSystem)
     program = sb.gradient(text, form="program")
     assert len(program.assignments) < 10 * 41
 
@@ -135,12 +135,34 @@ def test_deep_program_keeps_earlier_stages():
     with pytest.raises(sb.ResourceLimitError) as info:
         sb.gradient(chain_program(300))
     assert info.value.limit == "max_depth"
-    d = info.value.partial["differentiation"]
-    assert len(d.graph) == 301 and d.solutions
+    assert len(info.value.partial["graph"]) == 301 and info.value.partial["system"].n == 301
     program = sb.gradient(chain_program(300), form="program")
     f = program.lambdify()
     (value,) = f(0.5)
     assert math.isfinite(value)
+
+
+def test_a_long_program_is_refused_before_its_closed_form_is_solved():
+    # 5,000 lines of a = sin(a): solving first cost minutes (products of thousands of
+    # cosines); measured first, the refusal takes time linear in the program.
+    text = "a = x\n" + "a = sin(a)\n" * 5000
+    start = time.perf_counter()
+    with pytest.raises(sb.ResourceLimitError) as info:
+        sb.gradient(text)
+    assert info.value.limit == "max_depth" and "differentiation" not in info.value.partial
+    assert time.perf_counter() - start < 20  # minutes before; about a second now
+    for refused in (lambda: sb.jacobian(text), lambda: sb.derivation(text),
+                    lambda: sb.derivation(text, order=2), lambda: sb.hessian(text),
+                    lambda: sb.hvp(text, ["x"], [1])):
+        start = time.perf_counter()
+        with pytest.raises(sb.ResourceLimitError, match="nested 101 levels"):
+            refused()
+        assert time.perf_counter() - start < 20
+    (value,) = sb.gradient(text, form="program").lambdify()(0.5)
+    expected, a = 1.0, 0.5  # d/dx of sin∘…∘sin at 0.5: the product of cos along the chain
+    for _ in range(5000):
+        expected, a = expected * math.cos(a), math.sin(a)
+    assert value == pytest.approx(expected, rel=1e-9)
 
 
 def test_set_limits_is_process_wide_and_returns_the_previous():
