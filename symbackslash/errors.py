@@ -42,6 +42,7 @@ import os
 from collections.abc import Callable
 
 import networkx as nx
+import sympy as sp
 
 __all__ = [
     "UnusedVariableWarning",
@@ -178,6 +179,28 @@ class UnusedVariableWarning(UserWarning):
     right for a variable that is truly absent and wrong for a misspelt one."""
 
 
+#: Inputs less deeply nested than this cannot exhaust Python's recursion limit by their depth
+#: (SymPy takes a few frames per level): a RecursionError on one is SymPy's own.
+SHALLOW = 60
+
+
+def _depth(items) -> int:
+    """The nesting depth of the deepest SymPy expression among ``items`` (0 if none),
+    without recursion."""
+    deepest = 0
+    stack = [(item, 1) for item in items if isinstance(item, sp.Basic)]
+    reached: dict = {}  # id → the deepest level an expression was seen at (< SHALLOW)
+    while stack:
+        e, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest >= SHALLOW:
+            break
+        if reached.get(id(e), 0) < level:
+            reached[id(e)] = level
+            stack += [(a, level + 1) for a in e.args if isinstance(a, sp.Basic)]
+    return deepest
+
+
 def _restore(cls, args, state):
     err = Exception.__new__(cls)
     err.args = args
@@ -224,6 +247,15 @@ def boundary(function: Callable) -> Callable:
             _with_partial(err)
             raise
         except RecursionError as err:
+            depth = _depth([*args, *kwargs.values()])
+            if 0 < depth < SHALLOW:  # a SymPy input, and a shallow one
+                error = InputError(f"{name}: SymPy recursed without end on this input, which is "
+                                   f"only {depth} levels deep (a limitation of SymPy "
+                                   f"{sp.__version__}, for example with a Piecewise whose "
+                                   f"conditions compare Piecewise or undefined functions); "
+                                   f"write the function differently")
+                error.internal = False
+                raise _with_partial(error) from err
             raise _with_partial(ResourceLimitError(f"{name}: the input is nested too deeply",
                                                    limit="recursion")) from err
         except MemoryError as err:

@@ -211,3 +211,50 @@ def test_generated_a_piecewise_holding_floor_mod_and_sign():
     assert not any(e.has(sp.Derivative, sp.Subs, sp.DiracDelta) for e in ours)
     assert sb.check_gradient(f, [x, y], values={x: 0.3, y: 2.0}).passed
     assert check_scalar(f, 5)
+
+
+def test_generated_a_mod_whose_modulus_holds_a_mod_of_a_mod():
+    # The long run's counterexample (seed 5). Ours was right, the oracle wrong: rewriting Mod
+    # as a − b⌊a/b⌋ bottom up let SymPy rebuild the outer Mod as −Mod(…), left unreplaced,
+    # and its unevaluated derivative was then read as that of a step (0). Central
+    # differences of the function decide: d/dX00 = −0.8393…
+    X = sp.MatrixSymbol("X", 2, 2)
+    z = sp.Symbol("z", real=True)
+    modulus = sp.Mod(sp.Mod(-X[0, 1], X[0, 1]**2 + 1), 1 - X[0, 0])**2 + 1
+    f = sp.Mod(y - 3 * z * sp.sin(3 * z) - 2 * z + X[0, 0], modulus)
+    assert check_scalar(f, 5)
+    point = {X[0, 0]: sp.Float("0.491606779558807716057344805449", 30),
+             X[0, 1]: sp.Float("0.967147957042917560954720102018", 30),
+             y: sp.Float("1.18077426226278658916157837666", 30),
+             z: sp.Float("1.76980113510820125100053701317", 30)}
+    step = sp.Float("1e-12", 30)
+    shifted = [sp.N(f.xreplace({**point, X[0, 0]: point[X[0, 0]] + s}), 30) for s in (step, -step)]
+    (grad,) = sb.gradient(f, [X])
+    ours = sp.N(grad[0, 0].xreplace(point), 30)
+    assert abs(ours - (shifted[0] - shifted[1]) / (2 * step)) < 1e-9
+    assert abs(ours - sp.Float("-0.839335973312717", 30)) < 1e-12
+
+
+def test_generated_a_piecewise_sympy_cannot_rebuild_is_refused_by_name():
+    # The long run's counterexample (seed 610): a Piecewise whose condition compares a
+    # Piecewise makes SymPy 1.14 rewrite it as ITE and recurse without end (sympy.diff and
+    # xreplace too). Before: "the input is nested too deeply" (a resource limit it is not).
+    X = sp.MatrixSymbol("X", 2, 2)
+    g, h = sp.Function("g"), sp.Function("h")
+    a = -sp.Float(1.5) * y + g(-2 * x / 3)
+    inner = sp.Piecewise((X[0, 1]**2 / 2, X[0, 0] > -X[0, 1]), (2 * X[0, 0] / 3 - X[0, 1], True))
+    f = sp.Piecewise((a**2 / 2, sp.ITE(X[0, 0] > -X[0, 1], -a < -h(X[0, 1]**2 / 2, X[0, 1]),
+                                       -a < -h(2 * X[0, 0] / 3 - X[0, 1], X[0, 1]))),
+                     (-a - 2 * h(inner, X[0, 1]) / 3, True))
+    with pytest.raises(sb.InputError, match="SymPy recursed without end .* only 1[0-9] levels"):
+        sb.gradient(f, [x])
+    assert not check_scalar(f, 610)  # SymPy's own rewriting fails too: nothing to compare
+
+
+def test_generated_an_imaginary_coefficient_is_refused():
+    # The long run drew −0.75 z² + 2.598 i |z| X10 (a square root of a negative number):
+    # refused by name, as every complex constant.
+    X = sp.MatrixSymbol("X", 2, 2)
+    z = sp.Symbol("z", real=True)
+    with pytest.raises(sb.InputError, match="imaginary unit"):
+        sb.gradient(-0.75 * z**2 + 2.59807621135332 * sp.I * sp.Abs(z) * X[1, 0], [z])
