@@ -6,6 +6,7 @@ package registers the notebook display of graphs, systems and results
 (:mod:`symbackslash.render.notebook`).
 """
 
+from . import interrupt  # noqa: F401  (first: Ctrl-C while the command line imports exits quietly)
 from .check import (
     DotTest,
     GradientReport,

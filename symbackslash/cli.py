@@ -29,6 +29,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 
+from . import interrupt
 from .demo import DEFAULT_FOLDER, run_demo
 from .derivation.document import Derivation, derivation
 from .errors import InputError, RenderError, SymbackslashError
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     matplotlib.use("Agg")  # the command line writes files; it never opens a window
     restore = _terminate_cleanly()
     try:
+        _interrupts_raise()
         if args.command == "demo":
             run_demo(args.out)
         elif args.command == "grad":
@@ -190,6 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         restore()
+
+
+def _interrupts_raise() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, which :func:`main` turns into status
+    130 after cleaning up (while the package was imported, :mod:`.interrupt` exited)."""
+    if threading.current_thread() is threading.main_thread() \
+            and signal.getsignal(signal.SIGINT) is interrupt._interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _terminate_cleanly():

@@ -2,13 +2,16 @@
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
 
 import pytest
 from PIL import Image
 
+from symbackslash import interrupt
 from symbackslash.cli import main
 from symbackslash.render import pdf
 
@@ -144,6 +147,25 @@ def test_internal_errors_and_interrupts_are_one_line_too(monkeypatch, capsys):
     monkeypatch.setattr(cli, "derivation", interrupted)
     assert main(["grad", "x*y"]) == 130
     assert capsys.readouterr().err == "symbackslash: interrupted\n"
+
+
+@pytest.mark.parametrize("command", [["-m", "symbackslash"], ["symbackslash"]])
+def test_ctrl_c_while_the_command_line_starts_exits_130_in_one_line(command):
+    # Before: a KeyboardInterrupt traceback from inside SymPy's import, status −2.
+    script = shutil.which("symbackslash", path=os.path.dirname(sys.executable))
+    argv = [sys.executable, *command[:2]] if command[0] == "-m" else [script]
+    process = subprocess.Popen([*argv, "grad", "x*y"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(0.4)  # inside the imports, which take over a second
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and err == "symbackslash: interrupted\n" and out == ""
+
+
+def test_a_library_import_keeps_python_s_ctrl_c():
+    assert not interrupt.is_command_line()  # this process is pytest
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_failure_prints_no_partial_output(capsys):
