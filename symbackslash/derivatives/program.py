@@ -35,7 +35,6 @@ return (x_bar, y_bar)
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 
 import networkx as nx
@@ -54,6 +53,7 @@ from ..numeric.checked import CheckedFunction
 from ..numeric.codegen import (
     MATRIX_PRINTERS,
     generated_symbol,
+    matrix_printer,
     scalar_modules,
     undefined_names,
 )
@@ -237,7 +237,7 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
             raise InputError(f"a program with matrices compiles to "
                              f"{' or '.join(map(repr, MATRIX_PRINTERS))}, not {modules!r}")
         # the printer writes module-qualified names (numpy.maximum, functools.reduce)
-        printer, namespace = MATRIX_PRINTERS[modules], [{"functools": functools}, modules]
+        printer, namespace = matrix_printer(modules)
     else:
         namespace = scalar_modules(modules)
     for bound in set().union(*(e.atoms(sp.Sum, sp.Product) for e in exprs)):

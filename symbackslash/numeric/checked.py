@@ -85,7 +85,7 @@ class CheckedFunction:
                                       for a in hits)
                           + ", where the derivative follows a convention (see "
                             "symbackslash.numeric.nonsmooth)", NonSmoothWarning, stacklevel=2)
-        return outputs
+        return [_real(v) for v in outputs]
 
 
     def _by_name(self, args: tuple, kwargs: dict) -> tuple:
@@ -136,6 +136,15 @@ def _scalar(value, name: str):
         except OverflowError:
             raise InputError(f"the value of {name} is too large for a float (over 1.8e308)") \
                 from None
+    return value
+
+
+def _real(value):
+    """A checked value (finite, real) as a real number or array: SciPy's special functions
+    (``lambertw``) return complex numbers with imaginary part 0."""
+    if np.iscomplexobj(value):
+        real = np.real(value)
+        return real if isinstance(value, np.ndarray) else np.float64(real)
     return value
 
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import builtins
 import dis
+import functools
 import importlib.util
 
 import sympy as sp
-from sympy.printing.numpy import JaxPrinter, NumPyPrinter
+from sympy.printing.numpy import JaxPrinter, NumPyPrinter, SciPyPrinter
 
-__all__ = ["MatrixNumPyPrinter", "MatrixJaxPrinter", "MATRIX_PRINTERS", "generated_symbol",
+__all__ = ["MatrixNumPyPrinter", "MatrixSciPyPrinter", "MatrixJaxPrinter", "MATRIX_PRINTERS",
+           "matrix_printer", "generated_symbol",
            "scalar_modules", "undefined_names"]
 
 
@@ -98,9 +100,24 @@ class MatrixNumPyPrinter(_MatrixHeads, NumPyPrinter):
     printmethod = "_matrix_numpycode"
 
 
+class MatrixSciPyPrinter(_MatrixHeads, SciPyPrinter):
+    """SymPy's SciPy printer (special functions from ``scipy.special``, the rest NumPy's),
+    plus the matrix heads of symbackslash's graphs."""
+
+    printmethod = "_matrix_numpycode"
+
+
 class MatrixJaxPrinter(_MatrixHeads, JaxPrinter):
     """SymPy's JAX printer, plus the matrix heads of symbackslash's graphs."""
 
 
 #: The printer for matrix programs, by ``lambdify`` module.
 MATRIX_PRINTERS = {"numpy": MatrixNumPyPrinter, "jax": MatrixJaxPrinter}
+
+
+def matrix_printer(modules: str) -> tuple:
+    """``(printer, lambdify modules)`` for a matrix program: for ``"numpy"``, SciPy's
+    printer when SciPy is installed (as :func:`scalar_modules`)."""
+    if scalar_modules(modules) == ["scipy", "numpy"]:
+        return MatrixSciPyPrinter, [{"functools": functools}, "scipy", "numpy"]
+    return MATRIX_PRINTERS[modules], [{"functools": functools}, modules]

@@ -258,3 +258,11 @@ def test_generated_an_imaginary_coefficient_is_refused():
     z = sp.Symbol("z", real=True)
     with pytest.raises(sb.InputError, match="imaginary unit"):
         sb.gradient(-0.75 * z**2 + 2.59807621135332 * sp.I * sp.Abs(z) * X[1, 0], [z])
+
+
+def test_generated_erf_of_a_matrix_entry_compiles_with_scipy():
+    # Once LambertW and erf joined the compiled comparison: a program with a matrix input
+    # printed erf as math.erf, a module its namespace lacked ("cannot compile math").
+    X = sp.MatrixSymbol("X", 2, 2)
+    assert check_scalar(2 * x * sp.erf(2 * X[0, 0]), 0)
+    assert check_scalar(sp.LambertW(X[0, 1] ** 2 + 1) * y, 3)
