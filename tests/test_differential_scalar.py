@@ -202,6 +202,9 @@ def check(f: sp.Expr, seed: int) -> bool:
         expected = [no_steps(concrete(sp.diff(simple, v))) for v in variables]
     except ValueError:  # SymPy cannot put a concrete function into its own Subs form
         return False
+    except RecursionError:  # SymPy 1.14 on some Piecewise (see the regression tests)
+        record("scalar", "sympy cannot evaluate")
+        return False
     try:
         point = real_point(concrete(simple), random.Random(seed))
     except ValueError:
@@ -217,7 +220,11 @@ def check(f: sp.Expr, seed: int) -> bool:
     for mode in ("reverse", "forward"):
         ours = _flatten(answers[mode], wrt, f)
         for v, mine, theirs, b in zip(variables, ours, expected, numbers, strict=True):
-            a = values_at(no_steps(concrete(mine)), point, symbol)  # a ValueError: a bug
+            try:
+                a = values_at(no_steps(concrete(mine)), point, symbol)  # a ValueError: a bug
+            except RecursionError:  # SymPy rebuilding a Piecewise with g, h made concrete
+                record("scalar", "sympy cannot evaluate")
+                return False
             assert close(a, b, 1e-15), (f, mode, v, mine, theirs, point)
     if f.has(g, h) or any(isinstance(a, (sp.Max, sp.Min)) and len(a.args) > 2
                                          for a in sp.preorder_traversal(f)):
