@@ -138,13 +138,20 @@ class TextPrinter(DeepMatrices, StrPrinter):
         return _beside([self._print(f) for f in p.factors], " ")
 
     def _print_Factors(self, f: Factors):
-        return " * ".join(self.parenthesize(i, PRECEDENCE["Mul"], strict=True) for i in f.items)
+        return " * ".join(self._factor(i) for i in f.items)
+
+    def _factor(self, item) -> str:
+        """One factor of a written-out product; a negative one in parentheses."""
+        text = self.parenthesize(item, PRECEDENCE["Mul"], strict=True)
+        negative = isinstance(item, sp.Expr) and item.could_extract_minus_sign()
+        return f"({text})" if negative and not text.startswith("(") else text
 
     def _print_Terms(self, t: Terms):
         return print_combination(self, Combination(None, [(i, None) for i in t.items]), "%s", "-")
 
     def _print_Route(self, r: Route):
-        return " -> ".join(self._print(node_symbol(v)) for v in r.nodes)
+        return " -> ".join(self._print(v if isinstance(v, Notation) else node_symbol(v))
+                           for v in r.nodes)
 
     def _print_Entry(self, e: Entry):
         return "[%s][%s, %s]" % (self._print(e.matrix), self._print(node_symbol(e.row)),

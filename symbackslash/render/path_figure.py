@@ -37,6 +37,9 @@ SERIES = Notation(r"I + L + L^{2} + \cdots", "I + L + L^2 + ...")
 TITLE = 0.75    # inches above each panel: the path and its product
 TOTAL = 0.8     # inches at the bottom: the sum
 SUM_PARTS = 500  # a sum with more parts written out is not written (it can have 2^n)
+PANEL = (7.0, 4.0)  # inches: the largest panel (a larger graph is drawn smaller, unlabelled)
+ELIDED = 6       # a path with more edges is written with its first and last ones, "⋯" between
+DOTS = Notation(r"\cdots", "...")
 
 
 def _find(G: nx.DiGraph, node, default, what: str):
@@ -78,12 +81,13 @@ def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: i
     source = _find(G, source, G.graph["inputs"][0] if G.graph["inputs"] else None, "source")
     target = _find(G, target, G.graph["outputs"][0] if G.graph["outputs"] else None, "target")
     count = count_paths(G, source, target)   # counted first: there can be 2^n of them
+    unlabelled = False
     shown = [(path, path_product(G, path)) for path in itertools.islice(
         all_paths(G, source, target), max_paths)]
     columns = max(1, min(columns, len(shown) or 1))
     rows = -(-len(shown) // columns) if shown else 0
     width, height = graph_size(G, fontsize=fontsize, legend=False)
-    width, height = max(width, 2.6), height
+    width, height = min(max(width, 2.6), PANEL[0]), min(height, PANEL[1])
     fig_w, fig_h = columns * width + 0.4, rows * (height + TITLE) + TOTAL + 0.2
     if fig is None:
         fig = plt.figure(figsize=(fig_w, fig_h))
@@ -96,10 +100,11 @@ def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: i
                            height / fig_h))
         ax.set_gid("path")
         draw_graph(G, ax, highlight=list(path), legend=False, fontsize=fontsize)
-        weights = [G.edges[u, v]["weight"] for u, v in zip(path, path[1:], strict=False)]
-        head = label(Route(*path), fontsize)
-        value = label(Chain(Factors(*reversed(weights)), product) if len(weights) > 1
-                      else product, fontsize)
+        notes = [t for t in ax.texts if t.get_gid() == "note"]  # "drawn without labels"
+        for note in notes:  # said once, under the sum, not under every panel
+            note.remove()
+        unlabelled = unlabelled or bool(notes)
+        head, value = _title(G, path, product, width, fontsize)
         x = (0.2 + c * width + width / 2) / fig_w
         fig.text(x, (bottom + height + TITLE - 0.1) / fig_h, f"path {k + 1}:  {head.text}",
                  ha="center", va="top", fontsize=fontsize, color="#404040", gid=f"route:{k}")
@@ -116,11 +121,13 @@ def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: i
     line = label(Chain(*parts), 1.2 * fontsize, max_chars=160)
     fig.text(0.5, (TOTAL - 0.15) / fig_h, line.text, ha="center", va="top",
              fontsize=line.fontsize, gid="sum")
-    note = f"{count} paths" if count != 1 else "1 path"
+    note = f"{count:,} paths" if count != 1 else "1 path"
     if count > len(shown):
-        note += f", {count - len(shown)} not drawn"
+        note += f", {count - len(shown):,} not drawn"
     if not count:
         note = f"no path from {source} to {target}: the derivative is 0"
+    if unlabelled:
+        note += f" (the graphs of {len(G)} nodes are drawn without labels)"
     entry = label(Chain(Entry(INVERSE, target, source), Entry(SERIES, target, source)),
                   0.85 * fontsize)
     fig.text(0.5, (TOTAL - 0.55) / fig_h, mixed(f"sum over {note}: the entry {entry.text}",
@@ -128,3 +135,28 @@ def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: i
              ha="center", va="top", fontsize=0.85 * fontsize, color="#505050", gid="note")
     return fig
 
+
+
+def _title(G: nx.DiGraph, path: list, product, width: float, fontsize: float) -> tuple:
+    """The labels over a panel: the route, and the product of its weights (the later edge
+    on the left) = their product. A path of more than :data:`ELIDED` edges shows its first
+    and last edges with ⋯ between; a product wider than the panel is left as its factors,
+    and factors wider than the panel are counted instead."""
+    weights = [G.edges[u, v]["weight"] for u, v in zip(path, path[1:], strict=False)]
+    factors = list(reversed(weights))
+    if len(weights) > ELIDED:
+        route = Route(*path[:3], DOTS, *path[-2:])
+        factors = [*factors[:3], DOTS, *factors[-2:]]
+    else:
+        route = Route(*path)
+    head = label(route, fontsize)
+    fits = width * 72  # points
+    if len(weights) == 1:
+        value = label(product, fontsize)
+    else:
+        value = label(Chain(Factors(*factors), product), fontsize)
+        if value.width > fits:
+            value = label(Factors(*factors), fontsize)
+    if value.width > fits:
+        value = mixed(f"the product of its {len(weights)} edge weights", fontsize)
+    return head, value

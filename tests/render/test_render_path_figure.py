@@ -72,4 +72,24 @@ def test_a_graph_with_two_to_the_forty_paths_draws_only_what_it_shows():
         print(sum(ax.get_gid() == "path" for ax in fig.axes))
         print(next(t.get_text() for t in fig.texts if t.get_gid() == "note").split(":")[0])
     """, memory_mb=2500, timeout=120)
-    assert out.splitlines() == ["3", f"sum over {2**40} paths, {2**40 - 3} not drawn"]
+    count, note = out.splitlines()
+    assert count == "3"
+    assert note == f"sum over {2**40:,} paths, {2**40 - 3:,} not drawn (the graphs of 83 nodes " \
+                   f"are drawn without labels)"
+
+
+def test_long_paths_get_titles_that_fit_their_panels():
+    # Before: 40 doubling lines gave a 16,135-pixel-wide figure whose panel titles (each
+    # path's 80 nodes and weights) ran over one another.
+    import matplotlib
+    matplotlib.use("Agg")
+    G = sb.build_graph("a = x\n" + "a = sin(a)*cos(a)\n" * 40)
+    fig = sb.draw_path_sum(G, "x", max_paths=3)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    panel = next(ax for ax in fig.axes if ax.get_gid() == "path").get_window_extent().width
+    titles = [t for t in fig.texts if t.get_gid().startswith(("route:", "product:"))]
+    assert len(titles) == 6 and all(r"\cdots" in t.get_text() for t in titles)
+    assert all(t.get_window_extent(renderer).width <= panel for t in titles)
+    assert max(fig.get_size_inches() * fig.dpi) < 4000
+    assert not [t for ax in fig.axes for t in ax.texts if t.get_gid() == "note"]
