@@ -343,14 +343,20 @@ def _unrolled(expr: sp.Expr) -> sp.Expr:
         else expr
 
 
+#: Heads whose derivative is 0 away from their jumps.
+STEPS = (sp.floor, sp.ceiling, sp.sign, sp.Heaviside)
+
+
 def _steps_flat(derivative: sp.Expr) -> sp.Expr:
     """The conventions of the rule table inside an opaque head: sign, Heaviside, floor and
-    ceiling have derivative 0 (SymPy: DiracDelta, or an unevaluated derivative)."""
+    ceiling have derivative 0 (SymPy: DiracDelta, or an unevaluated derivative, as for
+    sign(u) when SymPy does not know u real)."""
     def step(e) -> bool:
         if isinstance(e, sp.Subs):
             return e.expr == 0 or step(e.expr)
         return isinstance(e, sp.DiracDelta) or (
-            isinstance(e, sp.Derivative) and isinstance(e.expr, (sp.floor, sp.ceiling)))
+            isinstance(e, sp.Derivative) and isinstance(e.expr, STEPS)
+            and all(a.is_number for a in e.expr.args[1:]))  # not H(u, y) in y: y at u = 0
 
     return derivative.replace(step, lambda e: sp.S.Zero)
 

@@ -293,3 +293,16 @@ def test_generated_a_piecewise_of_undefined_functions_sympy_cannot_make_concrete
     step = sp.Float("1e-10", 30)
     central = (value(f.xreplace({z: point[z] + step})) - value(f.xreplace({z: point[z] - step})))
     assert abs(value(dz) - central / (2 * step)) < 1e-8
+
+
+def test_generated_sign_inside_a_piecewise_has_derivative_zero_and_compiles():
+    # The long run's seed 27972: inside a Piecewise, sign(LambertW(−x)) (SymPy does not
+    # know its argument real) was left as an unevaluated Derivative, which the compiled
+    # program could not print ("only supports functions with symbols as arguments").
+    X = sp.MatrixSymbol("X", 2, 2)
+    m = sp.Mod(sp.Float(1.5) * X[1, 0], 9 * x**2 + 1)
+    s = sp.sign(sp.LambertW(-x))
+    f = sp.Piecewise((1 / (2 * 2**(2 * m)), s < sp.Rational(1, 2)**m),
+                     (sp.Float(1.5) * s - 1 / 2**m, True))
+    assert not any(d.has(sp.Derivative) for d in sb.gradient(f, [x]))
+    assert check_scalar(f, 27972)
