@@ -12,7 +12,10 @@ results read like a textbook, without ever expanding into entries:
    tr(cA) = c tr(A), and tr(Aᵀ) = tr(A) written with fewer transposes; the all-ones
    matrix dropped from Hadamard products, 𝟙 ⊙ A = A;
 4. common factors taken out of sums: 2A + 2B = 2(A + B), AX + BX = (A + B)X,
-   XA + XB = X(A + B), H ⊙ A + H ⊙ B = H ⊙ (A + B).
+   XA + XB = X(A + B), H ⊙ A + H ⊙ B = H ⊙ (A + B);
+5. in scalar products, exponentials and steps of one argument combined:
+   e^a e^b = e^(a + b) (so e^(−u) e^u = 1), H(u, a) H(u, b) = H(u, ab) (the value at 0
+   multiplies: relu′(u) H(u) = H(u, 0) · H(u) = H(u, 0)).
 
 The pass visits each distinct subexpression once, children first, without recursion
 (:func:`~symbackslash.core.walk.bottom_up`), and builds with the one-level constructors of
@@ -43,6 +46,9 @@ from .walk import bottom_up
 
 __all__ = ["tidy", "fold_transposes"]
 
+#: Heaviside's value at 0 when not given (SymPy's convention).
+HALF = sp.Rational(1, 2)
+
 
 @boundary
 def tidy(expr, memo: dict | None = None):
@@ -72,6 +78,8 @@ def _rewrite(e):
         return _trace(e)
     if isinstance(e, sp.Transpose):
         return _transpose(e)
+    if isinstance(e, sp.Mul):
+        return _steps_and_exponentials(e)
     if not isinstance(e, sp.MatrixExpr):
         return e
     if isinstance(e, sp.HadamardProduct):
@@ -218,3 +226,25 @@ def _factor_hadamard(e: sp.MatAdd):
 
 def _sum(terms: list):
     return matadd(*terms)
+
+
+def _steps_and_exponentials(e: sp.Mul) -> sp.Expr:
+    """One product with its exponentials multiplied into one, ``e^a e^b = e^(a + b)``, and
+    its steps of one argument into one, ``H(u, a) H(u, b) = H(u, ab)``; else as it is."""
+    exps = [f for f in e.args if isinstance(f, sp.exp)]
+    steps: dict = defaultdict(list)
+    for f in e.args:
+        if isinstance(f, sp.Heaviside):
+            steps[f.args[0]].append(f)
+    if len(exps) < 2 and all(len(group) < 2 for group in steps.values()):
+        return e
+    rest = [f for f in e.args if f not in exps and not isinstance(f, sp.Heaviside)]
+    if len(exps) >= 2:
+        rest.append(sp.exp(sp.Add(*(f.args[0] for f in exps))))
+    else:
+        rest += exps
+    for u, group in steps.items():
+        at_zero = functools.reduce(operator.mul, (f.args[1] if len(f.args) > 1 else HALF
+                                                  for f in group))
+        rest.append(sp.Heaviside(u, at_zero) if len(group) > 1 else group[0])
+    return sp.Mul(*rest)

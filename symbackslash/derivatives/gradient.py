@@ -135,7 +135,7 @@ class Differentiation:
 
     @cached_property
     def has_matrices(self) -> bool:
-        """Whether the graph has matrix-valued nodes (its closed forms are tidied)."""
+        """Whether the graph has matrix-valued nodes."""
         return any(isinstance(v, sp.MatrixSymbol) for v in self.graph)
 
     @cached_property
@@ -147,8 +147,9 @@ class Differentiation:
         return {}
 
     def closed_form(self, expr, *, tidied: bool = True):
-        """``expr`` (in node symbols) with every node symbol replaced by its value; results
-        with matrices are tidied (:func:`~symbackslash.tidy`).
+        """``expr`` (in node symbols) with every node symbol replaced by its value, tidied
+        (:func:`~symbackslash.tidy`: matrix results cleaned up, exponentials and steps in
+        products combined) unless ``tidied=False``.
 
         The results share their subexpressions (the node values), and the substitution and
         the tidying visit each distinct one once for all results: the cost is linear in the
@@ -166,7 +167,7 @@ class Differentiation:
             return expr
         try:
             value = bottom_up(expr, canonical, self._substituted)
-            return tidy(value, self._tidied) if self.has_matrices and tidied else value
+            return tidy(value, self._tidied) if tidied else value
         except RecursionError:
             raise ResourceLimitError(
                 "the closed form is nested too deeply for SymPy at Python's recursion limit; "
@@ -281,7 +282,8 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed",
         :class:`~symbackslash.UnusedVariableWarning` names it (a typo in a name gives 0).
     mode : {"reverse", "forward"}
     simplify : {"tidy", "off", "full"}
-        ``"tidy"``: matrix results cleaned up (:func:`~symbackslash.tidy`); ``"off"``: the
+        ``"tidy"``: matrix results cleaned up and, in products, exponentials and steps
+        combined, e^(−u) e^u = 1 (:func:`~symbackslash.tidy`); ``"off"``: the
         substituted solution as it is; ``"full"``: also ``sympy.simplify`` on each entry
         where it shortens it, within ``Limits.simplify_seconds`` in all.
     form : {"closed", "program"}

@@ -42,3 +42,24 @@ def test_values_are_unchanged(expr, expected):
 
 def test_non_expressions_pass_through():
     assert sb.tidy(3) == 3
+
+
+def test_exponentials_and_steps_of_one_argument_are_combined_in_products():
+    x, y = sp.symbols("x y", real=True)
+    assert sb.tidy(sp.exp(-x) * sp.exp(x)) == 1
+    assert sb.tidy(y * sp.exp(-x) * sp.exp(x * y)) == y * sp.exp(x * y - x)
+    assert sb.tidy(sp.Heaviside(x, 0) * sp.Heaviside(x)) == sp.Heaviside(x, 0)
+    assert sb.tidy(3 * sp.Heaviside(x) * sp.Heaviside(y)) == 3 * sp.Heaviside(x) * sp.Heaviside(y)
+    for a, b in [(sp.Heaviside(x, 0), sp.Heaviside(x)), (sp.Heaviside(x, 1), sp.Heaviside(x))]:
+        for at in (-1, 0, 2):  # equal everywhere, at the step too
+            assert sb.tidy(a * b).subs(x, at) == (a * b).subs(x, at)
+
+
+def test_scalar_gradients_are_tidied_and_off_leaves_them():
+    x, y = sp.symbols("x y", real=True)
+    f = sp.exp(-x) * sp.exp(x * y)
+    (tidied,) = sb.gradient(f, [x])
+    assert tidied == y * sp.exp(x * y - x) - sp.exp(x * y - x)
+    (plain,) = sb.gradient(f, [x], simplify="off")
+    assert plain.has(sp.exp(-x)) and sp.simplify(plain - sp.diff(f, x)) == 0
+    assert sb.gradient(sb.relu(x) * sp.Heaviside(x), [x]) == [sp.Heaviside(x, 0)]
