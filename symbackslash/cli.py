@@ -9,7 +9,8 @@ and optionally writes files:
 ``--pdf FILE``          the same document compiled with pdflatex (when it is installed);
 ``--figure FILE``       the computational graph (.png, .svg or .pdf);
 ``--matrix FILE``       (I − L)ᵀ in reverse mode, I − L in forward mode;
-``--storyboard FILE``   one frame per substitution step: a PNG grid or an animated GIF;
+``--storyboard FILE``   one frame per substitution step: a PNG grid (more frames than fit
+                        on a page: FILE, then FILE-2.png …) or an animated GIF;
 ``--paths FILE``        the paths from the first variable to the output, with their sum.
 
 Every file is rendered first and then written atomically, so an error leaves no file
@@ -39,6 +40,7 @@ from .render import (
     draw_matrix,
     draw_path_sum,
     figure_bytes,
+    page_path,
     pdf_bytes,
     storyboard,
     write_atomic,
@@ -132,7 +134,11 @@ def _renderings(d: Derivation, args) -> list[tuple[Path, bytes]]:
                 raise RenderError(f"--storyboard {name}: use .png (a grid) or .gif (an "
                                   f"animation)")
             board = storyboard(d)
-            outputs.append((path, board.png_bytes() if suffix == "png" else board.gif_bytes()))
+            if suffix == "png":   # steps.png, then steps-2.png … if the frames need pages
+                outputs += [(page_path(path, k), page)
+                            for k, page in enumerate(board.png_pages())]
+            else:
+                outputs.append((path, board.gif_bytes()))
         else:
             if suffix not in FIGURE_FORMATS:
                 raise RenderError(f"--{kind} {name}: use .png, .svg or .pdf")

@@ -15,9 +15,9 @@ from .layout import Layout, layered_layout
 from .matrix_figure import draw_matrix, draw_system
 from .path_figure import draw_path_sum
 from .pdf import pdf_bytes, pdflatex_available, save_pdf
-from .storyboard import Storyboard, storyboard
+from .storyboard import Storyboard, page_path, storyboard
 
 __all__ = ["Label", "label", "Layout", "layered_layout", "Highlight", "draw_graph",
-           "highlight_of", "draw_matrix", "draw_system", "Storyboard", "storyboard",
+           "highlight_of", "draw_matrix", "draw_system", "Storyboard", "storyboard", "page_path",
            "draw_path_sum", "figure_bytes", "save_figure", "write_atomic", "pdf_bytes",
            "pdflatex_available", "save_pdf", "draw_elimination", "EliminationStoryboard"]

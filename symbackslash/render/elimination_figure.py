@@ -171,6 +171,11 @@ class EliminationStoryboard(Storyboard):
                  fontsize=rule.fontsize, gid="equation")
         return fig
 
+    def _figures(self):
+        """Each frame on a figure of its own: the graph loses a node every step, so no
+        layout is shared."""
+        return (self.frame(k) for k in range(len(self.steps)))
+
     def __repr__(self) -> str:
         return (f"<EliminationStoryboard: {len(self.steps)} frames of the "
                 f"{self.elimination.order_name} order>")

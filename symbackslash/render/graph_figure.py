@@ -11,7 +11,9 @@ Graphs of more than ``max_labelled`` nodes are drawn compactly and in time linea
 size: dots for nodes, one line collection for the edges, no labels, and a note saying so.
 
 Every artist carries a ``gid`` (``node:x``, ``edge:x->v1``, ``weight:x->v1``, ``value:x``,
-``edges``, ``nodes``, ``note``) so that figures can be inspected and SVG output has ids.
+``edges``, ``highlighted-edges``, ``nodes``, ``note``) so that figures can be inspected and
+SVG output has ids. :func:`restyle_graph` finds the artists by these ids to show another
+highlight on the same drawing (a storyboard lays the graph out and typesets it once).
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -24,7 +26,8 @@ Every artist carries a ``gid`` (``node:x``, ``edge:x->v1``, ``weight:x->v1``, ``
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Iterable, Mapping
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -40,7 +43,7 @@ from .highlight import Highlight, highlight_of
 from .labels import Label, label, words
 from .layout import layered_layout
 
-__all__ = ["draw_graph", "graph_size", "STYLE"]
+__all__ = ["draw_graph", "graph_size", "restyle_graph", "STYLE"]
 
 #: Colours by node kind: (face, edge). ``highlight`` marks the current node, edges and path;
 #: ``solved`` the nodes whose unknown is already known (storyboards).
@@ -118,6 +121,54 @@ def draw_graph(G: nx.DiGraph, ax=None, *, highlight=None, solved=(), values: Map
         ax = fig.add_axes((0, 0, 1, 1))
     drawing.draw(ax, marks, solved)
     return ax
+
+
+def restyle_graph(ax, G: nx.DiGraph, *, highlight=None, solved=(),
+                  values: Iterable = ()) -> None:
+    """Show another highlight on a drawing of ``G`` that :func:`draw_graph` made in ``ax``:
+    what ``draw_graph(G, ax, highlight=highlight, solved=solved)`` would draw, without
+    laying out or typesetting anything again.
+
+    ``values`` are the nodes whose value is shown; the drawing must have been made with
+    those values (the others are hidden). The legend, if any, is left as it is; compact
+    drawings (more than ``max_labelled`` nodes) show neither solved nodes nor values.
+    """
+    marks = highlight_of(G, highlight)
+    solved, values = frozenset(solved), frozenset(values)
+    artists = {a.get_gid(): a for a in (*ax.texts, *ax.patches, *ax.collections)}
+    if "nodes" in artists:  # a compact drawing
+        _restyle_compact(G, artists, marks)
+        return
+    for v in G:
+        face, edge, lw = _node_style(G, v, marks, solved)
+        box = artists[f"node:{v}"].get_bbox_patch()
+        box.set(facecolor=face, edgecolor=edge, linewidth=lw)
+        if f"value:{v}" in artists:
+            artists[f"value:{v}"].set_visible(v in values)
+    for u, v in G.edges:
+        colour, lw, text = _edge_style((u, v) in marks.edges)
+        artists[f"edge:{u}->{v}"].set(color=colour, linewidth=lw)
+        if f"weight:{u}->{v}" in artists:
+            artists[f"weight:{u}->{v}"].set_color(text)
+
+
+def _node_style(G: nx.DiGraph, v, marks: Highlight, solved: frozenset) -> tuple:
+    """Face colour, edge colour and line width of node v's box."""
+    kind = G.nodes[v].get("kind", "intermediate")
+    face, edge = STYLE["solved"] if v in solved else STYLE.get(kind, STYLE["intermediate"])
+    lw = 1.0
+    if v in marks.nodes:
+        edge, lw = STYLE["highlight"], 2.4
+    if v == marks.current:
+        face = "#fbe0e0"
+    return face, edge, lw
+
+
+def _edge_style(on: bool) -> tuple:
+    """Colour and width of an edge, colour of its weight: red and thick when highlighted."""
+    if on:
+        return STYLE["highlight"], 2.2, STYLE["highlight"]
+    return STYLE["edge"], 1.1, "#303030"
 
 
 def graph_size(G: nx.DiGraph, *, max_labelled: int = 40, fontsize: float = 11.0,
@@ -211,13 +262,7 @@ class _Drawing:
         G, pos, fs = self.G, self.pos, self.fontsize
         texts = {}
         for v in G:
-            kind = G.nodes[v].get("kind", "intermediate")
-            face, edge = STYLE["solved"] if v in solved else STYLE.get(kind, STYLE["intermediate"])
-            lw = 1.0
-            if v in marks.nodes:
-                edge, lw = STYLE["highlight"], 2.4
-            if v == marks.current:
-                face = "#fbe0e0"
+            face, edge, lw = _node_style(G, v, marks, solved)
             lab = self.node_labels[v]
             texts[v] = ax.text(*pos[v], lab.text, ha="center", va="center", fontsize=fs,
                                zorder=3, gid=f"node:{v}",
@@ -228,18 +273,17 @@ class _Drawing:
                         ha="center", va="top", fontsize=value.fontsize, color="#2f6f2f",
                         zorder=5, gid=f"value:{v}")
         for u, v in G.edges:
-            on = (u, v) in marks.edges
-            colour = STYLE["highlight"] if on else STYLE["edge"]
+            colour, lw, text = _edge_style((u, v) in marks.edges)
             ax.add_patch(FancyArrowPatch(
                 pos[u], pos[v], patchA=texts[u].get_bbox_patch(),
                 patchB=texts[v].get_bbox_patch(), arrowstyle="-|>", mutation_scale=1.2 * fs,
-                lw=2.2 if on else 1.1, color=colour, shrinkA=1, shrinkB=1, zorder=4,
+                lw=lw, color=colour, shrinkA=1, shrinkB=1, zorder=4,
                 connectionstyle=f"arc3,rad={self.rad[(u, v)]:.3f}", gid=f"edge:{u}->{v}"))
             if (u, v) in self.edge_labels:
                 mx, my = self.label_at[(u, v)]
                 lab = self.edge_labels[(u, v)]
                 ax.text(mx, my, lab.text, ha="center", va="center", fontsize=lab.fontsize,
-                        color=colour if on else "#303030", zorder=5, gid=f"weight:{u}->{v}",
+                        color=text, zorder=5, gid=f"weight:{u}->{v}",
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
         left, right, bottom, top = self.bounds
         ax.set_xlim(left, right)
@@ -285,31 +329,65 @@ def _compact_size(layout) -> tuple[float, float, float, float]:
 def _draw_compact(G, ax, layout, marks: Highlight, max_labelled: int):
     """Dots, one line collection, no labels: linear time for large graphs."""
     width, height, step_x, step_y = _compact_size(layout)
-    pos = {v: (layout.layer[v] * step_x,
-               ((len(layout.layers[layout.layer[v]]) - 1) / 2 - layout.rank[v]) * step_y)
-           for v in G}
+    pos = _compact_positions(G, layout)
     if ax is None:
         fig = plt.figure(figsize=(width, height))
         ax = fig.add_axes((0, 0, 1, 1))
-    plain = [(pos[u], pos[v]) for u, v in G.edges if (u, v) not in marks.edges]
+    plain, marked = _compact_segments(G, pos, marks)
     ax.add_collection(LineCollection(plain, colors=STYLE["edge"], linewidths=0.6, alpha=0.7,
                                      zorder=1, gid="edges"))
-    if marks.edges:
-        ax.add_collection(LineCollection([(pos[u], pos[v]) for u, v in marks.edges],
-                                         colors=STYLE["highlight"], linewidths=1.6, zorder=2,
-                                         gid="highlighted-edges"))
+    ax.add_collection(LineCollection(marked, colors=STYLE["highlight"], linewidths=1.6,
+                                     zorder=2, gid="highlighted-edges"))
     nodes = list(G)
-    styles = [STYLE.get(G.nodes[v].get("kind"), STYLE["intermediate"]) for v in nodes]
     ax.scatter([pos[v][0] for v in nodes], [pos[v][1] for v in nodes], s=22, zorder=3,
-               c=[face for face, _ in styles], linewidths=0.8, gid="nodes",
-               edgecolors=[STYLE["highlight"] if v in marks.nodes else edge
-                           for v, (_, edge) in zip(nodes, styles, strict=True)])
+               c=[STYLE.get(G.nodes[v].get("kind"), STYLE["intermediate"])[0] for v in nodes],
+               linewidths=0.8, gid="nodes", edgecolors=_compact_outlines(G, marks))
     note = (f"{len(G)} nodes, {G.number_of_edges()} edges: drawn without labels "
             f"(node expressions and edge weights are shown up to {max_labelled} nodes)")
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-    ax.text((min(xs) + max(xs)) / 2, min(ys) - step_y / 2 - 0.1, words(note, 9).text,
-            ha="center", va="top", fontsize=9, color="#404040", gid="note")
+    ax.text((min(xs) + max(xs)) / 2, min(ys) - step_y / 2 - 0.1,
+            _fitted(note, 9, _axes_inches(ax)[0] - 0.1), ha="center", va="top", fontsize=9,
+            color="#404040", gid="note")
     ax.set_xlim(min(xs) - step_x, max(xs) + step_x)
     ax.set_ylim(min(ys) - step_y / 2 - 0.45, max(ys) + step_y / 2)
     ax.set_axis_off()
     return ax
+
+
+def _compact_positions(G, layout) -> dict:
+    _, _, step_x, step_y = _compact_size(layout)
+    return {v: (layout.layer[v] * step_x,
+                ((len(layout.layers[layout.layer[v]]) - 1) / 2 - layout.rank[v]) * step_y)
+            for v in G}
+
+
+def _compact_segments(G, pos, marks: Highlight) -> tuple[list, list]:
+    """The plain edges and the highlighted ones, as line segments."""
+    plain = [(pos[u], pos[v]) for u, v in G.edges if (u, v) not in marks.edges]
+    return plain, [(pos[u], pos[v]) for u, v in marks.edges]
+
+
+def _compact_outlines(G, marks: Highlight) -> list:
+    return [STYLE["highlight"] if v in marks.nodes
+            else STYLE.get(G.nodes[v].get("kind"), STYLE["intermediate"])[1] for v in G]
+
+
+def _restyle_compact(G, artists: dict, marks: Highlight) -> None:
+    plain, marked = _compact_segments(G, _compact_positions(G, layered_layout(G)), marks)
+    artists["edges"].set_segments(plain)
+    artists["highlighted-edges"].set_segments(marked)
+    artists["nodes"].set_edgecolors(_compact_outlines(G, marks))
+
+
+def _fitted(note: str, fontsize: float, width: float) -> str:
+    """A note as plain text, broken into lines no wider than ``width`` inches (if a word
+    allows)."""
+    text = words(note, fontsize)
+    if text.width / 72 <= width:
+        return text.text
+    chars = int(len(note) * width / (text.width / 72)) + 1   # characters a line, about
+    lines = textwrap.wrap(note, chars)
+    while chars > 10 and any(words(line, fontsize).width / 72 > width for line in lines):
+        chars = int(chars * 0.9)
+        lines = textwrap.wrap(note, chars)
+    return "\n".join(words(line, fontsize).text for line in lines)

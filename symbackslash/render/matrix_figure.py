@@ -5,6 +5,8 @@ visible, with the split between sources and the other nodes drawn as dashed line
 matrix is drawn as its sparsity pattern (one square per nonzero, linear in the number of
 entries). :func:`draw_system` draws (I − L)ᵀ x̄ = e (or (I − L) ẋ = e) with one row
 highlighted and the unknowns found so far filled in: a frame of the storyboard.
+:func:`restyle_system` and :func:`restyle_pattern` show another step on a drawing already
+made (by the ``gid`` of its artists), without typesetting it again.
 
 Entries are printed with the LaTeX printer (operators print themselves) and tested for zero
 with :func:`~symbackslash.core.elements.is_zero`, so any entry type works.
@@ -35,7 +37,8 @@ from ..printing.pieces import I_MINUS_L_T, L_, Notation
 from ..solve.matrices import TriangularSystem, triangular_system
 from .labels import Label, label, mixed, words
 
-__all__ = ["draw_matrix", "draw_system", "matrix_entries", "MATRICES"]
+__all__ = ["draw_matrix", "draw_system", "restyle_system", "restyle_pattern",
+           "matrix_entries", "MATRICES"]
 
 #: The matrices that can be drawn: name → (how to get the entries, notation).
 MATRICES = {
@@ -123,7 +126,8 @@ def _draw_block(ax, block: _Block, x0: float, row: float, fontsize: float,
         for j in range(cols):
             if (i, j) in block.shade:
                 ax.add_patch(Rectangle((lefts[j] + 0.02, y - row / 2 + 0.02), widths[j] - 0.04,
-                                       row - 0.04, fc=block.shade[(i, j)], ec="none", zorder=1))
+                                       row - 0.04, fc=block.shade[(i, j)], ec="none", zorder=1,
+                                       gid=f"{block.gid}-shade:{i},{j}"))
             cell = block.cells.get((i, j), block.zero)
             if cell is None:
                 continue
@@ -353,17 +357,13 @@ def draw_system(system, ax=None, *, mode: str = "reverse", seed=None, step=None,
 def _system_blocks(S, mode, seed, step, known, reserve, fontsize):
     which = "(I-L)^T" if mode == "reverse" else "I-L"
     entries, _ = matrix_entries(S, which)
-    used = set()
-    if step is not None:
-        used = {(step.unknown, j) for j, _, _ in step.terms} | {(step.unknown, step.unknown)}
+    used = _used(step)
     matrix = _Block({key: label(e, fontsize, max_chars=20) for key, e in entries.items()},
                     (S.n, S.n), words("0", fontsize), S.n_sources,
                     shade={key: SHADE["diagonal" if key[0] == key[1] else "weight"]
                            for key in entries},
                     colour={key: SHADE["cell"] for key in used})
-    suffix = unknown_suffix(S.nodes, mode)
-    unknowns = {(k, 0): label(known[k] if k in known else unknown_symbol(v, mode, suffix),
-                              fontsize, max_chars=16) for k, v in enumerate(S.nodes)}
+    unknowns = {(k, 0): _unknown(S, mode, known, k, fontsize) for k in range(S.n)}
     vector = _Block(unknowns, (S.n, 1), None, None, gid="unknown",
                     shade={(k, 0): SHADE["solved"] for k in known},
                     colour={(step.unknown, 0): SHADE["cell"]} if step is not None else {})
@@ -372,3 +372,70 @@ def _system_blocks(S, mode, seed, step, known, reserve, fontsize):
     rhs = _Block({(k, 0): label(e, fontsize) for k, e in enumerate(S.unit(seed))}, (S.n, 1),
                  None, None, gid="rhs")
     return matrix, vector, rhs, room, fontsize
+
+
+def _unknown(S, mode: str, known: dict, k: int, fontsize: float) -> Label:
+    """Row k of the unknowns: its value if known, else its symbol (x̄_k or ẋ_k)."""
+    value = known[k] if k in known else \
+        unknown_symbol(S.nodes[k], mode, unknown_suffix(S.nodes, mode))
+    return label(value, fontsize, max_chars=16)
+
+
+def _used(step) -> set:
+    """The entries of the matrix a step reads: its row's weights and the diagonal."""
+    if step is None:
+        return set()
+    return {(step.unknown, j) for j, _, _ in step.terms} | {(step.unknown, step.unknown)}
+
+
+@boundary
+def restyle_system(ax, system, *, mode: str = "reverse", step=None,
+                   known: dict | None = None) -> None:
+    """Show another step on a system that :func:`draw_system` drew in ``ax`` (with a
+    ``step``): what ``draw_system(system, ax, mode=mode, step=step, known=known)`` would draw
+    with the same layout, nothing typeset or laid out again.
+
+    The drawing must have been made with every row of ``known`` known (e.g. with the final
+    values, as a storyboard does), so that their places and shading exist.
+
+    Raises
+    ------
+    RenderError
+        For a row of ``known`` that was not known in the drawing.
+    """
+    S = _system(system)
+    known = known or {}
+    entries, _ = matrix_entries(S, "(I-L)^T" if mode == "reverse" else "I-L")
+    used = _used(step)
+    artists = {a.get_gid(): a for a in (*ax.texts, *ax.patches)}
+    for i in range(S.n):
+        for j in range(S.n):
+            colour = SHADE["cell"] if (i, j) in used else \
+                "black" if (i, j) in entries else SHADE["zero"]
+            artists[f"entry:{i},{j}"].set_color(colour)
+    for k in range(S.n):
+        if k in known and f"unknown-shade:{k},0" not in artists:
+            raise RenderError(f"row {k + 1} was not known when the system was drawn: draw it "
+                              f"with every row known that restyle_system will show")
+        if f"unknown-shade:{k},0" in artists:
+            artists[f"unknown-shade:{k},0"].set_visible(k in known)
+        text = artists[f"unknown:{k},0"]
+        text.set_text(_unknown(S, mode, known, k, text.get_fontsize()).text)
+        text.set_color(SHADE["cell"] if step is not None and k == step.unknown else "black")
+    _move_rows(ax, lambda band: None if step is None else -(step.unknown + 1) * band.get_height())
+
+
+def restyle_pattern(ax, highlight_row: int | None) -> None:
+    """Shade row ``highlight_row`` of a sparsity pattern that :func:`draw_matrix` drew with a
+    ``highlight_row`` (``None``: no row)."""
+    _move_rows(ax, lambda band: None if highlight_row is None else highlight_row - 0.5)
+
+
+def _move_rows(ax, where) -> None:
+    """Move the shaded row bands to ``where(band)`` (``None``: hide them)."""
+    for band in ax.patches:
+        if band.get_gid() == "highlight-row":
+            y = where(band)
+            band.set_visible(y is not None)
+            if y is not None:
+                band.set_y(y)

@@ -7,8 +7,14 @@ unknowns found so far are filled in. The caption is the step's equation from the
 derivation. Frames come from the solver's records (via :class:`~symbackslash.Derivation`),
 never from a separate computation.
 
-A :class:`Storyboard` saves itself as a PNG grid or an animated GIF (Pillow) and shows
-itself in a notebook.
+The frames are drawn incrementally: one figure is laid out and typeset once, with the
+graph and the system in their final state, and each step only restyles its artists (colours,
+the shaded row, the values shown, the caption) before the same canvas renders it again.
+:meth:`Storyboard.frame` draws one frame the same way on a figure of its own.
+
+A :class:`Storyboard` saves itself as PNG pages (a grid of frames at full size, each page at
+most :data:`MAX_PIXELS` a side: ``steps.png``, then ``steps-2.png`` … when the frames do not
+fit on one) or as an animated GIF (Pillow), and shows itself in a notebook.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -38,15 +44,16 @@ from ..derivatives.gradient import Differentiation
 from ..errors import RenderError, boundary
 from ..printing.pieces import Chain, Combination
 from .files import write_atomic
-from .graph_figure import draw_graph, graph_size
-from .labels import label, mixed
-from .matrix_figure import draw_matrix, draw_system
+from .graph_figure import draw_graph, graph_size, restyle_graph
+from .labels import label, math_text
+from .matrix_figure import draw_matrix, draw_system, restyle_pattern, restyle_system
 
-__all__ = ["Storyboard", "storyboard", "MAX_PIXELS"]
+__all__ = ["Storyboard", "storyboard", "page_path", "MAX_PIXELS"]
 
 CAPTION = 0.75   # inches above the panels for the caption
-#: A saved or displayed grid is at most this many pixels a side (scaled down to fit).
+#: A page of frames (and a grid) is at most this many pixels a side.
 MAX_PIXELS = 4000
+GAP = 12         # pixels between frames on a page
 #: Compact frames (graph without labels, system as its pattern), in inches.
 COMPACT_SIZE = (9.0, 4.0)
 
@@ -126,60 +133,82 @@ class Storyboard:
         if not 0 <= k < len(self.steps):
             raise RenderError(f"frame {k}: the storyboard has {len(self.steps)} frames, "
                               f"numbered 0 … {len(self.steps) - 1}")
-        view = self.steps[k]
-        done = self._all[: self._numbers[k] + 1]   # every step up to this one, shown or not
-        width, height = self.size
-        fig = Figure(figsize=(width, height), dpi=self.dpi, facecolor="white")
-        if self.compact:
-            self._compact_frame(fig, view, done)
-        else:
-            self._typeset_frame(fig, view, done)
-        self._heading(fig, k, view)
+        fig = self._scene()
+        self._show(fig, k)
         return fig
 
-    def _compact_frame(self, fig, view, done) -> None:
-        """The graph as dots and lines, the system as its pattern with the row shaded."""
-        d = self.derivation
-        body = self.size[1] - CAPTION
-        graph_ax = fig.add_axes((0.02, 0.02, 0.55, body / self.size[1] - 0.04))
-        draw_graph(d.graph, graph_ax, highlight=view.record, max_labelled=self.compact_nodes,
-                   solved=[v.unknown for v in done[:-1]], legend=False)
-        system_ax = fig.add_axes((0.62, 0.08, 0.34, body / self.size[1] - 0.14))
-        draw_matrix(d.system, "(I-L)^T" if d.mode == "reverse" else "I-L", system_ax,
-                    typeset=False, highlight_row=view.record.unknown, title=False)
+    def _figures(self):
+        """The frames in order, each a figure to render before the next is asked for: here
+        one figure, laid out once and restyled from step to step."""
+        fig = self._scene()
+        for k in range(len(self.steps)):
+            self._show(fig, k)
+            yield fig
 
-    def _typeset_frame(self, fig, view, done) -> None:
+    def _scene(self) -> Figure:
+        """The figure every frame is shown on: the graph and the system drawn once, with
+        every value the frames show (hidden until their step), and an empty caption."""
         d = self.derivation
         width, height = self.size
-        gw, gh = self._graph_size
-        sw, sh = self._system_size
+        fig = Figure(figsize=(width, height), dpi=self.dpi, facecolor="white")
+        first = self.steps[0].record
         body = height - CAPTION
-        graph_ax = fig.add_axes((0.2 / width, (body - gh) / 2 / height, gw / width, gh / height))
-        draw_graph(d.graph, graph_ax, highlight=view.record, fontsize=self.fontsize,
-                   solved=[v.unknown for v in done[:-1]], legend=False,
-                   values={v.unknown: self._value(v) for v in done}, reserve=self._final)
-        system_ax = fig.add_axes(((gw + 0.4) / width, (body - sh) / 2 / height, sw / width,
-                                  sh / height))
-        position = {v: i for i, v in enumerate(d.system.nodes)}
-        draw_system(d.system, system_ax, mode=d.mode, seed=self.seed, step=view.record,
-                    known={position[v.unknown]: v.symbolic for v in done},
-                    reserve=self._reserve, fontsize=self.fontsize)
+        if self.compact:   # the graph as dots and lines, the system as its pattern
+            graph_ax = fig.add_axes((0.02, 0.02, 0.55, body / height - 0.04))
+            draw_graph(d.graph, graph_ax, highlight=first, max_labelled=self.compact_nodes,
+                       legend=False)
+            system_ax = fig.add_axes((0.62, 0.08, 0.34, body / height - 0.14))
+            draw_matrix(d.system, "(I-L)^T" if d.mode == "reverse" else "I-L", system_ax,
+                        typeset=False, highlight_row=first.unknown, title=False)
+        else:
+            gw, gh = self._graph_size
+            sw, sh = self._system_size
+            graph_ax = fig.add_axes((0.2 / width, (body - gh) / 2 / height, gw / width,
+                                     gh / height))
+            draw_graph(d.graph, graph_ax, highlight=first, fontsize=self.fontsize,
+                       legend=False, values={v.unknown: self._value(v) for v in self._all},
+                       reserve=self._final)
+            system_ax = fig.add_axes(((gw + 0.4) / width, (body - sh) / 2 / height,
+                                      sw / width, sh / height))
+            draw_system(d.system, system_ax, mode=d.mode, seed=self.seed, step=first,
+                        known=self._known(self._all), reserve=self._reserve,
+                        fontsize=self.fontsize)
+        fig.text(0.2 / width, 1 - 0.12 / height, "", ha="left", va="top",
+                 fontsize=self.fontsize, color="#404040", gid="heading")
+        fig.text(0.2 / width, 1 - 0.42 / height, "", ha="left", va="top",
+                 fontsize=1.2 * self.fontsize, gid="equation")
+        return fig
 
-    def _heading(self, fig, k: int, view) -> None:
-        d = self.derivation
-        width, height = self.size
-        verb = "back" if d.mode == "reverse" else "forward"
-        number = self._numbers[k] + 1
+    def _known(self, views) -> dict:
+        position = {v: i for i, v in enumerate(self.derivation.system.nodes)}
+        return {position[v.unknown]: v.symbolic for v in views}
+
+    def _show(self, fig, k: int) -> None:
+        """Restyle the scene for frame k: the step's row, edges and node in red, the steps
+        before it solved, its heading and equation."""
+        d, view = self.derivation, self.steps[k]
+        done = self._all[: self._numbers[k] + 1]   # every step up to this one, shown or not
+        graph_ax, system_ax = fig.axes[:2]
+        restyle_graph(graph_ax, d.graph, highlight=view.record,
+                      solved=[v.unknown for v in done[:-1]], values=[v.unknown for v in done])
+        if self.compact:
+            restyle_pattern(system_ax, view.record.unknown)
+        else:
+            restyle_system(system_ax, d.system, mode=d.mode, step=view.record,
+                           known=self._known(done))
+        heading, equation = (t for t in fig.texts if t.get_gid() in ("heading", "equation"))
+        heading.set_text(self._heading(k, view))
+        caption = self._caption(view, self.size[0] - 0.4)
+        equation.set_text(caption.text)
+        equation.set_fontsize(caption.fontsize)
+
+    def _heading(self, k: int, view) -> str:
+        verb = "back" if self.derivation.mode == "reverse" else "forward"
         shown = "" if len(self.steps) == self.total else \
             f", one of {len(self.steps)} key steps shown"
-        head = mixed(f"step {number} of {self.total} ({verb} substitution, row "
-                     f"{view.record.unknown + 1}{shown}): solve for "
-                     f"{label(d.unknown_symbol(view.unknown)).text}", self.fontsize)
-        fig.text(0.2 / width, 1 - 0.12 / height, head.text, ha="left", va="top",
-                 fontsize=head.fontsize, color="#404040", gid="heading")
-        equation = self._caption(view, width - 0.4)
-        fig.text(0.2 / width, 1 - 0.42 / height, equation.text, ha="left", va="top",
-                 fontsize=equation.fontsize, gid="equation")
+        return (f"step {self._numbers[k] + 1} of {self.total} ({verb} substitution, row "
+                f"{view.record.unknown + 1}{shown}): solve for "
+                f"{math_text(self.derivation.unknown_symbol(view.unknown))}")
 
     def _caption(self, view, width: float):
         """The step's equation, as long as fits: with the closed form, else without."""
@@ -193,39 +222,45 @@ class Storyboard:
         return caption
 
     def images(self) -> list[Image.Image]:
-        """Every frame as an RGB image (all of one size; drawn once, then kept)."""
+        """Every frame as an RGB image (all of one size; rendered once, then kept)."""
         if self._images is None:
             self._images = []
-            for k in range(len(self.steps)):
-                canvas = FigureCanvasAgg(self.frame(k))
+            for fig in self._figures():
+                canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else \
+                    FigureCanvasAgg(fig)
                 canvas.draw()
                 self._images.append(
                     Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB"))
         return list(self._images)
 
-    def grid(self, columns: int = 2, gap: int = 12) -> Image.Image:
-        """The frames in a grid, row by row, as one image of at most :data:`MAX_PIXELS` a
-        side (more columns when the frames are many and small, scaled down if still larger)."""
+    def grid(self, columns: int = 2, gap: int = GAP) -> Image.Image:
+        """Every frame on one image of at most :data:`MAX_PIXELS` a side, row by row (more
+        columns when the frames are many and small; scaled down if still larger: many large
+        frames become hard to read, :meth:`pages` keeps them at full size)."""
         images = self.images()
         w, h = images[0].size
-        while columns < len(images) and (-(-len(images) // columns)) * (h + gap) > \
-                MAX_PIXELS and (columns + 1) * (w + gap) + gap <= MAX_PIXELS:
-            columns += 1   # a sheet too tall gets another column while it fits
-        columns = max(1, min(columns, len(images)))
-        rows = -(-len(images) // columns)
-        sheet = Image.new("RGB", (columns * w + (columns + 1) * gap, rows * h + (rows + 1) * gap),
-                          "white")
-        for k, image in enumerate(images):
-            r, c = divmod(k, columns)
-            sheet.paste(image, (gap + c * (w + gap), gap + r * (h + gap)))
-        if max(sheet.size) > MAX_PIXELS:
-            sheet.thumbnail((MAX_PIXELS, MAX_PIXELS), Image.Resampling.LANCZOS)
-        return sheet
+        return _sheet(images, _columns(len(images), w, h, columns, gap), gap)
+
+    def pages(self, columns: int = 2, gap: int = GAP) -> list[Image.Image]:
+        """The frames in grids at full size, as many pages as it takes, each at most
+        :data:`MAX_PIXELS` a side: one page (the :meth:`grid`) when they fit on one, else
+        pages of as many rows as fit (a frame larger than a page alone is scaled down)."""
+        images = self.images()
+        w, h = images[0].size
+        columns = min(_columns(len(images), w, h, columns, gap),
+                      max(1, (MAX_PIXELS - gap) // (w + gap)))
+        rows = max(1, (MAX_PIXELS - gap) // (h + gap))
+        per_page = columns * rows
+        return [_sheet(images[i: i + per_page], columns, gap)
+                for i in range(0, len(images), per_page)]
 
     def png_bytes(self, columns: int = 2) -> bytes:
-        buffer = io.BytesIO()
-        self.grid(columns).save(buffer, format="PNG", optimize=True)
-        return buffer.getvalue()
+        """The :meth:`grid` as a PNG file."""
+        return _png(self.grid(columns))
+
+    def png_pages(self, columns: int = 2) -> list[bytes]:
+        """The :meth:`pages` as PNG files."""
+        return [_png(page) for page in self.pages(columns)]
 
     def gif_bytes(self, duration: int = 1400) -> bytes:
         """An animated GIF, ``duration`` ms a frame (the last one stays twice as long)."""
@@ -238,11 +273,18 @@ class Storyboard:
         return buffer.getvalue()
 
     def save(self, path, *, columns: int = 2, duration: int = 1400) -> Path:
-        """Save as a PNG grid (``.png``) or an animated GIF (``.gif``), atomically."""
+        """Save as PNG pages (``.png``) or an animated GIF (``.gif``), each file atomically;
+        return ``path``.
+
+        The pages (:meth:`pages`) go to ``path``, then ``steps-2.png``, ``steps-3.png`` …
+        beside it (:func:`page_path`) when the frames do not fit on one page.
+        """
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".png":
-            return write_atomic(path, self.png_bytes(columns))
+            for k, data in enumerate(self.png_pages(columns)):
+                write_atomic(page_path(path, k), data)
+            return path
         if suffix == ".gif":
             return write_atomic(path, self.gif_bytes(duration))
         raise RenderError(f"cannot save a storyboard as {path.name}: use .png (a grid of the "
@@ -255,6 +297,43 @@ class Storyboard:
 
     def __repr__(self) -> str:
         return f"<Storyboard: {len(self.steps)} frames of the {self.derivation.mode} solve>"
+
+
+def page_path(path, k: int) -> Path:
+    """Where page k (0-based) of a storyboard saved as ``path`` goes: ``steps.png``, then
+    ``steps-2.png``, ``steps-3.png`` …"""
+    path = Path(path)
+    return path if k == 0 else path.with_name(f"{path.stem}-{k + 1}{path.suffix}")
+
+
+def _columns(count: int, w: int, h: int, columns: int, gap: int) -> int:
+    """The columns of a grid: ``columns``, more while the sheet is too tall and they fit."""
+    while columns < count and (-(-count // columns)) * (h + gap) > MAX_PIXELS and \
+            (columns + 1) * (w + gap) + gap <= MAX_PIXELS:
+        columns += 1
+    return max(1, min(columns, count))
+
+
+def _sheet(images: list, columns: int, gap: int) -> Image.Image:
+    """Images of one size in a grid, row by row, scaled down to :data:`MAX_PIXELS` a side
+    if larger."""
+    w, h = images[0].size
+    columns = min(columns, len(images))
+    rows = -(-len(images) // columns)
+    sheet = Image.new("RGB", (columns * w + (columns + 1) * gap, rows * h + (rows + 1) * gap),
+                      "white")
+    for k, image in enumerate(images):
+        r, c = divmod(k, columns)
+        sheet.paste(image, (gap + c * (w + gap), gap + r * (h + gap)))
+    if max(sheet.size) > MAX_PIXELS:
+        sheet.thumbnail((MAX_PIXELS, MAX_PIXELS), Image.Resampling.LANCZOS)
+    return sheet
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 #: Storyboards of other records, by type (``type → make(record, **options)``): a module
