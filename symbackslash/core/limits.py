@@ -79,6 +79,12 @@ class Limits:
     max_elimination_search : int
         Most nodes to eliminate for which the optimal elimination order is searched
         (default 12; the search visits every subset of them, 2ⁿ graphs).
+    max_matrix_entries : int
+        Most entries (rows × columns) of a matrix whose shape is declared for text
+        (``parse(text, shapes=...)``, ``--shape``; default 1,000,000).
+    max_matrix_power : int
+        Largest absolute integer exponent of a matrix power written in text, ``X**n``
+        (default 100; its local partial is a sum of n operators).
     """
 
     max_chars: int = 1_000_000
@@ -90,6 +96,8 @@ class Limits:
     max_paths: int = 10_000
     simplify_seconds: float = 5.0
     max_elimination_search: int = 12
+    max_matrix_entries: int = 1_000_000
+    max_matrix_power: int = 100
 
 
 _process = Limits()                        # set_limits: the whole process
