@@ -82,9 +82,10 @@ class Limits:
     max_matrix_entries : int
         Most entries (rows × columns) of a matrix whose shape is declared for text
         (``parse(text, shapes=...)``, ``--shape``; default 1,000,000).
-    max_matrix_power : int
-        Largest absolute integer exponent of a matrix power written in text, ``X**n``
-        (default 100; its local partial is a sum of n operators).
+    max_matrix_factors : int
+        Most matrix factors in one product written in text, a power ``X**n`` counting as n
+        (default 50): the local partials of a product of n factors are n operators holding
+        products of up to n − 1 factors.
     """
 
     max_chars: int = 1_000_000
@@ -97,7 +98,7 @@ class Limits:
     simplify_seconds: float = 5.0
     max_elimination_search: int = 12
     max_matrix_entries: int = 1_000_000
-    max_matrix_power: int = 100
+    max_matrix_factors: int = 50
 
 
 _process = Limits()                        # set_limits: the whole process

@@ -13,8 +13,7 @@ text                              SymPy
 ``A + X``, ``A - 2*X``            ``MatAdd`` (matrices of one shape)
 ``X.T``, ``transpose(X)``         ``Transpose``, also of any matrix expression: ``(A*X).T``
 ``inv(X)``, ``X**-1``             ``Inverse`` (square matrices)
-``X**3``, ``X**-2``               ``MatPow`` with a constant integer exponent, at most
-                                  ``max_matrix_power`` in size
+``X**3``, ``X**-2``               ``MatPow`` with a constant integer exponent
 ``trace(M)``, ``det(M)``          ``Trace``, ``Determinant`` (square matrices): scalars,
                                   which scalar functions take: ``log(det(X))``
 ================================  ==========================================================
@@ -25,7 +24,8 @@ scalar function (``sin(X)``, ``X + 1``) or divided by (write ``inv(B)``), is a
 :class:`~symbackslash.ParseError` naming the operation, the shapes, the line and the column.
 Element-wise functions and the Hadamard product have no syntax here (``*`` is the matrix
 product); build them as SymPy objects. A shape is a pair of positive whole numbers with at
-most ``max_matrix_entries`` entries, checked before the text is read.
+most ``max_matrix_entries`` entries, checked before the text is read; a product has at most
+``max_matrix_factors`` matrix factors (``X**n`` counts n), checked as it is built.
 
 >>> print(parse_matrix("trace(A*X) + log(det(X))", {"A": (3, 3), "X": (3, 3)}))
 log(Determinant(X)) + Trace(A*X)
@@ -42,7 +42,7 @@ import reprlib
 import sympy as sp
 
 from ..core.limits import get_limits, integer_digits
-from ..errors import InputError, ParseError, ResourceLimitError
+from ..errors import InputError, ParseError, ResourceLimitError, UnsafeInputError
 from .syntax import CONSTANTS, FUNCTIONS, Converter, operand_chain, validate
 
 __all__ = ["MATRIX_FUNCTIONS", "check_shapes", "MatrixConverter", "parse_matrix"]
@@ -132,8 +132,8 @@ class MatrixConverter(Converter):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id in MATRIX_FUNCTIONS:
             if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-                raise ParseError(f"{node.func.id}(...) takes one matrix, as a positional "
-                                 f"argument", construct="call", **_where(node))
+                raise UnsafeInputError(f"{node.func.id}(...) takes one matrix, as a positional "
+                                       f"argument", construct="call", **_where(node))
             return
         validate(node)
 
@@ -159,7 +159,7 @@ class MatrixConverter(Converter):
             left = self._matrix(node.left, args[0], "@")
             right = self._matrix(node.right, args[1], "@")
             self._fits([(node.left, left), (node.right, right)], node)
-            return sp.MatMul(left, right).doit(deep=False)
+            return _bounded(sp.MatMul(left, right).doit(deep=False), node)
         if any(_is_matrix(a) for a in args):
             if isinstance(node, ast.BinOp):
                 return self._binary(node, args)
@@ -218,7 +218,7 @@ class MatrixConverter(Converter):
                 raise ParseError("division by zero", construct="division", **_where(operand))
             factors.append(sp.Pow(value, -1) if kind is ast.Div else value)
         self._fits([(o, v) for _, o, v in operands if _is_matrix(v)], node)
-        return sp.MatMul(*factors).doit(deep=False)
+        return _bounded(sp.MatMul(*factors).doit(deep=False), node)
 
     def _power(self, node: ast.BinOp, base, exponent) -> sp.Expr:
         if _is_matrix(exponent) or not _is_matrix(base):
@@ -230,13 +230,8 @@ class MatrixConverter(Converter):
                              f"a matrix power needs a constant whole exponent (X**2, X**-1)",
                              construct="matrix power", **_where(node))
         self._square(node.left, base, "a matrix power")
-        limit = get_limits().max_matrix_power
-        if abs(exponent) > limit:
-            where = _where(node)
-            raise ResourceLimitError(f"the matrix power at line {where['line']}, column "
-                                     f"{where['column']} has the exponent {exponent}, larger "
-                                     f"than {limit} in size", limit="max_matrix_power")
-        return sp.MatPow(base, exponent).doit(deep=False)
+        _check_factors(abs(int(exponent)), node)  # before SymPy sees a huge exponent
+        return _bounded(sp.MatPow(base, exponent).doit(deep=False), node)
 
     # checks ------------------------------------------------------------------------
     def _matrix(self, operand: ast.AST, value, what: str) -> sp.MatrixExpr:
@@ -266,6 +261,31 @@ class MatrixConverter(Converter):
             if 0 < len(piece) <= 40:
                 return piece
         return reprlib.repr(str(value))
+
+
+def _factors(M) -> int:
+    """The number of matrix factors of a product, ``X**n`` counting as n."""
+    if isinstance(M, sp.MatMul):
+        return sum(_factors(a) for a in M.args if _is_matrix(a))
+    if isinstance(M, sp.MatPow) and M.exp.is_Integer:
+        return abs(int(M.exp)) * _factors(M.base)
+    return 1
+
+
+def _bounded(M, node: ast.AST):
+    """``M``, a product or power written at ``node``, within ``max_matrix_factors``."""
+    _check_factors(_factors(M), node)
+    return M
+
+
+def _check_factors(count: int, node: ast.AST) -> None:
+    limit = get_limits().max_matrix_factors
+    if count > limit:
+        where = _where(node)
+        raise ResourceLimitError(f"the matrix product at line {where['line']}, column "
+                                 f"{where['column']} has {_size(count)} matrix factors (a power "
+                                 f"X**n counts n), more than {limit}",
+                                 limit="max_matrix_factors")
 
 
 def _is_matrix(value) -> bool:

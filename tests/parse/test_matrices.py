@@ -178,7 +178,13 @@ SQUARE = {"A": (3, 3), "X": (3, 3)}
     ("trace(X)", {"X": (99_999_999, 9)}, sb.ResourceLimitError,
      "the shape of X, 99999999 × 9, has more than 1000000 entries"),
     ("trace(X)", {"X": (10**5000, 1)}, sb.ResourceLimitError, "about 5001 digits"),
-    ("trace(X**101)", {"X": (2, 2)}, sb.ResourceLimitError, "larger than 100"),
+    ("trace(X**51)", {"X": (2, 2)}, sb.ResourceLimitError,
+     "the matrix product at line 1, column 7 has 51 matrix factors (a power X**n counts n), "
+     "more than 50"),
+    ("trace(X**-10**9)", {"X": (2, 2)}, sb.ResourceLimitError, "has 1000000000 matrix factors"),
+    ("trace((X*X.T)**26)", {"X": (2, 2)}, sb.ResourceLimitError, "has 52 matrix factors"),
+    ("trace(" + "*".join(f"X{k}" for k in range(51)) + ")", {f"X{k}": (2, 2) for k in range(51)},
+     sb.ResourceLimitError, "max_matrix_factors"),
 ])
 def test_errors_name_the_operation_the_shapes_and_the_position(text, shapes, error, message):
     with pytest.raises(error) as info:
