@@ -14,6 +14,12 @@ Allowed
     positional arguments; in programs, assignments ``name = expr`` one per line or separated
     by ``;``, and ``#`` comments.
 
+Matrices
+    ``parse(text, shapes={"A": (3, 3), "X": (3, 3)})`` reads those names as
+    ``MatrixSymbol`` objects and also allows ``A*X`` and ``A @ X`` (matrix product), ``X.T``,
+    ``transpose``, ``inv``, ``X**-1``, ``trace`` and ``det``, shapes checked where they are
+    written: see :mod:`symbackslash.parse.matrices`. The text is then one expression.
+
 Programs
     The last assignment is the output; names used but never assigned are the inputs. A name
     must be assigned before it is used, and may not be the name of a function or constant.
@@ -97,14 +103,16 @@ def parse(text: str, shapes: dict | None = None) -> sp.Expr | Program:
         this returns; text with matrices goes to them parsed this way, e.g.
         ``gradient(parse(text, shapes={...}), ["X"])``.
 
-    >>> parse("trace(A*X) + log(det(X))", shapes={"A": (3, 3), "X": (3, 3)})
-    log(Determinant(X)) + Trace(A*X)
-
     Raises
     ------
     ParseError, UnsafeInputError, GraphError, ResourceLimitError
     InputError
         For a bad shape, or a shape given for a name the text does not use.
+
+    Examples
+    --------
+    >>> parse("trace(A*X) + log(det(X))", shapes={"A": (3, 3), "X": (3, 3)})
+    log(Determinant(X)) + Trace(A*X)
     """
     declared = None if shapes is None else check_shapes(shapes)
     module = _read(text)
