@@ -6,7 +6,7 @@ matrix expression: :mod:`symbackslash.parse.matrices`)::
 
     symbackslash grad "trace(A*X) + log(det(X))" --wrt X --shape A=3x3 X=3x3
 
-``--at`` gives values to scalar variables only; a matrix variable at a point is refused.
+``--at`` gives numbers to the variables of a scalar function: with ``--shape`` it is refused.
 
 Prints the derivation (the function and its numbered program, the nodes with their local
 partials, L, (I − L)ᵀ or I − L, every substitution step, the block form and the gradient)
@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
                            "forward: forward substitution on I - L")
     grad.add_argument("--at", nargs="+", metavar="NAME=VALUE", default=(),
                       help="a point: every step and the gradient are also shown in numbers "
-                           "(scalar variables only)")
+                           "(scalar functions only, not with --shape)")
     grad.add_argument("--shape", nargs="+", metavar="NAME=MxN", default=(),
                       help="these names are M x N matrices: the function is one matrix "
                            "expression with A*X or A @ X (matrix product), + -, X.T, "
@@ -144,12 +144,13 @@ def _shapes(items) -> dict | None:
 
 
 def _matrix_point(point: dict, shapes: dict | None) -> dict:
-    """Refuse a value for a matrix: ``--at`` gives numbers to scalar variables only."""
-    for name in point:
-        if shapes and name in shapes:
-            rows, cols = shapes[name]
-            raise InputError(f"--at {name}=...: {name} is a {rows} x {cols} matrix (--shape); "
-                             f"--at gives values to scalar variables only, so leave it out")
+    """Refuse ``--at`` with matrices: it gives numbers, and a point of a matrix function
+    needs the values of its matrices too."""
+    for name in point if shapes else ():
+        what = (f"{name} is a {shapes[name][0]} x {shapes[name][1]} matrix (--shape)"
+                if name in shapes else "the function has matrices (--shape)")
+        raise InputError(f"--at {name}=...: {what}; --at gives numbers to the variables of a "
+                         f"scalar function only, so leave --at out")
     return point
 
 

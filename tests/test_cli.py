@@ -109,7 +109,10 @@ def test_matrix_expression_with_shapes():
     (["--shape", "A=3x3", "X=99999999x9"], "has more than 1000000 entries"),
     (["--shape", "A=3x2", "X=3x3"], "the matrix product A * X multiplies 3 × 2 by 3 × 3"),
     (["--shape", "A=3x3", "X=3x3", "--at", "X=1"],
-     "--at X=...: X is a 3 x 3 matrix (--shape); --at gives values to scalar variables only"),
+     "--at X=...: X is a 3 x 3 matrix (--shape); --at gives numbers to the variables of a "
+     "scalar function only, so leave --at out"),
+    (["--shape", "A=3x3", "X=3x3", "--at", "c=1"],
+     "--at c=...: the function has matrices (--shape); --at gives numbers"),
 ])
 def test_bad_shapes_fail_in_one_line(args, message, capsys):
     assert main(["grad", "trace(A*X) + log(det(X))", *args]) == 2
@@ -123,7 +126,8 @@ def test_help_describes_shapes(capsys):
         main(["grad", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--shape NAME=MxN [NAME=MxN ...]" in help_text
-    assert "trace(X), det(X)" in help_text and "(scalar variables only)" in help_text
+    assert "trace(X), det(X)" in help_text and "(scalar functions only, not with --shape)" \
+        in help_text
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
