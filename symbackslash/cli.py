@@ -1,6 +1,13 @@
 """Command line: ``symbackslash grad "sin(x*y) + x*y" --wrt x y [--mode forward] [files]``
 and ``symbackslash demo [--out DIR]`` (:mod:`symbackslash.demo`).
 
+``--shape NAME=MxN …`` makes names matrices of those shapes (the function is then one
+matrix expression: :mod:`symbackslash.parse.matrices`)::
+
+    symbackslash grad "trace(A*X) + log(det(X))" --wrt X --shape A=3x3 X=3x3
+
+``--at`` gives numbers to the variables of a scalar function: with ``--shape`` it is refused.
+
 Prints the derivation (the function and its numbered program, the nodes with their local
 partials, L, (I − L)ᵀ or I − L, every substitution step, the block form and the gradient)
 and optionally writes files:
@@ -22,6 +29,7 @@ when terminated (``kill``), after removing temporary files and stopping pdflatex
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import threading
@@ -68,7 +76,13 @@ def _parser() -> argparse.ArgumentParser:
                       help="reverse: back substitution on (I - L)^T (default); "
                            "forward: forward substitution on I - L")
     grad.add_argument("--at", nargs="+", metavar="NAME=VALUE", default=(),
-                      help="a point: every step and the gradient are also shown in numbers")
+                      help="a point: every step and the gradient are also shown in numbers "
+                           "(scalar functions only, not with --shape)")
+    grad.add_argument("--shape", nargs="+", metavar="NAME=MxN", default=(),
+                      help="these names are M x N matrices: the function is one matrix "
+                           "expression with A*X or A @ X (matrix product), + -, X.T, "
+                           "transpose(X), inv(X) or X**-1, X**n, trace(X), det(X), e.g. "
+                           '"trace(A*X) + log(det(X))" --shape A=3x3 X=3x3')
     files = grad.add_argument_group("files (written only if everything renders)")
     files.add_argument("--latex", metavar="FILE.tex", help="the derivation as a LaTeX document")
     files.add_argument("--pdf", metavar="FILE.pdf",
@@ -109,6 +123,37 @@ def _point(items) -> dict:
             raise InputError(f"--at {item!r}: {name.strip()} is given twice; give one value "
                              f"per variable")
         point[name.strip()] = number
+    return point
+
+
+_SHAPE = re.compile(r"(\d{1,9})[xX×](\d{1,9})")
+
+
+def _shapes(items) -> dict | None:
+    """``["A=3x3", "x=3x1"]`` → ``{"A": (3, 3), "x": (3, 1)}`` (None when there are none);
+    the names and sizes are checked by the parser (:func:`~.parse.matrices.check_shapes`)."""
+    shapes = {}
+    for item in items:
+        name, sep, size = item.partition("=")
+        name, match = name.strip(), _SHAPE.fullmatch(size.strip())
+        if not sep or not name or match is None:
+            raise InputError(f"--shape {item!r}: write NAME=ROWSxCOLUMNS with whole numbers of "
+                             f"at most 9 digits, e.g. X=3x3")
+        if name in shapes:
+            raise InputError(f"--shape {item!r}: {name} is given twice; give one shape per "
+                             f"matrix")
+        shapes[name] = (int(match.group(1)), int(match.group(2)))
+    return shapes or None
+
+
+def _matrix_point(point: dict, shapes: dict | None) -> dict:
+    """Refuse ``--at`` with matrices: it gives numbers, and a point of a matrix function
+    needs the values of its matrices too."""
+    for name in point if shapes else ():
+        what = (f"{name} is a {shapes[name][0]} x {shapes[name][1]} matrix (--shape)"
+                if name in shapes else "the function has matrices (--shape)")
+        raise InputError(f"--at {name}=...: {what}; --at gives numbers to the variables of a "
+                         f"scalar function only, so leave --at out")
     return point
 
 
@@ -172,7 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             run_demo(args.out)
         elif args.command == "grad":
-            d = derivation(args.function, wrt=args.wrt, mode=args.mode, at=_point(args.at))
+            shapes = _shapes(args.shape)
+            function = args.function if shapes is None else \
+                parse_expression(args.function, shapes)
+            at = _matrix_point(_point(args.at), shapes)
+            d = derivation(function, wrt=args.wrt, mode=args.mode, at=at)
             outputs = _renderings(d, args)
             if not args.quiet:
                 print(d.text())

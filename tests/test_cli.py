@@ -89,6 +89,50 @@ def test_point_values(capsys):
         assert message in capsys.readouterr().err
 
 
+def test_matrix_expression_with_shapes():
+    # symbackslash grad "trace(A*X) + log(det(X))" --wrt X --shape A=3x3 X=3x3
+    result = run_cli("grad", "trace(A*X) + log(det(X))", "--wrt", "X", "--shape", "A=3x3", "X=3x3")
+    assert result.returncode == 0 and result.stderr == ""
+    out = result.stdout
+    for piece in ["f(A, X) = log(Determinant(X)) + Trace(A*X)", "V1 = A*X", "dV1/dX = L_A",
+                  "Back substitution",
+                  "df/dX = X_bar = (Determinant(X)/v2)*X.T**(-1) + A.T = X.T**(-1) + A.T"]:
+        assert piece in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--shape", "A=3x3", "X=3"], "--shape 'X=3': write NAME=ROWSxCOLUMNS"),
+    (["--shape", "A=3x3", "X3x3"], "--shape 'X3x3': write NAME=ROWSxCOLUMNS"),
+    (["--shape", "A=3x3", "X=-3x3"], "write NAME=ROWSxCOLUMNS"),
+    (["--shape", "A=3x3", "X=1234567890x1"], "at most 9 digits"),
+    (["--shape", "A=3x3", "X=3x3", "A=3x3"], "--shape 'A=3x3': A is given twice"),
+    (["--shape", "A=3x3", "X=3x3", "B=2x2"],
+     "a shape is given for B, which the expression does not use"),
+    (["--shape", "A=3x3", "X=0x3"], "the shape of X is 0 × 3"),
+    (["--shape", "A=3x3", "X=99999999x9"], "has more than 1000000 entries"),
+    (["--shape", "A=3x2", "X=3x3"], "the matrix product A * X multiplies 3 × 2 by 3 × 3"),
+    (["--shape", "A=3x3", "X=3x3", "--at", "X=1"],
+     "--at X=...: X is a 3 x 3 matrix (--shape); --at gives numbers to the variables of a "
+     "scalar function only, so leave --at out"),
+    (["--shape", "A=3x3", "X=3x3", "--at", "c=1"],
+     "--at c=...: the function has matrices (--shape); --at gives numbers"),
+])
+def test_bad_shapes_fail_in_one_line(args, message, capsys):
+    assert main(["grad", "trace(A*X) + log(det(X))", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symbackslash: error: ") and err.count("\n") == 1
+    assert message in err
+
+
+def test_help_describes_shapes(capsys):
+    with pytest.raises(SystemExit):
+        main(["grad", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--shape NAME=MxN [NAME=MxN ...]" in help_text
+    assert "trace(X), det(X)" in help_text and "(scalar functions only, not with --shape)" \
+        in help_text
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_special_files_are_refused_not_replaced(tmp_path, capsys):
     pipe = tmp_path / "pipe.tex"

@@ -6,6 +6,7 @@ from symbackslash's own code (``internal``), which would be a crash in disguise.
 """
 
 import math
+import re
 import warnings
 from datetime import timedelta
 
@@ -117,3 +118,49 @@ def test_python_like_expressions(text):
 @given(programs())
 def test_python_like_programs(text):
     pipeline(text)
+
+
+MATRIX_SHAPES = {"A": (2, 2), "X": (2, 2), "v": (2, 1), "W": (3, 2)}
+
+
+@st.composite
+def matrix_expressions(draw, depth=0):
+    """Matrix text for ``parse(text, shapes=...)``: mostly matrix operations, some wrong."""
+    if depth > 3 or draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(["A", "X", "X", "v", "W", "c", "2", "0.5"]))
+    kind = draw(st.sampled_from(["binary", "binary", "unary", "call", "call", "transpose",
+                                 "odd"]))
+    left = draw(matrix_expressions(depth + 1))
+    if kind == "binary":
+        op = draw(st.sampled_from(["+", "-", "*", "*", "/", "**", "@", "//"]))
+        right = draw(st.sampled_from(["-1", "2", "3", "c", "X"]) if op == "**"
+                     else matrix_expressions(depth + 1))
+        return f"({left}) {op} ({right})"
+    if kind == "unary":
+        return f"-({left})"
+    if kind == "call":
+        name = draw(st.sampled_from(["trace", "det", "inv", "transpose", "log", "sin", "eval"]))
+        return f"{name}({left})"
+    if kind == "transpose":
+        return f"({left}).T"
+    return draw(st.sampled_from([f"({left}).real", f"({left})[0]", f"({left}).__class__",
+                                 f"trace({left}, X)", f"({left}).T.T", f"{left}.T()"]))
+
+
+@FUZZ
+@given(matrix_expressions(), st.sampled_from(["trace({})", "det({})", "{}", "log(det({}))"]))
+def test_python_like_matrix_expressions(text, outer):
+    text = outer.format(text)
+    used = set(re.findall(r"\b[A-Za-z_]\w*\b", text))
+    shapes = {name: shape for name, shape in MATRIX_SHAPES.items() if name in used}
+    parsed = outcome(sb.parse, text, shapes)
+    if isinstance(parsed, sb.SymbackslashError):
+        event(f"parse: {type(parsed).__name__}")
+        return
+    names = sorted(s.name for s in parsed.free_symbols)
+    result = outcome(sb.gradient, parsed, names)
+    event(f"gradient: {type(result).__name__}")
+    if not isinstance(result, sb.SymbackslashError):
+        for name, g in zip(names, result, strict=True):
+            expected = MATRIX_SHAPES.get(name)
+            assert (g.shape if isinstance(g, sp.MatrixExpr) else None) == expected or g == 0

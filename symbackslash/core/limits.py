@@ -79,6 +79,13 @@ class Limits:
     max_elimination_search : int
         Most nodes to eliminate for which the optimal elimination order is searched
         (default 12; the search visits every subset of them, 2ⁿ graphs).
+    max_matrix_entries : int
+        Most entries (rows × columns) of a matrix whose shape is declared for text
+        (``parse(text, shapes=...)``, ``--shape``; default 1,000,000).
+    max_matrix_factors : int
+        Most matrix factors in one product written in text, a power ``X**n`` counting as n
+        (default 50): the local partials of a product of n factors are n operators holding
+        products of up to n − 1 factors.
     """
 
     max_chars: int = 1_000_000
@@ -90,6 +97,8 @@ class Limits:
     max_paths: int = 10_000
     simplify_seconds: float = 5.0
     max_elimination_search: int = 12
+    max_matrix_entries: int = 1_000_000
+    max_matrix_factors: int = 50
 
 
 _process = Limits()                        # set_limits: the whole process

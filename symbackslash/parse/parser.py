@@ -14,6 +14,12 @@ Allowed
     positional arguments; in programs, assignments ``name = expr`` one per line or separated
     by ``;``, and ``#`` comments.
 
+Matrices
+    ``parse(text, shapes={"A": (3, 3), "X": (3, 3)})`` reads those names as
+    ``MatrixSymbol`` objects and also allows ``A*X`` and ``A @ X`` (matrix product), ``X.T``,
+    ``transpose``, ``inv``, ``X**-1``, ``trace`` and ``det``, shapes checked where they are
+    written: see :mod:`symbackslash.parse.matrices`. The text is then one expression.
+
 Programs
     The last assignment is the output; names used but never assigned are the inputs. A name
     must be assigned before it is used, and may not be the name of a function or constant.
@@ -65,6 +71,7 @@ from ..errors import (
     ResourceLimitError,
     boundary,
 )
+from .matrices import check_shapes, parse_matrix
 from .program import Program
 from .statements import needs_ssa, ssa_program
 from .syntax import CONSTANTS, FUNCTIONS, LINE_END, Converter, check_name, unsupported
@@ -79,16 +86,38 @@ SOURCE_NAME = "<symbackslash input>"
 
 
 @boundary
-def parse(text: str) -> sp.Expr | Program:
+def parse(text: str, shapes: dict | None = None) -> sp.Expr | Program:
     """Parse an expression or a program; return a SymPy expression or a :class:`Program`.
 
     Text containing an assignment is a program; otherwise it must be one expression.
 
+    Parameters
+    ----------
+    text : str
+        The expression or program.
+    shapes : dict, optional
+        ``{name: (rows, columns)}``: these names are matrices (``sympy.MatrixSymbol``), and
+        the text is one expression with matrix operations: ``A*X`` or ``A @ X``, ``+ -``,
+        ``X.T``, ``transpose``, ``inv`` or ``X**-1``, ``trace``, ``det`` (see
+        :mod:`~symbackslash.parse.matrices`). The other functions accept the SymPy expression
+        this returns; text with matrices goes to them parsed this way, e.g.
+        ``gradient(parse(text, shapes={...}), ["X"])``.
+
     Raises
     ------
     ParseError, UnsafeInputError, GraphError, ResourceLimitError
+    InputError
+        For a bad shape, or a shape given for a name the text does not use.
+
+    Examples
+    --------
+    >>> parse("trace(A*X) + log(det(X))", shapes={"A": (3, 3), "X": (3, 3)})
+    log(Determinant(X)) + Trace(A*X)
     """
+    declared = None if shapes is None else check_shapes(shapes)
     module = _read(text)
+    if declared:
+        return parse_matrix(text, declared, module)
     if needs_ssa(module):
         return ssa_program(module, text)
     if any(not isinstance(s, ast.Expr) for s in module.body) or len(module.body) != 1:
@@ -97,9 +126,9 @@ def parse(text: str) -> sp.Expr | Program:
 
 
 @boundary
-def parse_expression(text: str) -> sp.Expr:
-    """Parse text that must hold exactly one expression."""
-    result = parse(text)
+def parse_expression(text: str, shapes: dict | None = None) -> sp.Expr:
+    """Parse text that must hold exactly one expression (``shapes`` as in :func:`parse`)."""
+    result = parse(text, shapes)
     if isinstance(result, Program):
         raise ParseError("expected one expression, found a program with assignments",
                          line=result.lines[0], column=1)

@@ -24,8 +24,8 @@ from ..core.functions import relu, sigmoid, softplus
 from ..core.limits import check_power, get_limits, integer_digits
 from ..errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError
 
-__all__ = ["FUNCTIONS", "CONSTANTS", "METHODS", "LINE_END", "Converter", "validate",
-           "check_name", "unsupported"]
+__all__ = ["FUNCTIONS", "CONSTANTS", "METHODS", "MATRIX_ONLY", "LINE_END", "Converter",
+           "validate", "check_name", "unsupported", "operand_chain"]
 
 #: The functions text may call: name → (SymPy function, number of arguments; None = 2 or more).
 FUNCTIONS: dict[str, tuple[object, int | None]] = {
@@ -43,6 +43,9 @@ FUNCTIONS: dict[str, tuple[object, int | None]] = {
 #: micrograd-style methods, sugar for the function of the same name: ``(a + b).relu()`` is
 #: ``relu(a + b)``. No other attribute is allowed.
 METHODS = ("relu", "tanh", "exp", "log", "sigmoid")
+
+#: Functions of matrices, allowed once names have shapes (:mod:`.matrices`).
+MATRIX_ONLY = ("det", "inv", "trace", "transpose")
 
 #: Names that denote constants rather than variables.
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi}
@@ -67,7 +70,8 @@ _NAMES = {
 }
 _HINTS = {
     ast.BitXor: "'^' is not a power here; write x**2",
-    ast.MatMult: "'@' is not allowed; matrix expressions are given as SymPy objects",
+    ast.MatMult: "'@' multiplies matrices: declare their shapes first, with "
+                   "parse(text, shapes={'X': (3, 3)}) or --shape X=3x3",
     ast.Compare: "equations are not expressions; give the expression to differentiate",
 }
 _BUILTINS = frozenset(dir(builtins))  # calling one of these is refused as unsafe
@@ -141,7 +145,7 @@ class Converter:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             return [node.func.value]  # a method of METHODS: its object is the argument
         if isinstance(node, ast.BinOp):
-            return [operand for _, operand in _chain(node)]
+            return [operand for _, operand in operand_chain(node)]
         if isinstance(node, ast.UnaryOp):
             return [node.operand]
         if isinstance(node, ast.Call):
@@ -202,7 +206,7 @@ class Converter:
             if op is ast.Pow:
                 return _power(args[0], args[1], where)
             # A whole chain a + b - c … or a * b / c … at once: SymPy flattens in one go.
-            operands = _chain(node)
+            operands = operand_chain(node)
             ops = [kind for kind, _ in operands]
             if op in (ast.Add, ast.Sub):
                 return sp.Add(*(-a if kind is ast.Sub else a
@@ -241,6 +245,10 @@ def validate(node: ast.AST) -> None:
             raise unsupported(node.func if isinstance(node.func, ast.Attribute) else node,
                                "calling anything but a named function")
         name = node.func.id
+        if name in MATRIX_ONLY:
+            raise ParseError(f"{name}(...) takes a matrix: declare the shapes of the matrices "
+                             f"with parse(text, shapes={{'X': (3, 3)}}), or --shape X=3x3 on "
+                             f"the command line", construct="call", **where)
         if name not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
             kind = UnsafeInputError if name.startswith("_") or name in _BUILTINS else ParseError
@@ -265,7 +273,7 @@ def _validate_method(node: ast.Call) -> None:
                                construct="method call")
 
 
-def _chain(node: ast.BinOp) -> list[tuple[type, ast.AST]]:
+def operand_chain(node: ast.BinOp) -> list[tuple[type, ast.AST]]:
     """The operands of a left-nested chain of + and − (or of * and /), with their operators.
 
     ``a - b + c`` gives ``[(Add, a), (Sub, b), (Add, c)]``; a power is a chain of two.

@@ -62,7 +62,11 @@ def split_coefficient(term: sp.MatrixExpr) -> tuple:
 
 
 def _product(factors: list):
-    return functools.reduce(operator.mul, factors)
+    """The product of scalars and matrices, in order, canonicalised once (multiplying one
+    factor at a time re-canonicalises every partial product: cubic in a long chain)."""
+    if not any(isinstance(f, sp.MatrixExpr) for f in factors):
+        return functools.reduce(operator.mul, factors)
+    return sp.MatMul(*factors).doit(deep=False)
 
 
 def _accumulate(weights: dict, operand, weight: Operator) -> None:

@@ -19,7 +19,8 @@ x, y = sp.symbols("x y")
 DEFAULTS = {"max_chars": 1_000_000, "max_statements": 50_000, "max_depth": 100,
             "max_nodes": 200_000, "max_int_digits": 1_000, "max_exponent": 10_000,
             "max_paths": 10_000,
-            "simplify_seconds": 5.0, "max_elimination_search": 12}
+            "simplify_seconds": 5.0, "max_elimination_search": 12,
+            "max_matrix_entries": 1_000_000, "max_matrix_factors": 50}
 
 
 def test_documented_defaults():
@@ -58,6 +59,12 @@ CASES = [
     ("max_exponent", 100, lambda: sb.parse("x**101"), lambda: sb.parse("x**100")),
     ("max_exponent", 100, lambda: sb.gradient(sp.Pow(x, 101)), lambda: sb.gradient(sp.Pow(x, 100))),
     ("max_exponent", 100, lambda: sb.parse("1e-101 * x"), lambda: sb.parse("1e-99 * x")),
+    ("max_matrix_entries", 8, lambda: sb.parse("trace(X)", shapes={"X": (3, 3)}),
+     lambda: sb.parse("trace(X)", shapes={"X": (2, 2)})),
+    ("max_matrix_factors", 3, lambda: sb.parse("trace(X**4)", shapes={"X": (2, 2)}),
+     lambda: sb.parse("trace(X**-3)", shapes={"X": (2, 2)})),
+    ("max_matrix_factors", 3, lambda: sb.parse("trace(X*X.T*X*X)", shapes={"X": (2, 2)}),
+     lambda: sb.parse("trace(2*X*X.T*X)", shapes={"X": (2, 2)})),
 ]
 
 

@@ -220,6 +220,73 @@ def test_hostile_input_raises_our_error_fast_and_runs_nothing(text, error, tmp_p
     assert unsafe_events(events, MARK) == []
 
 
+SQUARE = {"A": (3, 3), "X": (3, 3)}
+MANY = {f"X{k}": (2, 2) for k in range(300)}
+
+# Matrix text: (name, text, shapes, error), run through gradient(parse(text, shapes=...)).
+MATRIX_HOSTILE = [
+    ("huge-shape", "trace(X)", {"X": (10**6, 10**6)}, E.ResourceLimitError),
+    ("huge-shape-rows", "trace(X)", {"X": (99_999_999, 9)}, E.ResourceLimitError),
+    ("shape-of-5000-digits", "trace(X)", {"X": (10**5000, 1)}, E.ResourceLimitError),
+    ("zero-shape", "trace(X)", {"X": (0, 3)}, E.InputError),
+    ("negative-shape", "trace(X)", {"X": (-3, -3)}, E.InputError),
+    ("shape-of-text", "trace(X)", {"X": ("open('{canary}', 'w')", 3)}, E.InputError),
+    ("shape-undeclared-name", "trace(X)", {"X": (2, 2), "B": (2, 2)}, E.InputError),
+    ("shape-dunder-name", "trace(X)", {"__class__": (2, 2)}, E.InputError),
+    ("shape-function-name", "trace(X)", {"exp": (2, 2)}, E.InputError),
+    ("shape-code-name", "trace(X)", {"__import__('os')": (2, 2)}, E.InputError),
+    ("shapes-mismatch-product", "trace(A*X)", {"A": (3, 2), "X": (3, 3)}, E.ParseError),
+    ("shapes-mismatch-sum", "trace(A + X)", {"A": (3, 2), "X": (3, 3)}, E.ParseError),
+    ("transpose-of-number", "trace(X) + (2).T", {"X": (2, 2)}, E.ParseError),
+    ("transpose-of-call", "trace(X) + sin(x).T", {"X": (2, 2)}, E.ParseError),
+    ("transpose-of-open", "trace(open('{canary}', 'w').T)", {"X": (2, 2)}, E.UnsafeInputError),
+    ("transpose-deep", "trace(X" + ".T" * 150 + ")", {"X": (2, 2)}, E.ResourceLimitError),
+    ("transpose-very-deep", "trace(X" + ".T" * 100_000 + ")", {"X": (2, 2)},
+     E.ResourceLimitError),
+    ("transpose-called", "trace(X.T())", {"X": (2, 2)}, E.UnsafeInputError),
+    ("trace-two-arguments", "trace(A, X)", SQUARE, E.ParseError),
+    ("trace-no-argument", "trace() + det(X)", {"X": (2, 2)}, E.ParseError),
+    ("trace-keyword", "trace(X=open('{canary}', 'w'))", {"X": (2, 2)}, E.UnsafeInputError),
+    ("trace-starred", "trace(*X)", {"X": (2, 2)}, E.UnsafeInputError),
+    ("trace-of-non-square", "trace(A)", {"A": (3, 2)}, E.ParseError),
+    ("dunder-attribute", "trace(X.__class__)", {"X": (2, 2)}, E.UnsafeInputError),
+    ("dunder-after-transpose", "trace(X.T.__class__.__bases__)", {"X": (2, 2)},
+     E.UnsafeInputError),
+    ("sympy-attribute", "trace(X.I)", {"X": (2, 2)}, E.UnsafeInputError),
+    ("attribute-of-trace", "trace(X).func", {"X": (2, 2)}, E.UnsafeInputError),
+    ("import-in-matrix-text", "trace(X) + __import__('os').system('touch {canary}')",
+     {"X": (2, 2)}, E.UnsafeInputError),
+    ("huge-matrix-power", "trace(X**10**9)", {"X": (2, 2)}, E.ResourceLimitError),
+    ("matrix-power-tower", "trace(X**9**9**9)", {"X": (2, 2)}, E.ResourceLimitError),
+    ("long-matrix-product", "trace(" + "*".join(MANY) + ")", MANY, E.ResourceLimitError),
+    ("power-of-product", "trace((X*X.T)**40)", {"X": (2, 2)}, E.ResourceLimitError),
+    ("matrix-program", "a = trace(X)\nf = open('{canary}', 'w')", {"X": (2, 2)},
+     E.ParseError),
+    ("matrix-exponent", "trace(2**X)", {"X": (2, 2)}, E.ParseError),
+    ("scalar-function-of-matrix", "sin(X)", {"X": (2, 2)}, E.ParseError),
+    ("division-by-matrix", "trace(A/X)", SQUARE, E.ParseError),
+    ("matrix-gradient-of-a-matrix", "A*X", SQUARE, E.InputError),
+]
+
+
+@pytest.mark.parametrize("text, shapes, error", [case[1:] for case in MATRIX_HOSTILE],
+                         ids=[case[0] for case in MATRIX_HOSTILE])
+def test_hostile_matrix_input_raises_our_error_fast_and_runs_nothing(text, shapes, error,
+                                                                     tmp_path):
+    canary = tmp_path / MARK
+    source = text.replace("{canary}", str(canary))
+    shapes = {name: tuple(str(n).replace("{canary}", str(canary)) if isinstance(n, str) else n
+                          for n in shape) for name, shape in shapes.items()}
+    start = time.perf_counter()
+    err, events = audited(lambda: sb.gradient(sb.parse(source, shapes=shapes)))
+    elapsed = time.perf_counter() - start
+    assert isinstance(err, error), f"{type(err).__name__}: {err}"
+    assert str(err) and not getattr(err, "internal", False)
+    assert elapsed < 1.0
+    assert not canary.exists()
+    assert unsafe_events(events, MARK) == []
+
+
 def test_table_is_large_enough():
     assert len(HOSTILE) >= 40
     assert len({name for name, _, _ in HOSTILE}) == len(HOSTILE)
