@@ -45,7 +45,15 @@ from ..printing.pieces import Chain, Combination, Phrase, Section
 from ..printing.text import TextPrinter
 from ..solve.substitution import Step
 from .elimination import EliminationDerivation
-from .sections import PREAMBLE, derivation_sections, distinct, factored, legend, op_count
+from .sections import (
+    PREAMBLE,
+    derivation_sections,
+    distinct,
+    factored,
+    legend,
+    op_count,
+    small,
+)
 
 __all__ = ["Derivation", "StepView", "TangentSymbol", "derivation", "unknown_symbol"]
 
@@ -191,8 +199,9 @@ class Derivation:
         if closed and op_count(value) <= 4 * self.max_closed_ops:
             value = factored(value)
             shown = value if op_count(value) <= self.max_closed_ops else None
-        return Chain(*distinct([view.symbol, combination, factored(view.symbolic), shown,
-                                 self.numeric(value)]))
+        symbolic = factored(view.symbolic) if small(view.symbolic) else None  # (it can
+        # double with each step: the combination before it is the step)
+        return Chain(*distinct([view.symbol, combination, symbolic, shown, self.numeric(value)]))
 
     @property
     def _shown(self) -> list[Section]:

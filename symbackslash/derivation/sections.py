@@ -98,7 +98,8 @@ def function_section(d) -> Section:
     items: list = []
     defined = [v for v in d.system.nodes if G.nodes[v]["expr"] is not None]
     if defined:
-        items.append(Rows(tuple(Chain(sp.Function(str(node_symbol(out)))(*inputs), values[out])
+        items.append(Rows(tuple(Chain(sp.Function(str(node_symbol(out)))(*inputs),
+                                      values[out] if small(values[out]) else _too_long(values[out]))
                                 for out in d.result.outputs)))
         items.append(Phrase("as a program, numbered in node order (inputs ",
                             sp.Tuple(*inputs), " first):"))
@@ -248,7 +249,9 @@ def _gradient(d) -> Section:
                     simplify_within(closed, max(deadline - time.monotonic(), 0))
                 if op_count(simplified) > SIMPLER * op_count(closed):
                     simplified = None  # not worth a line: shows only what helps
-            parts += [factored(r.derivative(out, var)), shown, simplified, d.numeric(closed)]
+            symbolic = r.derivative(out, var)
+            parts += [factored(symbolic) if small(symbolic) else None, shown, simplified,
+                      d.numeric(closed)]
             chains.append(Chain(*distinct(parts)))
     if d.order == 2:
         return Section(Phrase("The Hessian: the Jacobian of the gradient"),
@@ -329,6 +332,11 @@ def small(expr) -> bool:
     """Whether ``expr`` has at most :data:`TIDY_PARTS` parts written out (measured on the
     DAG, so a huge closed form costs as much as its distinct parts)."""
     return not isinstance(expr, sp.Basic) or measure(expr)[1] <= TIDY_PARTS
+
+
+def _too_long(expr) -> Phrase:
+    """What stands for a closed form too long to write out."""
+    return Phrase(f"… ({measure(expr)[1]:,} parts written out: see the program below)")
 
 
 def factored(expr):

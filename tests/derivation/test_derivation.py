@@ -303,3 +303,17 @@ def test_a_hand_made_graph_is_shown_at_a_point():
 def test_a_point_gives_each_input_once_and_nothing_else(at, message):
     with pytest.raises(InputError, match=message):
         sb.derivation("a = x*y; f = sin(a)", at=at)
+
+
+def test_a_doubling_program_s_derivation_writes_out_only_what_is_small():
+    # x_k = sin(x_{k-1})·x_{k-1}, 13 lines (27 nodes): the function and the results of the
+    # steps in node symbols double with every line; written out they made the text 750,000
+    # characters (lines of 170,000) and took 20–30 s. Past TIDY_PARTS they are left out
+    # (the function says how long it would be), and the derivation stays a page.
+    from symbackslash.examples import sin_chain_program
+    d = sb.derivation(sin_chain_program(13))
+    text = d.text()
+    assert max(map(len, text.splitlines())) < 6_000 and len(text) < 40_000
+    assert "parts written out: see the program below" in text
+    assert "(1)  x0_bar = cos(x0)*v1_bar + v1*x1_bar" in text  # every step's row is there
+    assert len(d.latex()) < 100_000
