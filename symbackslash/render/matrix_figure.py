@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from ..core.elements import is_zero
 from ..derivation.document import unknown_symbol
@@ -279,8 +280,9 @@ def _draw_pattern(S: TriangularSystem, entries: dict, notation, ax, highlight_ro
     ax.set_aspect("equal")
     ax.tick_params(labelsize=8)
     # nodes numbered from 1, as in the derivations (position k shows node k + 1)
-    ax.xaxis.set_major_formatter(lambda value, _: f"{value + 1:g}")
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value + 1:g}")
+    for axis in (ax.xaxis, ax.yaxis):  # ticks on whole nodes only (no "node 3.5")
+        axis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_major_formatter(lambda value, _: f"{value + 1:g}")
     ax.set_xlabel(f"{S.n} × {S.n}, {len(off)} nonzero weights; dashed: sources | others",
                   fontsize=8)
     if title:

@@ -176,3 +176,12 @@ def test_the_pattern_numbers_nodes_from_1_like_the_derivations():
              for t, v in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
              if t.get_text()}
     assert ticks and all(number == position + 1 for number, position in ticks.items())
+
+
+def test_the_pattern_numbers_whole_nodes_from_one():
+    # Before: ticks at 3.5, 8.5 … (matplotlib's default locator on node positions)
+    ax = sb.draw_matrix(sb.build_graph("a = x\n" + "a = sin(a) + a\n" * 10), "(I-L)^T")
+    ax.figure.canvas.draw()
+    low, high = sorted(ax.get_xlim())
+    shown = [t.get_text() for t in ax.get_xticklabels() if low <= t.get_position()[0] <= high]
+    assert shown and all(s.isdigit() for s in shown) and shown[0] == "1"
