@@ -33,6 +33,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -212,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     matplotlib.use("Agg")  # the command line writes files; it never opens a window
     restore = _terminate_cleanly()
+    shown = warnings.showwarning
+    warnings.showwarning = _warning_line
     try:
         _interrupts_raise()
         if args.command == "demo":
@@ -247,6 +250,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         restore()
+        warnings.showwarning = shown
+
+
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line of the command line's own (not Python's file and source
+    line): ``symbackslash: warning: wrt[0] = Y does not occur in the function …``."""
+    print(f"symbackslash: warning: {_one_line(message)}", file=sys.stderr)
 
 
 def _interrupts_raise() -> None:

@@ -247,3 +247,12 @@ def test_wrt_names_that_are_not_names_are_refused(capsys):
     assert "wrt[0] = 'x,y' is not a name" in capsys.readouterr().err
     assert main(["grad", "sin(x*y) + x*y", "--wrt", "x", "y"]) == 0
     assert "df/dy = y_bar = x*(cos(v1) + 1)" in capsys.readouterr().out
+
+
+def test_a_variable_that_does_not_occur_is_a_one_line_warning():
+    # Before: Python's warning format, with our source file and line under it.
+    result = subprocess.run([sys.executable, "-m", "symbackslash", "grad", "x*y", "--wrt", "x",
+                             "z"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "df/dz = 0" in result.stdout
+    assert result.stderr == ("symbackslash: warning: wrt[1] = z does not occur in the function "
+                             "(its inputs: x, y); its derivative is 0. Check the spelling.\n")
