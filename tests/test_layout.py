@@ -51,3 +51,10 @@ def test_no_module_imports_inside_a_function():
                 inside += [f"{path.relative_to(ROOT)}:{n.lineno}" for n in ast.walk(node)
                            if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert inside == []
+
+
+def test_test_modules_have_distinct_names():
+    # tests/ has no packages (pythonpath = ["tests"]): two test files of one name in two
+    # stage folders stop the whole run at collection ("import file mismatch").
+    names = [path.name for path in Path(__file__).parent.rglob("test_*.py")]
+    assert not sorted({n for n in names if names.count(n) > 1})
