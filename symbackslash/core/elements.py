@@ -42,6 +42,7 @@ import sympy as sp
 from sympy.core.mul import _mulsort
 
 from .constructors import add, scale, transpose
+from .scalars import total
 
 __all__ = ["act", "adjoint", "compose", "divide", "subtract", "is_zero", "is_unit", "one",
            "zero"]
@@ -153,7 +154,7 @@ def _(b: sp.Expr, terms):
         negated = [_negate(t) for t in terms]
         if is_zero(b) and len(negated) == 1:
             return negated[0]
-        return sp.Add(b, *negated)
+        return total(b, *negated)
     return add(b, *(scale(-1, t) for t in terms))  # one level: the terms are canonical
 
 

@@ -190,11 +190,19 @@ def symbols(expr) -> set:
     """The free ``Symbol``s and ``MatrixSymbol``s of ``expr``: its ``free_symbols``, found
     without walking the tree (an expression that binds variables tells its own)."""
     found: set = set()
-    for e in postorder(expr, _walked):
+    stack = list(expr) if isinstance(expr, (list, tuple)) else [expr]
+    seen = {id(e) for e in stack}
+    while stack:  # each distinct subexpression once, in no particular order
+        e = stack.pop()
         if isinstance(e, (sp.Symbol, sp.MatrixSymbol)):
             found.add(e)
         elif e.args and binds(e):
             found |= e.free_symbols
+        else:
+            for a in e.args:
+                if id(a) not in seen:
+                    seen.add(id(a))
+                    stack.append(a)
     return found
 
 

@@ -359,8 +359,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
     # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v (not
     # inside a derivative: ∂g(u)/∂u is no derivative of the name v).
-    upper = {(j, i): w.xreplace({own[S.nodes[i]]: S.nodes[i]})
-             if i != j and isinstance(w, sp.Basic) and not w.has(sp.Derivative) else w
+    upper = {(j, i): _named(w, own[S.nodes[i]], S.nodes[i]) if i != j else w
              for (j, i), w in S.upper().items()}
     adjoint: list = []
     suffix = unknown_suffix(H, "reverse")
@@ -386,6 +385,15 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o, strict=True) for o in outputs])
     forward = _needed_forward(H, needed)
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
+
+
+def _named(weight, value, name):
+    """``weight`` with the node's ``value`` written as its ``name`` (not inside a
+    derivative); the weight itself when it does not contain the value."""
+    if not isinstance(weight, sp.Basic):
+        return weight
+    named = weight.xreplace({value: name})
+    return weight if named is weight or weight.has(sp.Derivative) else named
 
 
 def _live(adjoint: list, outputs: list) -> list:

@@ -55,6 +55,7 @@ import networkx as nx
 import sympy as sp
 
 from ..core.limits import check_expression, check_limit, symbols
+from ..core.scalars import product, total
 from ..core.walk import postorder
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
@@ -287,11 +288,12 @@ def _finish(G: nx.DiGraph, order: list, outputs: list, source, first=()) -> nx.D
 def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
     """``e`` with each operand replaced by its node symbol (one level deep)."""
     if e.is_Add:
-        return sp.Add(*(c * mapped.get(t, t) for c, t in (a.as_coeff_Mul() for a in e.args)))
+        return total(*(product(c, mapped.get(t, t))
+                       for c, t in (a.as_coeff_Mul() for a in e.args)))
     if e.is_Mul:
         coeff, rest = e.as_coeff_Mul()
         factors = rest.args if rest.is_Mul else (rest,)
-        return sp.Mul(coeff, *(mapped.get(a, a) for a in factors))
+        return product(coeff, *(mapped.get(a, a) for a in factors))
     if set(children(e)) - set(e.args):  # opaque head: depends on its free symbols
         return e.xreplace(mapped)
     args = [mapped.get(a, a) for a in e.args]

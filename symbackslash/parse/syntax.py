@@ -22,6 +22,7 @@ import sympy as sp
 
 from ..core.functions import relu, sigmoid, softplus
 from ..core.limits import check_power, get_limits, integer_digits
+from ..core.scalars import product, total, unevaluated
 from ..errors import GraphError, ParseError, ResourceLimitError, UnsafeInputError
 
 __all__ = ["FUNCTIONS", "CONSTANTS", "METHODS", "MATRIX_ONLY", "LINE_END", "Converter",
@@ -209,14 +210,14 @@ class Converter:
             operands = operand_chain(node)
             ops = [kind for kind, _ in operands]
             if op in (ast.Add, ast.Sub):
-                return sp.Add(*(-a if kind is ast.Sub else a
-                                for kind, a in zip(ops, args, strict=True)))
+                return total(*(-a if kind is ast.Sub else a
+                               for kind, a in zip(ops, args, strict=True)))
             for kind, a, operand in zip(ops, args, operands, strict=True):
                 if kind is ast.Div and a == 0:
                     raise ParseError("division by zero", construct="division",
                                      line=operand[1].lineno, column=operand[1].col_offset + 1)
-            return sp.Mul(*(sp.Pow(a, -1) if kind is ast.Div else a
-                            for kind, a in zip(ops, args, strict=True)))
+            return product(*(sp.Pow(a, -1) if kind is ast.Div else a
+                             for kind, a in zip(ops, args, strict=True)))
         if isinstance(node, ast.Call):
             return self._call(node, args, where)
         raise unsupported(node)
@@ -230,7 +231,9 @@ class Converter:
                              construct="call", **where)
         # Evaluate (sin(0) → 0) only on constants: for symbolic arguments SymPy's eval only
         # queries assumptions, which costs more than the rest of the parse.
-        return function(*args, evaluate=all(a.is_Number for a in args))
+        if all(a.is_Number for a in args):
+            return function(*args)
+        return unevaluated(function, *args)
 
 
 def validate(node: ast.AST) -> None:

@@ -28,6 +28,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..core.functions import relu
+from ..core.scalars import product, unevaluated
 from ..errors import DifferentiationError, InputError, boundary
 
 __all__ = ["RULES", "applied", "local_partials", "children", "operands", "register_rule",
@@ -118,7 +119,7 @@ def _mul(expr: sp.Mul) -> dict:
     """∂(c Πᵢ aᵢ)/∂aⱼ = c Π_{i≠j} aᵢ."""
     coeff, rest = expr.as_coeff_Mul()
     factors = rest.args if rest.is_Mul else (rest,)
-    return {a: sp.Mul(coeff, *factors[:j], *factors[j + 1:])
+    return {a: product(coeff, *factors[:j], *factors[j + 1:])
             for j, a in enumerate(factors) if a.free_symbols}
 
 
@@ -145,7 +146,7 @@ def applied(head: type, *args: sp.Expr) -> sp.Expr:
     without assumptions (a node's name), where eval would only spend time (assumption
     queries, sin's search for a factor I) to return None."""
     if all(a.is_Symbol and not a._assumptions_orig for a in args):
-        return head(*args, evaluate=False)
+        return unevaluated(head, *args)
     return head(*args)
 
 
