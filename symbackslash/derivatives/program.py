@@ -52,9 +52,10 @@ from ..graph.formulas import closed_forms
 from ..numeric.checked import CheckedFunction
 from ..numeric.codegen import (
     MATRIX_PRINTERS,
+    ScalarSciPyPrinter,
     generated_symbol,
     matrix_printer,
-    scalar_modules,
+    scalar_printer,
     undefined_names,
 )
 from ..numeric.evaluate import KINK_HEADS
@@ -239,12 +240,15 @@ def compile_program(inputs, assignments, outputs, modules="numpy"):
         # the printer writes module-qualified names (numpy.maximum, functools.reduce)
         printer, namespace = matrix_printer(modules)
     else:
-        namespace = scalar_modules(modules)
+        printer, namespace = scalar_printer(modules)
     for bound in set().union(*(e.atoms(sp.Sum, sp.Product) for e in exprs)):
         if any(limit.free_symbols for _, *limits in bound.limits for limit in limits):
             raise InputError(f"cannot compile {type(bound).__name__} with a symbolic limit "
                              f"({bound}): the compiled code counts with integers; give "
                              f"numeric limits or .doit() it first")
+    if printer is not None:  # unknown functions printed by name, refused below by name
+        printer = printer({"allow_unknown_functions": True, "inline": True,
+                           "fully_qualified_modules": printer is not ScalarSciPyPrinter})
     try:
         function = sp.lambdify([safe[s] for s in inputs],
                                [_renamed(out, safe) for out in outputs], modules=namespace,

@@ -7,7 +7,8 @@ SymPy's NumPy printer lacks some matrix heads of our graphs (traces, determinant
 element-wise functions and powers): :class:`MatrixNumPyPrinter` and
 :class:`MatrixJaxPrinter` add them.
 
->>> import sympy as sp
+>>> import numpy as np
+import sympy as sp
 >>> generated_symbol(sp.MatrixSymbol("W1", 3, 2), 4).shape
 (3, 2)
 >>> z, X = sp.Dummy("z"), sp.MatrixSymbol("X", 2, 2)
@@ -23,12 +24,13 @@ import dis
 import functools
 import importlib.util
 
+import numpy as np
 import sympy as sp
 from sympy.printing.numpy import JaxPrinter, NumPyPrinter, SciPyPrinter
 
 __all__ = ["MatrixNumPyPrinter", "MatrixSciPyPrinter", "MatrixJaxPrinter", "MATRIX_PRINTERS",
-           "matrix_printer", "generated_symbol",
-           "scalar_modules", "undefined_names"]
+           "ScalarSciPyPrinter", "matrix_printer", "scalar_printer", "real_lambertw",
+           "generated_symbol", "scalar_modules", "undefined_names"]
 
 
 def generated_symbol(symbol, k: int) -> sp.Basic:
@@ -100,7 +102,27 @@ class MatrixNumPyPrinter(_MatrixHeads, NumPyPrinter):
     printmethod = "_matrix_numpycode"
 
 
-class MatrixSciPyPrinter(_MatrixHeads, SciPyPrinter):
+def real_lambertw(x, k=0):
+    """SciPy's ``lambertw``, real: its value where W is real, nan where it is complex (as
+    NumPy's ``sqrt`` of a negative number); SciPy returns complex numbers everywhere, which
+    ``floor`` and comparisons refuse."""
+    w = importlib.import_module("scipy.special").lambertw(x, k)
+    return np.where(np.imag(w) == 0, np.real(w), np.nan)[()]
+
+
+class _RealSpecial:
+    """SciPy's special functions that return complex numbers, printed as their real
+    versions (:func:`real_lambertw`)."""
+
+    def _print_LambertW(self, expr):
+        return f"real_lambertw({', '.join(self._print(a) for a in expr.args)})"
+
+
+class ScalarSciPyPrinter(_RealSpecial, SciPyPrinter):
+    """SymPy's SciPy printer, with real special functions: for scalar programs."""
+
+
+class MatrixSciPyPrinter(_RealSpecial, _MatrixHeads, SciPyPrinter):
     """SymPy's SciPy printer (special functions from ``scipy.special``, the rest NumPy's),
     plus the matrix heads of symbackslash's graphs."""
 
@@ -119,5 +141,15 @@ def matrix_printer(modules: str) -> tuple:
     """``(printer, lambdify modules)`` for a matrix program: for ``"numpy"``, SciPy's
     printer when SciPy is installed (as :func:`scalar_modules`)."""
     if scalar_modules(modules) == ["scipy", "numpy"]:
-        return MatrixSciPyPrinter, [{"functools": functools}, "scipy", "numpy"]
+        return MatrixSciPyPrinter, [{"functools": functools, "real_lambertw": real_lambertw},
+                                    "scipy", "numpy"]
     return MATRIX_PRINTERS[modules], [{"functools": functools}, modules]
+
+
+def scalar_printer(modules) -> tuple:
+    """``(printer, lambdify modules)`` for a scalar program: for ``"numpy"`` with SciPy
+    installed, SciPy's printer with real special functions; else SymPy's choice."""
+    namespace = scalar_modules(modules)
+    if namespace == ["scipy", "numpy"]:
+        return ScalarSciPyPrinter, [{"real_lambertw": real_lambertw}, "scipy", "numpy"]
+    return None, namespace

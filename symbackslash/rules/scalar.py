@@ -191,6 +191,13 @@ def _step(expr: sp.Expr) -> dict:
     return weights
 
 
+def _real_part(expr: sp.Expr) -> dict:
+    """∂re(u)/∂u = ∂conj(u)/∂u = 1 and ∂im(u)/∂u = 0: every node value is real, so
+    re(u) = conj(u) = u and im(u) = 0 (SymPy, not knowing u real, leaves them unevaluated)."""
+    u = expr.args[0]
+    return {u: sp.S.Zero if isinstance(expr, sp.im) else sp.S.One} if u.free_symbols else {}
+
+
 def _extremum(expr: sp.Expr) -> dict:
     """∂max(a₁ … aₙ)/∂aᵢ = [aᵢ attains it] / (number of arguments that attain it), with
     [aᵢ attains it] = H(aᵢ − max of the others, 1), so a Heaviside meets 0 only where the
@@ -226,6 +233,9 @@ RULES: dict[type, Rule] = {
     sp.Max: _extremum,
     sp.Min: _extremum,
     sp.Mod: _mod,
+    sp.re: _real_part,
+    sp.im: _real_part,
+    sp.conjugate: _real_part,
 }
 
 

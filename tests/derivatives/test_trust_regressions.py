@@ -306,3 +306,36 @@ def test_generated_sign_inside_a_piecewise_has_derivative_zero_and_compiles():
                      (sp.Float(1.5) * s - 1 / 2**m, True))
     assert not any(d.has(sp.Derivative) for d in sb.gradient(f, [x]))
     assert check_scalar(f, 27972)
+
+
+def test_generated_lambertw_compiles_to_real_values():
+    # The long run's seeds 7882 and 247: SciPy's lambertw returns complex numbers, which the
+    # compiled floor of Mod refused (TypeError); now real where W is real, nan elsewhere.
+    z = sp.Symbol("z", real=True)
+    assert check_scalar(sp.Mod(sp.LambertW(sp.LambertW(-2 * z / 3)), sp.asin(x / 2)**2 + 1), 7882)
+    function = sb.gradient_program(sp.LambertW(x) * x).lambdify(check=False)
+    (inside,), (outside,) = function(0.5), function(-1.0)
+    assert np.isrealobj(inside) and np.isnan(outside)
+
+
+def test_generated_real_part_of_a_real_node():
+    # The long run's seed 315: re(u) of a node whose value SymPy does not know real was
+    # left as Subs(Derivative(re(ξ), ξ), ξ, u), which cannot be evaluated; node values are
+    # real, so ∂re(u)/∂u = ∂conj(u)/∂u = 1 and ∂im(u)/∂u = 0.
+    X = sp.MatrixSymbol("X", 2, 2)
+    f = sp.exp(sp.re(sp.Mod(x, 4 * X[0, 1]**2 + 1)))
+    assert check_scalar(f, 315)
+    a, b = sp.symbols("a b")  # no assumptions: SymPy keeps im(ab), splits conj(ab)
+    assert sb.gradient(sp.im(a * b) + sp.conjugate(a * b), [a]) == [sp.conjugate(b)]
+
+
+def test_generated_float_coefficients_agree_to_their_own_precision():
+    # The long run's seed 12722: right to 15 digits, off in the 16th (a Float coefficient
+    # carries 15 digits), which the comparison at 1e-15 failed.
+    X = sp.MatrixSymbol("X", 2, 2)
+    z = sp.Symbol("z", real=True)
+    p = sp.Piecewise((z**2 / 2, z < sp.Rational(1, 2)), (-z + sp.Float(0.75) * X[0, 0], True))
+    q = sp.Piecewise((z**2 / 2, sp.Abs(z) <= 1), (-sp.Float(4.5) * x - z, True))
+    u = y - 2 * z / 3 + p / 2
+    f = -u**2 * q + u * q + (sp.Float(1.5) * y - sp.Float(1.0) * z + sp.Float(0.75) * p) * q
+    assert check_scalar(f, 12722)
