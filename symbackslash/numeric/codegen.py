@@ -5,10 +5,12 @@ identifier before :func:`sympy.lambdify` sees it (no user text is compiled); for
 the generated name is a matrix symbol of the same shape (:func:`generated_symbol`). And
 SymPy's NumPy printer lacks some matrix heads of our graphs (traces, determinants,
 element-wise functions and powers): :class:`MatrixNumPyPrinter` and
-:class:`MatrixJaxPrinter` add them.
+:class:`MatrixJaxPrinter` add them. With SciPy installed, ``modules="numpy"`` prints with
+SciPy's printer (special functions from ``scipy.special``), SciPy's complex-valued
+``lambertw`` as the real :func:`real_lambertw`: :class:`ScalarSciPyPrinter`,
+:class:`MatrixSciPyPrinter`.
 
->>> import numpy as np
-import sympy as sp
+>>> import sympy as sp
 >>> generated_symbol(sp.MatrixSymbol("W1", 3, 2), 4).shape
 (3, 2)
 >>> z, X = sp.Dummy("z"), sp.MatrixSymbol("X", 2, 2)
