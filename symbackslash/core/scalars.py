@@ -92,12 +92,7 @@ def product(*factors: sp.Expr) -> sp.Expr:
     bases = {p.as_base_exp()[0] if (p.is_Pow or isinstance(p, sp.exp)) else p for p in rest}
     if len(bases) != len(rest) or any(b.is_Number for b in bases):
         return sp.Mul(*factors)
-    if not rest:
-        return coeff
-    if coeff is _ONE and len(rest) == 1:
-        return rest[0]
-    _mulsort(rest)
-    return sp.Mul._from_args(rest if coeff is _ONE else [coeff, *rest], True)
+    return _made(sp.Mul, _ONE, coeff, rest, _mulsort)
 
 
 def total(*terms: sp.Expr) -> sp.Expr:
@@ -119,9 +114,16 @@ def total(*terms: sp.Expr) -> sp.Expr:
                 return sp.Add(*terms)
             parts.add(s)
             rest.append(p)
+    return _made(sp.Add, _ZERO, constant, rest, _addsort)
+
+
+def _made(head, neutral, number, rest: list, order) -> sp.Expr:
+    """``head`` of the number and the other operands, made directly: the number alone, or
+    the one operand where the number is neutral, else the operands in SymPy's ``order``
+    after the number (left out when neutral)."""
     if not rest:
-        return constant
-    if constant is _ZERO and len(rest) == 1:
+        return number
+    if number is neutral and len(rest) == 1:
         return rest[0]
-    _addsort(rest)
-    return sp.Add._from_args(rest if constant is _ZERO else [constant, *rest], True)
+    order(rest)
+    return head._from_args(rest if number is neutral else [number, *rest], True)
