@@ -185,10 +185,12 @@ SHALLOW = 60
 
 
 def _depth(items) -> int:
-    """The nesting depth of the deepest SymPy expression among ``items`` (0 if none),
-    without recursion."""
+    """The nesting depth of the deepest SymPy expression among ``items`` and the node
+    expressions of the graphs among them (0 if none), without recursion."""
     deepest = 0
-    stack = [(item, 1) for item in items if isinstance(item, sp.Basic)]
+    expressions = [expr for item in items if isinstance(item, nx.DiGraph)
+                   for _, expr in item.nodes(data="expr")]  # a graph: its node expressions
+    stack = [(item, 1) for item in [*items, *expressions] if isinstance(item, sp.Basic)]
     reached: dict = {}  # id → the deepest level an expression was seen at (< SHALLOW)
     while stack:
         e, level = stack.pop()

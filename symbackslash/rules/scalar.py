@@ -51,6 +51,8 @@ NONSMOOTH: dict[type, str] = {
     sp.Piecewise: "on a boundary, the derivative of the piece whose condition holds there "
                   "(the first true condition)",
     sp.floor: "derivative 0; floor jumps at the integers, where it is taken as 0",
+    sp.arg: "d arg(u)/du = 0 (arg of a real u is 0 or π); it jumps at u = 0, where the "
+            "derivative is taken as 0",
     sp.ceiling: "derivative 0; ceiling jumps at the integers, where it is taken as 0",
     sp.Mod: "d Mod(a, b) = da − floor(a/b) db; Mod jumps where a/b is an integer, where the "
             "same formula is used",
@@ -192,10 +194,12 @@ def _step(expr: sp.Expr) -> dict:
 
 
 def _real_part(expr: sp.Expr) -> dict:
-    """∂re(u)/∂u = ∂conj(u)/∂u = 1 and ∂im(u)/∂u = 0: every node value is real, so
-    re(u) = conj(u) = u and im(u) = 0 (SymPy, not knowing u real, leaves them unevaluated)."""
+    """∂re(u)/∂u = ∂conj(u)/∂u = 1 and ∂im(u)/∂u = ∂arg(u)/∂u = 0: every node value is
+    real, so re(u) = conj(u) = u, im(u) = 0 and arg(u) is 0 or π, a step at u = 0 (SymPy,
+    not knowing u real, leaves them unevaluated)."""
     u = expr.args[0]
-    return {u: sp.S.Zero if isinstance(expr, sp.im) else sp.S.One} if u.free_symbols else {}
+    zero = isinstance(expr, (sp.im, sp.arg))
+    return {u: sp.S.Zero if zero else sp.S.One} if u.free_symbols else {}
 
 
 def _extremum(expr: sp.Expr) -> dict:
@@ -236,6 +240,7 @@ RULES: dict[type, Rule] = {
     sp.re: _real_part,
     sp.im: _real_part,
     sp.conjugate: _real_part,
+    sp.arg: _real_part,
 }
 
 

@@ -339,3 +339,42 @@ def test_generated_float_coefficients_agree_to_their_own_precision():
     u = y - 2 * z / 3 + p / 2
     f = -u**2 * q + u * q + (sp.Float(1.5) * y - sp.Float(1.0) * z + sp.Float(0.75) * p) * q
     assert check_scalar(f, 12722)
+
+
+def test_generated_arg_of_a_real_node_is_a_step():
+    # The long run's seed 53773: arg(u) (0 or π for real u) was left as an unevaluated
+    # Derivative(arg(u), u), which the compiled program could not print. Now 0, flagged.
+    X = sp.MatrixSymbol("X", 2, 2)
+    a = X[0, 0]
+    f = -2 * y / 3 - 3 * sp.exp(-3 * sp.log(sp.Abs(sp.Float(2.25) * a**2 + 1)) * sp.re(a)
+                                + 3 * sp.im(a) * sp.arg(sp.Float(2.25) * a**2 + 1))
+    assert check_scalar(f, 53773)
+    assert sb.gradient(sp.arg(x - 1) * y, [x]) == [0]
+
+
+def test_generated_variables_sympy_drops_from_the_oracle_still_get_a_value():
+    # The long run's seeds 315 and 5057: relu(−1.5 X01²) is 0 for real X01, so the oracle
+    # has no X01 and the comparison had no value for it in our (right) answer.
+    X = sp.MatrixSymbol("X", 2, 2)
+    z = sp.Symbol("z", real=True)
+    g = sp.Function("g")
+    assert check_scalar(g(sp.atan(2 * x / (x**2 + 2))) - sb.relu(-sp.Float(1.5) * X[0, 1]**2), 315)
+    assert check_scalar(sp.Min(0, sp.atan2(sp.Mod(-2 * z / 3, z**2 + 1), 4 * X[1, 0]**2 + 2)),
+                        5057)
+
+
+def test_generated_a_piecewise_sympy_cannot_substitute_into_is_refused_by_name():
+    # The long run's seed 1215: SymPy builds this Piecewise, but rebuilding it with the
+    # node values substituted recurses without end (an ITE condition, SymPy 1.14). Before:
+    # "the input is nested too deeply"; the graph's node expressions are 10 levels deep.
+    X = sp.MatrixSymbol("X", 2, 2)
+    z = sp.Symbol("z", real=True)
+    half = sp.Rational(3, 2)
+    m = sp.Min(y, z)
+    p1 = sp.Piecewise((4 * y**4 / 81, sp.Abs(y) <= half), ((2 * y / 3 - 3 * m)**2, True))
+    p2 = sp.Piecewise((2 * y**2 / 9, sp.Abs(y) <= half), (2 * y / 3 - 3 * m, True))
+    condition = sp.ITE(sp.Abs(y) <= half, y**2 > -27 * X[0, 1] / 2,
+                       2 * y / 3 - 3 * m > -3 * X[0, 1])
+    f = sp.Piecewise((p1 / 2, condition), (-p2 - 6 * X[0, 1], True))
+    with pytest.raises(sb.InputError, match="SymPy recursed without end on this input"):
+        sb.gradient(f, [y])

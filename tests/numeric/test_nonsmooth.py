@@ -24,6 +24,7 @@ CATALOGUE = {
     sp.floor: (sp.floor(r) * s, {"r": 2, "s": 1}),
     sp.ceiling: (sp.ceiling(r) + s, {"r": 2, "s": 1}),
     sp.Mod: (sp.Mod(r, s) * t, {"r": 4, "s": 2, "t": 1}),
+    sp.arg: (sp.arg(r - 1) * s, {"r": 1, "s": 2}),
 }
 
 
