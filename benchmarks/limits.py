@@ -71,7 +71,7 @@ def cases(quick: bool) -> list[tuple[str, callable]]:
         (f"2^{big or 40} paths: count_paths and the path-sum figure",
          lambda: _path_figure(big or 40)),
         ("a closed form near max_nodes, printed with str()",
-         lambda: str(sb.gradient(_doubling(5 if quick else 16))[0])),
+         lambda: str(sb.gradient(_doubling(5 if quick else 8))[0])),
     ]
 
 

@@ -42,7 +42,7 @@ import sympy as sp
 
 from ..core.constructors import canonical
 from ..core.elements import zero
-from ..core.limits import get_limits
+from ..core.limits import get_limits, measure
 from ..core.simplify import simplify_within
 from ..core.tidy import tidy
 from ..core.walk import bottom_up
@@ -214,8 +214,8 @@ class Differentiation:
             raise InputError(f"{matrices[0]} is a matrix: a Jacobian has scalar entries; use "
                              f"gradient for one output, or "
                              f"differentiate(f, wrt).derivative(output, variable)")
-        return sp.Matrix([[self.closed_form(self.derivative(out, var)) for var in self.wrt]
-                          for out in self.outputs])
+        return sp.Matrix([[written_out(self.closed_form(self.derivative(out, var)), out, var)
+                           for var in self.wrt] for out in self.outputs])
 
     @cached_property
     def gradient(self) -> Gradient:
@@ -225,8 +225,28 @@ class Differentiation:
         if len(self.outputs) != 1:
             raise InputError(f"the computation has {len(self.outputs)} outputs; a gradient needs "
                              f"one scalar output (use jacobian for several)")
-        return Gradient([self.closed_form(self.derivative(self.outputs[0], var))
-                         for var in self.wrt], self.wrt, self.outputs[0])
+        out = self.outputs[0]
+        return Gradient([written_out(self.closed_form(self.derivative(out, var)), out, var)
+                         for var in self.wrt], self.wrt, out)
+
+
+def written_out(value, output, variable):
+    """``value``, a closed-form derivative, if written out as a tree it has at most
+    ``max_nodes`` parts (measured on the DAG, in time linear in its distinct parts); printing
+    or simplifying it walks the tree, so a larger one is refused, as node values are.
+
+    Raises
+    ------
+    ResourceLimitError
+        Past ``max_nodes``; the gradient program (``form="program"``) is the compact form.
+    """
+    size = measure(value)[1] if isinstance(value, sp.Basic) else 0
+    if size > get_limits().max_nodes:
+        raise ResourceLimitError(f"the closed form of d{output}/d{variable} would have about "
+                                 f"{size:,} parts written out; use gradient(..., "
+                                 f"form='program') for a gradient that stays as short as the "
+                                 f"program", limit="max_nodes")
+    return value
 
 
 @boundary
@@ -315,8 +335,8 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed",
         if len(result.outputs) != 1:
             return result.gradient   # raises the message for several outputs
         out = result.outputs[0]
-        return Gradient([result.closed_form(result.derivative(out, v), tidied=False)
-                         for v in result.wrt], result.wrt, out)
+        return Gradient([written_out(result.closed_form(result.derivative(out, v), tidied=False),
+                                     out, v) for v in result.wrt], result.wrt, out)
     grad = result.gradient
     return Gradient(_simplified(list(grad)), grad.wrt, grad.output) if simplify == "full" \
         else grad

@@ -253,3 +253,18 @@ def test_readme_limits_table_matches_the_defaults():
     section = readme.split("## Safety and limits", 1)[1]
     rows = dict(re.findall(r"^\| `(\w+)` \| ([\d,.]+) \|", section, flags=re.MULTILINE))
     assert {name: float(value.replace(",", "")) for name, value in rows.items()} == DEFAULTS
+
+
+def test_a_closed_form_derivative_over_max_nodes_is_refused():
+    # 9 lines of a = sin(a) + cos(a): the values are within the limits, but the derivative
+    # written out has ~700,000 parts; printing it walked the tree for minutes (13 lines:
+    # 179 million parts). Refused as node values are; the program form stays short.
+    text = "a = x\n" + "a = sin(a) + cos(a)\n" * 9
+    with pytest.raises(sb.ResourceLimitError, match="parts written out") as info:
+        sb.gradient(text)
+    assert info.value.limit == "max_nodes"
+    assert isinstance(info.value.partial["differentiation"], sb.Differentiation)
+    with sb.limits(max_nodes=10**6):
+        (derivative,) = sb.gradient(text)
+    (compiled,) = sb.gradient(text, form="program").lambdify()(0.3)
+    assert float(derivative.subs(sp.Symbol("x"), 0.3)) == pytest.approx(compiled, rel=1e-9)
