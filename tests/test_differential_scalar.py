@@ -22,7 +22,9 @@ run.
 
 from __future__ import annotations
 
+import contextlib
 import random
+import signal
 
 import numpy as np
 import pytest
@@ -53,11 +55,31 @@ COEFFICIENTS = [2, -1, -3, sp.Rational(1, 2), sp.Rational(-2, 3), sp.Float(1.5)]
 @st.composite
 def scalars(draw, depth: int = 0):
     """A random scalar expression (see the module docstring for the grammar); where SymPy
-    refuses to build one (a condition on zoo; SymPy 1.14 recursing on a Piecewise), a leaf."""
+    refuses to build one (a condition on zoo; SymPy 1.14 recursing on a Piecewise, or
+    spending minutes in solveset on its condition), a leaf."""
     try:
         return draw(_scalars(depth))
-    except (TypeError, ValueError, RecursionError):
+    except (TypeError, ValueError, RecursionError, TooSlow):
         return draw(st.sampled_from(LEAVES))
+
+
+class TooSlow(Exception):
+    """SymPy took too long to build an expression of the generator."""
+
+
+@contextlib.contextmanager
+def within(seconds: float):
+    """Raise :class:`TooSlow` in the block after ``seconds`` (a SIGALRM timer: the tests
+    run in the main thread)."""
+    def expire(signum, frame):
+        raise TooSlow
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @st.composite
@@ -90,7 +112,8 @@ def _scalars(draw, depth: int = 0):
     if kind == "piecewise":
         condition = draw(st.sampled_from([a < c, a > b, sp.Abs(a) <= 1,
                                           sp.And(a > -1, b < 1)]))
-        return sp.Piecewise((a**2 / 2, condition), (c * b - a, True))
+        with within(2.0):  # SymPy may spend minutes in solveset on a condition
+            return sp.Piecewise((a**2 / 2, condition), (c * b - a, True))
     if kind == "undefined":
         return draw(st.sampled_from([lambda: g(a), lambda: h(a, b), lambda: g(c * a + 1)]))()
     if kind == "mod":
