@@ -136,7 +136,6 @@ def draw_path_sum(G, source=None, target=None, *, max_paths: int = 9, columns: i
     return fig
 
 
-
 def _title(G: nx.DiGraph, path: list, product, width: float, fontsize: float) -> tuple:
     """The labels over a panel: the route, and the product of its weights (the later edge
     on the left) = their product. A path of more than :data:`ELIDED` edges shows its first
