@@ -14,6 +14,18 @@ from symbackslash.derivatives.program import AdjointSymbol, binary_products
 x, y = sp.symbols("x y")
 
 
+def central_gradient(numeric, point, h: float = 1e-6) -> list:
+    """Central differences of a NumPy function at ``point``, one per argument (the
+    independent oracle of the compiled gradients below)."""
+    expected = []
+    for k in range(len(point)):
+        up, down = list(point), list(point)
+        up[k] += h
+        down[k] -= h
+        expected.append((numeric(*up) - numeric(*down)) / (2 * h))
+    return expected
+
+
 @pytest.mark.parametrize("name, function, variables", CATALOGUE, ids=[c[0] for c in CATALOGUE])
 def test_program_equals_closed_form(name, function, variables):
     program = sb.gradient(function, variables, form="program")
@@ -232,12 +244,7 @@ def test_compiled_program_with_ite_in_piecewise_conditions():
     for modules in ("numpy", "math"):
         gradient = sb.gradient(f, [a, b, c], form="program").lambdify(modules=modules)
         for point in [(0.5, 0.3, 0.7), (2.5, 0.3, 0.7), (0.4, 2.1, 0.3), (2.5, 3.0, 0.9)]:
-            h, expected = 1e-6, []
-            for k in range(3):
-                up, down = list(point), list(point)
-                up[k] += h
-                down[k] -= h
-                expected.append((numeric(*up) - numeric(*down)) / (2 * h))
+            expected = central_gradient(numeric, point)
             assert [float(v) for v in gradient(*point)] == pytest.approx(expected, rel=1e-6)
 
 
@@ -253,11 +260,6 @@ def test_compiled_mod_matches_central_differences_at_negative_operands(modules):
     for f, numeric in cases:
         gradient = sb.gradient(f, [a, b], form="program").lambdify(modules=modules)
         for point in [(0.7, 0.3), (-1.3, 0.5), (2.9, -1.1), (-4.2, 1.7), (-7.1, -0.4)]:
-            h, expected = 1e-6, []
-            for k in range(2):
-                up, down = list(point), list(point)
-                up[k] += h
-                down[k] -= h
-                expected.append((numeric(*up) - numeric(*down)) / (2 * h))
+            expected = central_gradient(numeric, point)
             got = [float(v) for v in gradient(*point)]
             assert got == pytest.approx(expected, rel=1e-6, abs=1e-6), (f, point)
