@@ -138,3 +138,37 @@ def test_nothing_but_our_errors_leaves_public_functions():
                 function(arg)
             except sb.SymbackslashError as err:
                 assert str(err) and not getattr(err, "internal", False), (function, arg, err)
+
+
+def test_a_public_call_collects_garbage_less_often_and_restores_the_thresholds():
+    import gc
+
+    from symbackslash.errors import CALL_THRESHOLD
+
+    seen = []
+
+    @boundary
+    def inner():
+        seen.append(gc.get_threshold()[0])
+
+    @boundary
+    def outer(fail):
+        seen.append(gc.get_threshold()[0])
+        inner()
+        if fail:
+            raise ValueError("bad")
+
+    before = gc.get_threshold()
+    assert before[0] < CALL_THRESHOLD
+    outer(False)
+    with pytest.raises(sb.InputError):
+        outer(True)
+    assert seen == [CALL_THRESHOLD] * 4
+    assert gc.get_threshold() == before
+    gc.disable()
+    try:
+        seen.clear()
+        outer(False)
+        assert seen == [before[0]] * 2 and not gc.isenabled()
+    finally:
+        gc.enable()

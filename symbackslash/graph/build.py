@@ -204,12 +204,12 @@ class _Builder:
     def add(self, root: sp.Expr, name: sp.Symbol | None = None) -> sp.Symbol | sp.Expr:
         """Lower ``root``; return its node key. ``name`` names a node created for the root,
         or an alias node when the root is an input, a constant or an existing node."""
-        stack = [(root, False)]
+        stack = [(root, None)]  # (expression, its children once they are on the stack)
         while stack:
-            e, ready = stack.pop()
+            e, kids = stack.pop()
             if e in self.memo or e in self.constant:
                 continue
-            if not ready:
+            if kids is None:
                 if e.is_Symbol:
                     self.add_input(e)
                 elif not e.args:
@@ -222,13 +222,14 @@ class _Builder:
                     raise InputError(f"the matrix {e} appears in a program or statement; give "
                                      f"matrix expressions to build_graph as expressions")
                 else:
-                    stack.append((e, True))
-                    stack.extend((c, False) for c in reversed(children(e)))
+                    kids = children(e)
+                    stack.append((e, kids))
+                    stack.extend((c, None) for c in reversed(kids))
                 continue
-            if all(c in self.constant for c in children(e)):
+            if all(c in self.constant for c in kids):
                 self.constant.add(e)
             else:
-                self._create(e, name if e is root else None)
+                self._create(e, kids, name if e is root else None)
         if root in self.memo and (name is None or self.memo[root] == name):
             return self.memo[root]
         if name is None:
@@ -238,8 +239,8 @@ class _Builder:
         self._new_node(name, target, {target: sp.S.One} if target in self.G else {})
         return name
 
-    def _create(self, e: sp.Expr, name: sp.Symbol | None) -> None:
-        ops = [c for c in dict.fromkeys(children(e)) if c not in self.constant]
+    def _create(self, e: sp.Expr, kids: list, name: sp.Symbol | None) -> None:
+        ops = [c for c in dict.fromkeys(kids) if c not in self.constant]
         mapped = {o: self.memo[o] for o in ops}
         flat = split_flat(e, mapped)
         expr = (flat and self.sharing.rewrite(*flat)) or _rebuild(e, mapped)
@@ -274,7 +275,8 @@ def _finish(G: nx.DiGraph, order: list, outputs: list, source, first=()) -> nx.D
     a def's parameters, then the others sorted by name), mark the outputs, set graph
     attributes."""
     inputs = [v for v in first if v in G and G.nodes[v]["kind"] == "input"]
-    inputs += sorted((v for v in G if G.nodes[v]["kind"] == "input" and v not in inputs),
+    given = set(inputs)
+    inputs += sorted((v for v in G if G.nodes[v]["kind"] == "input" and v not in given),
                      key=_name_key)
     for k, v in enumerate(inputs + order, start=1):
         G.nodes[v]["index"] = k

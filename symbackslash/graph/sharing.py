@@ -24,6 +24,8 @@ from collections import defaultdict
 
 import sympy as sp
 
+from ..core.scalars import product, total
+
 __all__ = ["SharingIndex", "split_flat"]
 
 
@@ -55,9 +57,35 @@ def split_flat(expr: sp.Expr, mapped: dict | None = None) -> tuple | None:
                 constant += c
             else:
                 t = mapped.get(t, t)
-                terms[t] = terms.get(t, 0) + c
+                terms[t] = c if t not in terms else terms[t] + c
         return sp.Add, constant, terms
     return None
+
+
+#: A difference of at most this many terms ends the search for a closer earlier sum.
+GOOD_ENOUGH = 4
+
+
+def _delta(terms: dict, node_terms: dict, room: int) -> dict | None:
+    """The nonzero coefficients of ``terms − node_terms``; ``None`` once there are more than
+    ``room`` of them. Equal coefficients (most of them) are skipped without arithmetic."""
+    delta = {}
+    for t, c in terms.items():
+        d = node_terms.get(t)
+        if d is None:
+            delta[t] = c
+        elif d is c or d == c:
+            continue
+        else:
+            delta[t] = c - d
+        if len(delta) > room:
+            return None
+    for t, d in node_terms.items():
+        if t not in terms:
+            delta[t] = -d
+            if len(delta) > room:
+                return None
+    return delta
 
 
 class SharingIndex:
@@ -94,7 +122,7 @@ class SharingIndex:
             for t in node_terms:
                 del terms[t]
             if head is sp.Add:
-                pieces.append(ratio * node)
+                pieces.append(product(ratio, node))
                 constant -= ratio * node_constant
             else:
                 pieces.append(node)
@@ -102,8 +130,8 @@ class SharingIndex:
         if not pieces:
             return self._difference(constant, terms) if head is sp.Add else None
         if head is sp.Add:
-            return sp.Add(constant, *pieces, *(c * t for t, c in terms.items()))
-        return sp.Mul(constant, *pieces, *terms)
+            return total(constant, *pieces, *(product(c, t) for t, c in terms.items()))
+        return product(constant, *pieces, *terms)
 
     def _difference(self, constant, terms: dict) -> sp.Expr | None:
         """A long sum written as an earlier sum plus a short difference, A = B + (A − B),
@@ -112,20 +140,20 @@ class SharingIndex:
         """
         if len(terms) < 8:
             return None
-        best = None
+        best, room = None, (len(terms) - 1) // 2 - 1  # the longest difference worth it
         for node in self._candidates(sp.Add, terms, checks=8):
             _, node_terms, node_constant = self.flat[node]
             if len(node_terms) < len(terms) // 2:
                 continue
-            delta = {t: c - node_terms.get(t, 0) for t, c in terms.items()}
-            delta.update({t: -c for t, c in node_terms.items() if t not in terms})
-            delta = {t: d for t, d in delta.items() if d != 0}
-            if best is None or len(delta) < len(best[1]):
-                best = (node, delta, constant - node_constant)
-        if best is None or 2 * (len(best[1]) + 1) >= len(terms):
+            delta = _delta(terms, node_terms, room)
+            if delta is not None:
+                best, room = (node, delta, constant - node_constant), len(delta) - 1
+                if len(delta) <= GOOD_ENOUGH:
+                    break
+        if best is None:
             return None
         node, delta, difference = best
-        return sp.Add(difference, node, *(d * t for t, d in delta.items()))
+        return total(difference, node, *(product(d, t) for t, d in delta.items()))
 
     def _candidates(self, head, terms: dict, checks: int):
         """Registered nodes sharing operands with ``terms``: users of the rarest operands
@@ -175,7 +203,7 @@ class SharingIndex:
                 return None
             if head is sp.Mul:
                 continue
-            r = terms[t] / c
+            r = sp.S.One if terms[t] == c else terms[t] / c
             if ratio is None:
                 ratio = r
             elif r != ratio:

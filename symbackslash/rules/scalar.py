@@ -121,8 +121,19 @@ def _mul(expr: sp.Mul) -> dict:
     """∂(c Πᵢ aᵢ)/∂aⱼ = c Π_{i≠j} aᵢ."""
     coeff, rest = expr.as_coeff_Mul()
     factors = rest.args if rest.is_Mul else (rest,)
-    return {a: product(coeff, *factors[:j], *factors[j + 1:])
+    return {a: _without(coeff, factors, j, expr.is_commutative)
             for j, a in enumerate(factors) if a.free_symbols}
+
+
+def _without(coeff, factors: tuple, j: int, commutative) -> sp.Expr:
+    """``c Π_{i≠j} aᵢ`` for the factors of a canonical product: two or more factors stay
+    canonical and in order when one is left out (their bases are distinct), so the product
+    is made without sorting; fewer go through :func:`product` (a coefficient times one sum
+    is distributed)."""
+    others = factors[:j] + factors[j + 1:]
+    if len(others) < 2 or commutative is not True:
+        return product(coeff, *others)
+    return sp.Mul._from_args(others if coeff is sp.S.One else (coeff, *others), True)
 
 
 def _pow(expr: sp.Pow) -> dict:

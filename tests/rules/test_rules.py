@@ -109,3 +109,36 @@ def test_sin_cos_rules_are_sympys_derivatives(head, u):
     (operand, weight), = local_partials(node).items()
     assert operand == u
     assert sp.srepr(weight) == sp.srepr(sp.diff(node, u))
+
+
+def _products():
+    from hypothesis import strategies as st
+
+    x, y, z = sp.symbols("x y z")
+    p = sp.Symbol("p", positive=True)
+    atoms = st.sampled_from([x, y, z, p, sp.Integer(2), sp.Integer(-1), sp.Rational(1, 3),
+                             sp.Float(1.5), sp.pi, sp.I, sp.sqrt(2), sp.sin(x), sp.exp(y),
+                             x + y, x**2, z**-1, p**x, sp.Symbol("n", commutative=False)])
+    return st.lists(atoms, min_size=2, max_size=6).map(lambda fs: sp.Mul(*fs))
+
+
+def test_partials_of_a_product_are_sympys_products_of_the_other_factors():
+    """The partials of a product are made without SymPy's sorting: each must be the very
+    expression (type, argument order) that ``Mul`` of the other factors gives."""
+    from hypothesis import given, settings
+
+    @settings(max_examples=300, deadline=None)
+    @given(_products())
+    def check(expr):
+        if not expr.is_Mul:
+            return
+        coeff, rest = expr.as_coeff_Mul()
+        factors = rest.args if rest.is_Mul else (rest,)
+        weights = local_partials(expr)
+        for j, a in enumerate(factors):
+            if a.free_symbols and a in weights and factors.count(a) == 1:
+                expected = sp.Mul(coeff, *factors[:j], *factors[j + 1:])
+                assert weights[a] == expected
+                assert sp.srepr(weights[a]) == sp.srepr(expected)
+
+    check()
