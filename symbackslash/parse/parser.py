@@ -65,6 +65,7 @@ import sys
 import sympy as sp
 
 from ..core.limits import check_limit, get_limits
+from ..core.walk import symbols
 from ..errors import (
     GraphError,
     ParseError,
@@ -258,25 +259,38 @@ def _program(module: ast.Module, text: str) -> Program:
         else:
             raise unsupported(stmt)
 
-    converter = Converter(text)
-    defined: set[str] = set()
+    converter = _LineConverter(text, module, assigned)
     assignments, lines = [], []
     for stmt in module.body:
-        target = stmt.targets[0]
-        for node in ast.walk(stmt.value):
-            if isinstance(node, ast.Name) and node.id in assigned and node.id not in defined:
-                if node.id == target.id:
-                    raise GraphError(f"'{node.id}' is used in its own definition on line "
-                                     f"{stmt.lineno}, column {node.col_offset + 1}; a "
-                                     f"straight-line "
-                                     f"program has no cycles, so give the new value a new name")
-                raise GraphError(_before_definition(node, stmt, assigned, module))
-        assignments.append((names(target.id), converter.expression(stmt.value)))
+        converter.statement = stmt
+        assignments.append((names(stmt.targets[0].id), converter.expression(stmt.value)))
         lines.append(stmt.lineno)
-        defined.add(target.id)
-    used = set().union(*(expr.free_symbols for _, expr in assignments))
+        converter.defined.add(stmt.targets[0].id)
+    used = symbols([expr for _, expr in assignments])
     inputs = sorted((s for s in used if s.name not in assigned), key=lambda s: s.name)
     return Program(tuple(assignments), tuple(inputs), tuple(lines))
+
+
+class _LineConverter(Converter):
+    """The converter of a straight-line program: a name assigned in the program must be
+    assigned on an earlier line than where it is used (checked as each name is met)."""
+
+    def __init__(self, text: str, module: ast.Module, assigned: dict[str, tuple[int, int]]):
+        super().__init__(text)
+        self.module, self.assigned = module, assigned
+        self.defined: set[str] = set()
+        self.statement: ast.Assign | None = None
+
+    def validate(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Name) and node.id in self.assigned \
+                and node.id not in self.defined:
+            stmt = self.statement
+            if node.id == stmt.targets[0].id:
+                raise GraphError(f"'{node.id}' is used in its own definition on line "
+                                 f"{stmt.lineno}, column {node.col_offset + 1}; a straight-line "
+                                 f"program has no cycles, so give the new value a new name")
+            raise GraphError(_before_definition(node, stmt, self.assigned, self.module))
+        super().validate(node)
 
 
 def _before_definition(node: ast.Name, stmt: ast.Assign, assigned: dict[str, tuple[int, int]],

@@ -117,22 +117,22 @@ class Converter:
 
     def expression(self, root: ast.expr) -> sp.Expr:
         limits = get_limits()
-        # Post-order walk with an explicit stack: (node, depth, children converted?).
-        stack = [(root, 1, False)]
+        # Post-order walk with an explicit stack: (node, depth, its children once pushed).
+        stack = [(root, 1, None)]
         values: list[sp.Expr] = []
         while stack:
-            node, depth, ready = stack.pop()
+            node, depth, children = stack.pop()
             if depth > limits.max_depth:
                 raise ResourceLimitError(
                     f"expression nesting deeper than {limits.max_depth} at line {node.lineno}, "
                     f"column {node.col_offset + 1}", limit="max_depth")
-            if not ready:
+            if children is None:
                 self.validate(node)
                 children = self._children(node)
-                stack.append((node, depth, True))
-                stack.extend((child, depth + 1, False) for child in reversed(children))
+                stack.append((node, depth, children))
+                stack.extend((child, depth + 1, None) for child in reversed(children))
                 continue
-            count = len(self._children(node))
+            count = len(children)
             args = values[len(values) - count:] if count else []
             del values[len(values) - count:]
             values.append(self._real(node, self._build(node, args), args))
