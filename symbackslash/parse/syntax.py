@@ -295,9 +295,10 @@ def operand_chain(node: ast.BinOp) -> list[tuple[type, ast.AST]]:
 
 def _power(base: sp.Expr, exponent: sp.Expr, where: dict) -> sp.Expr:
     check_power(base, exponent, f"the power at line {where['line']}, column {where['column']}")
-    if base == 0 and exponent.is_Number and exponent < 0:
+    if base is sp.S.Zero and exponent.is_Number and exponent.is_negative:
         raise ParseError("division by zero (0 to a negative power)", construct="power", **where)
-    if base.is_Add and exponent.is_Integer and exponent not in (0, 1) and base.free_symbols:
+    if base.is_Add and exponent.is_Integer and exponent is not sp.S.Zero \
+            and exponent is not sp.S.One and base.free_symbols:
         # SymPy's eval would ask each term whether it is infinite (seconds of assumption
         # queries on a long program) and return None: the parser's symbols have no
         # assumptions and its constants are finite, so the power is canonical as it is

@@ -141,7 +141,8 @@ def _pow(expr: sp.Pow) -> dict:
     base, exponent = expr.args
     weights = {}
     if base.free_symbols:
-        weights[base] = exponent * base ** (exponent - 1)
+        lowered = exponent - 1
+        weights[base] = product(exponent, base if lowered is sp.S.One else base ** lowered)
     if exponent.free_symbols:
         # 0ᵉ = 0 for e > 0 (its derivative there is 0); elsewhere it is 1 or infinite
         weights[exponent] = weights.get(exponent, 0) + (sp.S.Zero if base == 0
