@@ -118,18 +118,20 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
         if not f:
             raise InputError("an empty list of outputs; give at least one expression")
         exprs = [parse_item(item, k) for k, item in enumerate(f)]
-        return _from_expressions(exprs, output_names(exprs), list(f), coarse)
-    expr = _expression(f, "f")
-    return _from_expressions([expr], output_names([expr]), f, coarse)
+        return _from_expressions(exprs, list(f), coarse)
+    return _from_expressions([_expression(f, "f")], f, coarse)
 
 
-def output_names(exprs: list) -> list[str]:
+def output_names(exprs: list, symbol_names: set | None = None) -> list[str]:
     """The output nodes' names: ``f``, or ``f_1, f_2, …`` for several; when an input or a
     function of the expressions already has such a name, the next free stem of
-    ``f, g, h, out`` (an input called ``f`` is not the output)."""
+    ``f, g, h, out`` (an input called ``f`` is not the output). ``symbol_names``, the names
+    of the expressions' symbols, saves a walk when the caller has them."""
     taken = {str(e.func) for e in postorder(exprs)
              if isinstance(e, sp.core.function.AppliedUndef)}
-    taken |= {s.name for e in exprs for s in _symbols(e)}
+    if symbol_names is None:
+        symbol_names = {s.name for e in exprs for s in _symbols(e)}
+    taken |= symbol_names
     for stem in ("f", "g", "h", "out"):
         names = [stem] if len(exprs) == 1 else [f"{stem}_{k}" for k in range(1, len(exprs) + 1)]
         if not taken & set(names):
@@ -308,16 +310,15 @@ def _name_key(symbol) -> tuple:
     return (str(symbol), sp.srepr(symbol))
 
 
-def _from_expressions(exprs: list[sp.Expr], names: list[str], source, coarse: bool) -> nx.DiGraph:
+def _from_expressions(exprs: list[sp.Expr], source, coarse: bool) -> nx.DiGraph:
+    reserved = {s.name for e in exprs for s in _symbols(e)}
+    names = output_names(exprs, reserved)
     if any(has_matrices(e) for e in exprs):
         if coarse:
             raise InputError("nodes='statements' is for programs; matrix expressions are "
                              "lowered one operation per node")
         G, order, outputs = lower_matrix_expressions(exprs, names)
         return _finish(G, order, outputs, source)
-    reserved = set()
-    for e in exprs:
-        reserved |= {s.name for s in _symbols(e)}
     builder = _Builder(reserved | set(names))
     add = builder.add_statement if coarse else builder.add
     outputs = [add(e, sp.Symbol(name)) for e, name in zip(exprs, names, strict=True)]
