@@ -300,15 +300,17 @@ def function_program(G: nx.DiGraph) -> list:
 def binary_products(G: nx.DiGraph) -> nx.DiGraph:
     """A copy of ``G`` in which every product of three or more operands is a chain of binary
     products ``t = a*b, t' = t*c, …`` (new nodes ``name_2, name_3, …``), so its partials cost
-    one multiplication each instead of k − 1."""
+    one multiplication each instead of k − 1. ``G`` itself when it has no such product (it is
+    not changed, and neither is the result to be)."""
+    if not any(_long_product(G.nodes[v]["expr"]) for v in G):
+        return G
     H = nx.DiGraph()
     H.graph.update(G.graph)
     index = 0
     for v in node_order(G):
         data = G.nodes[v]
         expr = data["expr"]
-        if expr is None or isinstance(expr, sp.MatrixExpr) or not (
-                expr.is_Mul and _factor_count(expr) >= 3):
+        if not _long_product(expr):
             index += 1  # unchanged: keep the node and its weights
             H.add_node(v, expr=expr, kind=data["kind"], index=index)
             H.add_edges_from(G.in_edges(v, data=True))
@@ -326,6 +328,12 @@ def binary_products(G: nx.DiGraph) -> nx.DiGraph:
         index += 1
         _add(H, v, coeff * partial * factors[-1], data["kind"], index)
     return H
+
+
+def _long_product(expr) -> bool:
+    """Whether a node's expression is a scalar product of three or more factors."""
+    return expr is not None and not isinstance(expr, sp.MatrixExpr) and expr.is_Mul \
+        and _factor_count(expr) >= 3
 
 
 def _factor_count(expr: sp.Mul) -> int:
