@@ -361,10 +361,17 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     S = assemble(H)  # our own split of a graph build_graph checked
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
-    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v (not
-    # inside a derivative: ∂g(u)/∂u is no derivative of the name v).
-    upper = {(j, i): _named(w, own[S.nodes[i]], S.nodes[i]) if i != j else w
-             for (j, i), w in S.upper().items()}
+    if any(isinstance(v, sp.MatrixSymbol) for v in H):
+        # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v (not
+        # inside a derivative: ∂g(u)/∂u is no derivative of the name v).
+        upper = {(j, i): _named(w, own[S.nodes[i]], S.nodes[i]) if i != j else w
+                 for (j, i), w in S.upper().items()}
+    else:
+        # A weight that repeats the value of any node uses the node's name: ∂exp(u)/∂u = v,
+        # and ∂cos(x)/∂x = −sin(x) = −s where the function computes s = sin(x) too.
+        values = _node_values(H, own)
+        upper = {(j, i): _names_for_values(w, values) if i != j else w
+                 for (j, i), w in S.upper().items()}
     adjoint: list = []
     suffix = unknown_suffix(H, "reverse")
 
@@ -389,6 +396,28 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o, strict=True) for o in outputs])
     forward = _needed_forward(H, needed)
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
+
+
+def _node_values(H: nx.DiGraph, own: dict) -> dict:
+    """``{value: node}`` for every node whose value is an operation (not a copy of another
+    node or a constant); of two nodes with the same value, the first in node order."""
+    values: dict = {}
+    for v in reversed(node_order(H)):
+        expr = own.get(v)
+        if isinstance(expr, sp.Expr) and not expr.is_Atom:
+            values[expr] = v
+    return values
+
+
+def _names_for_values(weight, values: dict):
+    """``weight`` with every subexpression that is a node's value written as the node's
+    name (not in a weight with a derivative or a head binding a symbol of its own: ∂g(u)/∂u
+    is no derivative of the name). The node is then computed by the forward part of the
+    program, where its operations are counted once, instead of inside the weight."""
+    if not isinstance(weight, sp.Basic) or weight.is_Atom:
+        return weight
+    named = weight.xreplace(values)
+    return weight if named is weight or weight.has(*_BINDING) else named
 
 
 def _named(weight, value, name):
