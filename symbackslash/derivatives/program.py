@@ -379,7 +379,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
         if value.is_Atom or isinstance(value, (sp.MatrixSymbol, sp.ZeroMatrix)):
             return value
         name = adjoint_name(S.nodes[i], suffix)
-        adjoint.append((name, value))
+        adjoint.append((name, _sign_inside(value)))
         return name
 
     solution = back_substitute(upper, S.unit(out), assign=assign)
@@ -418,6 +418,26 @@ def _names_for_values(weight, values: dict):
         return weight
     named = weight.xreplace(values)
     return weight if named is weight or weight.has(*_BINDING) else named
+
+
+def _sign_inside(value):
+    """``value`` = −c·a·(B) written c·a·(−B) when the sum −B costs no more than B: the
+    negation goes into the sum instead of costing an operation of its own
+    (−ȳ·(t² − 1) = ȳ·(1 − t²), the adjoint through t = tanh(u))."""
+    if not value.is_Mul or isinstance(value, sp.MatrixExpr):
+        return value
+    coeff, rest = value.as_coeff_Mul()
+    if not (coeff.is_negative and rest.is_Mul):
+        return value
+    factors = list(rest.args)
+    for k, factor in enumerate(factors):
+        if factor.is_Add:
+            negated = -factor
+            if negated.is_Add and sp.count_ops(negated) <= sp.count_ops(factor):
+                factors[k] = negated
+                return sp.Mul(-coeff, *factors)
+            return value
+    return value
 
 
 def _named(weight, value, name):

@@ -62,6 +62,13 @@ def test_weights_use_the_values_the_function_computes():
     assert same_expression(P.closed_form()[0], sp.cos(x) - 2*sp.sin(x))
 
 
+def test_the_adjoint_through_tanh_carries_its_sign_inside():
+    P = sb.gradient_program("h = tanh(w*x)\nf = h*y", ["w"])
+    h, y_ = sp.symbols("h y")
+    assert dict(P.adjoint)[AdjointSymbol(sp.Symbol("v1"))] == y_*(1 - h**2)
+    assert P.operations == 2 + 3 + 1
+
+
 @pytest.mark.parametrize("name", ["trigonometric", "tanh network", "sin-chain",
                                   "Chebyshev", "extended Rosenbrock"])
 def test_every_name_a_program_uses_is_computed_before(name):
