@@ -43,6 +43,7 @@ from sympy.core.function import AppliedUndef
 
 from ..core.constructors import canonical
 from ..core.elements import zero
+from ..core.scalars import product, total
 from ..core.tidy import tidy
 from ..core.walk import bottom_up, postorder, substitute, symbols
 from ..errors import GraphError, InputError, boundary
@@ -421,23 +422,37 @@ def _names_for_values(weight, values: dict):
 
 
 def _sign_inside(value):
-    """``value`` = −c·a·(B) written c·a·(−B) when the sum −B costs no more than B: the
-    negation goes into the sum instead of costing an operation of its own
-    (−ȳ·(t² − 1) = ȳ·(1 − t²), the adjoint through t = tanh(u))."""
-    if not value.is_Mul or isinstance(value, sp.MatrixExpr):
+    """``value`` = −c·a·(B) written c·a·(−B) when at least half the terms of the sum B are
+    negative: −B then costs no more than B (a negative term costs a subtraction instead of
+    an addition, a sum of negative terms one negation more), and the product's negation
+    goes into the sum instead of costing an operation of its own (−ȳ·(t² − 1) = ȳ·(1 − t²),
+    the adjoint through t = tanh(u))."""
+    if not value.is_Mul:
         return value
-    coeff, rest = value.as_coeff_Mul()
-    if not (coeff.is_negative and rest.is_Mul):
+    factors = list(value.args)
+    coeff = factors[0]
+    if not (coeff.is_Number and coeff.is_negative):
         return value
-    factors = list(rest.args)
     for k, factor in enumerate(factors):
         if factor.is_Add:
-            negated = -factor
-            if negated.is_Add and sp.count_ops(negated) <= sp.count_ops(factor):
-                factors[k] = negated
-                return sp.Mul(-coeff, *factors)
-            return value
+            if 2 * sum(map(_is_negative_term, factor.args)) < len(factor.args):
+                return value
+            factors[0], factors[k] = -coeff, total(*map(_negate, factor.args))
+            return product(*factors)
     return value
+
+
+def _is_negative_term(term) -> bool:
+    """A term of a sum with a negative numeric coefficient (−3, −x, −2·x·y)."""
+    coeff = term.args[0] if term.is_Mul else term
+    return coeff.is_Number and coeff.is_negative
+
+
+def _negate(term):
+    """``−term`` for a term of a canonical sum."""
+    if term.is_Mul and term.args[0] is sp.S.NegativeOne:
+        return term.as_coeff_Mul()[1]
+    return -term
 
 
 def _named(weight, value, name):
