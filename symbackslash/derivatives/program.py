@@ -370,7 +370,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     else:
         # A weight that repeats the value of any node uses the node's name: ∂exp(u)/∂u = v,
         # and ∂cos(x)/∂x = −sin(x) = −s where the function computes s = sin(x) too.
-        values = _node_values(H, own)
+        values = _node_values(own)
         upper = {(j, i): _names_for_values(w, values) if i != j else w
                  for (j, i), w in S.upper().items()}
     adjoint: list = []
@@ -399,12 +399,12 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
 
 
-def _node_values(H: nx.DiGraph, own: dict) -> dict:
-    """``{value: node}`` for every node whose value is an operation (not a copy of another
-    node or a constant); of two nodes with the same value, the first in node order."""
+def _node_values(own: dict) -> dict:
+    """``{value: node}`` for every node of ``own`` (``{node: value}``) whose value is an
+    operation (not a copy of another node or a constant); of two nodes with the same value,
+    the first of ``own``."""
     values: dict = {}
-    for v in reversed(node_order(H)):
-        expr = own.get(v)
+    for v, expr in reversed(own.items()):
         if isinstance(expr, sp.Expr) and not expr.is_Atom:
             values[expr] = v
     return values
