@@ -11,8 +11,11 @@ module runs the same :func:`~symbackslash.back_substitute` on (I − L)ᵀ, with
 3. outputs: the adjoints of the variables.
 
 Products of many factors are split into a chain of binary products first (SymPy flattens
-``a*b*c*d`` into one node whose partials would be quadratic in the number of factors), and a
-weight that repeats its node's value is written with the node's name (∂eᵘ/∂u = v).
+``a*b*c*d`` into one node whose partials would be quadratic in the number of factors). A
+weight that repeats the value of a node is written with the node's name (∂eᵘ/∂u = v, and
+∂cos(x)/∂x = −s where the function computes s = sin(x)), so the forward part computes it
+once, where it is counted; an adjoint −ȳ·(t² − 1) is written ȳ·(1 − t²), its sign inside
+the sum.
 
 Matrix graphs give matrix programs the same way: the weights are operators, applied by the
 solver to named adjoints, and each matrix node's adjoint is a
