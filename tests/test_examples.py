@@ -1,7 +1,8 @@
 """The benchmark families: both forms give sympy.diff's gradient, at the cheap-gradient cost.
 
 Operation ratios (gradient program ÷ function) are checked against the bound of the issue:
-at most 4, and within 1.2× of CasADi's reverse mode where that figure is known.
+at most 4, within 1.2× of CasADi's reverse mode where that figure is known, and at or below
+it for the families of ``AT_MOST_CASADI``.
 """
 
 import math
@@ -14,7 +15,12 @@ import symbackslash as sb
 from symbackslash.examples import FAMILIES
 
 CASADI_RATIO = {"extended Rosenbrock": 1.13, "product + squares": 1.66,
-                "repeated squaring": 2.49, "tanh network": 2.56, "sin-chain": 3.49}
+                "repeated squaring": 2.49, "tanh network": 2.56, "sin-chain": 3.49,
+                "trigonometric": 1.70}
+#: Families whose ratio at n = 16 is at or below CasADi's, not only within 1.2× of it
+#: (the tanh network's lower bound, 18 operations per neuron against the function's 7,
+#: passes 2.56 beyond 33 layers).
+AT_MOST_CASADI = {"trigonometric", "tanh network"}
 
 
 @pytest.mark.parametrize("name", list(FAMILIES))
@@ -39,3 +45,5 @@ def test_operation_ratio_within_the_cheap_gradient_bound(name):
         assert ratio <= 4
         if name in CASADI_RATIO:
             assert ratio <= 1.2 * CASADI_RATIO[name]
+        if name in AT_MOST_CASADI:
+            assert ratio <= CASADI_RATIO[name]

@@ -11,8 +11,11 @@ module runs the same :func:`~symbackslash.back_substitute` on (I − L)ᵀ, with
 3. outputs: the adjoints of the variables.
 
 Products of many factors are split into a chain of binary products first (SymPy flattens
-``a*b*c*d`` into one node whose partials would be quadratic in the number of factors), and a
-weight that repeats its node's value is written with the node's name (∂eᵘ/∂u = v).
+``a*b*c*d`` into one node whose partials would be quadratic in the number of factors). A
+weight that repeats the value of a node is written with the node's name (∂eᵘ/∂u = v, and
+∂cos(x)/∂x = −s where the function computes s = sin(x)), so the forward part computes it
+once, where it is counted; an adjoint −ȳ·(t² − 1) is written ȳ·(1 − t²), its sign inside
+the sum.
 
 Matrix graphs give matrix programs the same way: the weights are operators, applied by the
 solver to named adjoints, and each matrix node's adjoint is a
@@ -43,6 +46,7 @@ from sympy.core.function import AppliedUndef
 
 from ..core.constructors import canonical
 from ..core.elements import zero
+from ..core.scalars import product, total
 from ..core.tidy import tidy
 from ..core.walk import bottom_up, postorder, substitute, symbols
 from ..errors import GraphError, InputError, boundary
@@ -369,10 +373,17 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     S = assemble(H)  # our own split of a graph build_graph checked
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}
-    # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v (not
-    # inside a derivative: ∂g(u)/∂u is no derivative of the name v).
-    upper = {(j, i): _named(w, own[S.nodes[i]], S.nodes[i]) if i != j else w
-             for (j, i), w in S.upper().items()}
+    if any(isinstance(v, sp.MatrixSymbol) for v in H):
+        # A weight that repeats its node's value uses the node's name: ∂exp(u)/∂u = v (not
+        # inside a derivative: ∂g(u)/∂u is no derivative of the name v).
+        upper = {(j, i): _named(w, own[S.nodes[i]], S.nodes[i]) if i != j else w
+                 for (j, i), w in S.upper().items()}
+    else:
+        # A weight that repeats the value of any node uses the node's name: ∂exp(u)/∂u = v,
+        # and ∂cos(x)/∂x = −sin(x) = −s where the function computes s = sin(x) too.
+        values = _node_values(own)
+        upper = {(j, i): _names_for_values(w, values) if i != j else w
+                 for (j, i), w in S.upper().items()}
     adjoint: list = []
     suffix = unknown_suffix(H, "reverse")
 
@@ -380,7 +391,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
         if value.is_Atom or isinstance(value, (sp.MatrixSymbol, sp.ZeroMatrix)):
             return value
         name = adjoint_name(S.nodes[i], suffix)
-        adjoint.append((name, value))
+        adjoint.append((name, _sign_inside(value)))
         return name
 
     solution = back_substitute(upper, S.unit(out), assign=assign)
@@ -397,6 +408,62 @@ def gradient_program(f, wrt=None) -> GradientProgram:
     needed = symbols([expr for _, expr in adjoint] + [sp.sympify(o, strict=True) for o in outputs])
     forward = _needed_forward(H, needed)
     return GradientProgram(tuple(G.graph["inputs"]), forward, adjoint, outputs, variables, G)
+
+
+def _node_values(own: dict) -> dict:
+    """``{value: node}`` for every node of ``own`` (``{node: value}``) whose value is an
+    operation (not a copy of another node or a constant); of two nodes with the same value,
+    the first of ``own``."""
+    values: dict = {}
+    for v, expr in reversed(own.items()):
+        if isinstance(expr, sp.Expr) and not expr.is_Atom:
+            values[expr] = v
+    return values
+
+
+def _names_for_values(weight, values: dict):
+    """``weight`` with every subexpression that is a node's value written as the node's
+    name (not in a weight with a derivative or a head binding a symbol of its own: ∂g(u)/∂u
+    is no derivative of the name). The node is then computed by the forward part of the
+    program, where its operations are counted once, instead of inside the weight."""
+    if not isinstance(weight, sp.Basic) or weight.is_Atom:
+        return weight
+    named = weight.xreplace(values)
+    return weight if named is weight or weight.has(*_BINDING) else named
+
+
+def _sign_inside(value):
+    """``value`` = −c·a·(B) written c·a·(−B) when at least half the terms of the sum B are
+    negative: −B then costs no more than B (a negative term costs a subtraction instead of
+    an addition, a sum of negative terms one negation more), and the product's negation
+    goes into the sum instead of costing an operation of its own (−ȳ·(t² − 1) = ȳ·(1 − t²),
+    the adjoint through t = tanh(u))."""
+    if not value.is_Mul:
+        return value
+    factors = list(value.args)
+    coeff = factors[0]
+    if not (coeff.is_Number and coeff.is_negative):
+        return value
+    for k, factor in enumerate(factors):
+        if factor.is_Add:
+            if 2 * sum(map(_is_negative_term, factor.args)) < len(factor.args):
+                return value
+            factors[0], factors[k] = -coeff, total(*map(_negate, factor.args))
+            return product(*factors)
+    return value
+
+
+def _is_negative_term(term) -> bool:
+    """A term of a sum with a negative numeric coefficient (−3, −x, −2·x·y)."""
+    coeff = term.args[0] if term.is_Mul else term
+    return coeff.is_Number and coeff.is_negative
+
+
+def _negate(term):
+    """``−term`` for a term of a canonical sum."""
+    if term.is_Mul and term.args[0] is sp.S.NegativeOne:
+        return term.as_coeff_Mul()[1]
+    return -term
 
 
 def _named(weight, value, name):

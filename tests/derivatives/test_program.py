@@ -53,6 +53,38 @@ def test_products_are_split_into_binary_chains():
     assert P.operations <= 3 * len(xs)
 
 
+def test_weights_use_the_values_the_function_computes():
+    # ∂cos(x)/∂x = −sin(x) is the node s, ∂sin(x)/∂x = cos(x) the node c: no call repeated
+    P = sb.gradient_program("s = sin(x)\nc = cos(x)\nf = s + 2*c", ["x"])
+    assert [str(name) for name, _ in P.forward] == ["s", "c"]
+    assert not any(expr.has(sp.sin, sp.cos) for _, expr in P.adjoint)
+    assert P.operations == 2 + 2
+    assert same_expression(P.closed_form()[0], sp.cos(x) - 2*sp.sin(x))
+
+
+def test_the_adjoint_through_tanh_carries_its_sign_inside():
+    P = sb.gradient_program("h = tanh(w*x)\nf = h*y", ["w"])
+    h, y_ = sp.symbols("h y")
+    assert dict(P.adjoint)[AdjointSymbol(sp.Symbol("v1"))] == y_*(1 - h**2)
+    assert P.operations == 2 + 3 + 1
+
+
+@pytest.mark.parametrize("name", ["trigonometric", "tanh network", "sin-chain",
+                                  "Chebyshev", "extended Rosenbrock"])
+def test_every_name_a_program_uses_is_computed_before(name):
+    # the operations counted are all the program does: no value is used without being
+    # assigned (by the program) or given (an input)
+    from symbackslash.examples import FAMILIES
+    ex = FAMILIES[name](3)
+    for form in (ex.expression, ex.program):
+        P = sb.gradient_program(form, list(ex.wrt))
+        known = set(P.inputs)
+        for name_, expr in P.assignments:
+            assert sp.sympify(expr).free_symbols <= known, (name, name_)
+            known.add(name_)
+        assert set().union(*(sp.sympify(o).free_symbols for o in P.outputs)) <= known
+
+
 def test_dead_code_is_not_in_the_program():
     P = sb.gradient_program("a = x*y\nunused = exp(x)\nf = a + x", ["x", "y"])
     assert all(str(name) != "unused" for name, _ in P.forward)
