@@ -208,7 +208,8 @@ def check_expression(expr, what: str | Callable[[], str] = "the expression", *,
     ``what`` names the object in messages (a string, or a function that makes one, called
     only when there is a message to write).
 
-    Walks ``expr`` once, iteratively (each distinct subexpression once), and checks its
+    Walks ``expr`` once, iteratively (each distinct subexpression once; each object once
+    when ``depth=False``), and checks its
     nesting depth (``max_depth``, unless ``depth=False``: the graph builder walks any depth
     iteratively, so only stages that hand expressions to SymPy's recursive algorithms check
     it), integer sizes (``max_int_digits``) and numeric powers (``max_exponent``;
@@ -225,9 +226,18 @@ def check_expression(expr, what: str | Callable[[], str] = "the expression", *,
     if not isinstance(expr, sp.Basic) or expr.is_Symbol:
         return
     lim = get_limits()
-    stop = lim.max_depth if depth else math.inf
-    found, _ = measure(expr, visit=lambda e: _check_atom(e, what, lim), stop=stop)
-    if depth and found > lim.max_depth:
+    if not depth:  # each object once, no depths to keep
+        stack, seen = [expr], {id(expr)}
+        while stack:
+            e = stack.pop()
+            _check_atom(e, what, lim)
+            for a in e.args:
+                if id(a) not in seen:
+                    seen.add(id(a))
+                    stack.append(a)
+        return
+    found, _ = measure(expr, visit=lambda e: _check_atom(e, what, lim), stop=lim.max_depth)
+    if found > lim.max_depth:
         raise ResourceLimitError(f"{_named(what)} is nested deeper than {lim.max_depth} levels",
                                  limit="max_depth")
 
@@ -329,7 +339,7 @@ def number_sizes(expr: sp.Basic, known: dict | None = None) -> tuple[float, floa
 def _check_atom(e: sp.Basic, what, lim: Limits) -> None:
     if e.is_Symbol:
         return
-    if e in _NOT_FINITE:
+    if e.is_Atom and e in _NOT_FINITE:
         raise InputError(f"{_named(what)} contains {_NOT_FINITE[e]}; symbackslash "
                          f"differentiates real expressions with finite constants")
     if e.is_Rational and not e.is_Integer:

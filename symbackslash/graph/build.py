@@ -53,16 +53,16 @@ from __future__ import annotations
 
 import networkx as nx
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from ..core.limits import check_expression, check_limit, symbols
 from ..core.scalars import product, total
-from ..core.walk import postorder
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
 from ..parse.trace import is_traceable, trace_outputs
 from ..rules.scalar import applied, children, local_partials, statement_partial
 from .check import check_graph
-from .matrix import has_matrices, lower_matrix_expressions
+from .matrix import lower_matrix_expressions
 from .sharing import SharingIndex, split_flat
 
 __all__ = ["build_graph"]
@@ -122,16 +122,14 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
     return _from_expressions([_expression(f, "f")], f, coarse)
 
 
-def output_names(exprs: list, symbol_names: set | None = None) -> list[str]:
+def output_names(exprs: list, taken: set | None = None) -> list[str]:
     """The output nodes' names: ``f``, or ``f_1, f_2, …`` for several; when an input or a
     function of the expressions already has such a name, the next free stem of
-    ``f, g, h, out`` (an input called ``f`` is not the output). ``symbol_names``, the names
-    of the expressions' symbols, saves a walk when the caller has them."""
-    taken = {str(e.func) for e in postorder(exprs)
-             if isinstance(e, sp.core.function.AppliedUndef)}
-    if symbol_names is None:
-        symbol_names = {s.name for e in exprs for s in _symbols(e)}
-    taken |= symbol_names
+    ``f, g, h, out`` (an input called ``f`` is not the output). ``taken``, the names of the
+    expressions' symbols and undefined functions, saves a walk when the caller has them."""
+    if taken is None:
+        symbol_names, functions, _ = _survey(exprs)
+        taken = symbol_names | functions
     for stem in ("f", "g", "h", "out"):
         names = [stem] if len(exprs) == 1 else [f"{stem}_{k}" for k in range(1, len(exprs) + 1)]
         if not taken & set(names):
@@ -310,10 +308,31 @@ def _name_key(symbol) -> tuple:
     return (str(symbol), sp.srepr(symbol))
 
 
+def _survey(exprs: list) -> tuple[set, set, bool]:
+    """``(symbol names, undefined function names, any matrix?)`` of ``exprs``, in one walk
+    without recursion that visits each object once (shared subexpressions are not walked
+    again)."""
+    names, functions, matrices = set(), set(), False
+    stack = list(exprs)
+    seen = {id(e) for e in stack}
+    while stack:
+        e = stack.pop()
+        if e.is_Symbol:
+            names.add(e.name)
+        elif isinstance(e, AppliedUndef):
+            functions.add(str(e.func))
+        matrices = matrices or isinstance(e, sp.MatrixExpr)
+        for a in e.args:
+            if id(a) not in seen:
+                seen.add(id(a))
+                stack.append(a)
+    return names, functions, matrices
+
+
 def _from_expressions(exprs: list[sp.Expr], source, coarse: bool) -> nx.DiGraph:
-    reserved = {s.name for e in exprs for s in _symbols(e)}
-    names = output_names(exprs, reserved)
-    if any(has_matrices(e) for e in exprs):
+    reserved, functions, matrices = _survey(exprs)
+    names = output_names(exprs, reserved | functions)
+    if matrices:
         if coarse:
             raise InputError("nodes='statements' is for programs; matrix expressions are "
                              "lowered one operation per node")
