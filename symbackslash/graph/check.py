@@ -163,8 +163,8 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
     if not isinstance(wrt, (list, tuple)):
         raise InputError(f"wrt must be a list of symbols or names, not {type(wrt).__name__}")
     by_name: dict[str, list] = {}
-    for v in G:
-        by_name.setdefault(str(v), []).append(v)
+    for v in G:  # a plain symbol's name without the printer (thousands of nodes)
+        by_name.setdefault(v.name if type(v) is sp.Symbol else str(v), []).append(v)
     result = []
     for k, item in enumerate(wrt):
         if isinstance(item, str):

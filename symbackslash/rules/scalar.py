@@ -7,7 +7,7 @@ partial ∂node/∂operand, every other operand held fixed (docs/mathematics.md)
 :data:`RULES` maps a SymPy head to a rule; each rule returns ``{operand: weight}``. A head
 that is not in the table falls back to SymPy's own ``fdiff`` (so every SymPy ``Function``
 that knows its derivative works unregistered); register a rule only to get a nicer weight or
-a convention (see ``Abs``), or the same weight built faster (see ``sin``, ``cos``).
+a convention (see ``Abs``), or the same weight built faster (see ``sin``, ``cos``, ``tanh``).
 
 >>> import sympy as sp
 >>> u, v = sp.symbols("u v")
@@ -28,7 +28,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..core.functions import relu
-from ..core.scalars import product, unevaluated
+from ..core.scalars import product, total, unevaluated
 from ..errors import DifferentiationError, InputError, boundary
 
 __all__ = ["RULES", "applied", "local_partials", "children", "operands", "register_rule",
@@ -174,6 +174,15 @@ def _cos(expr: sp.cos) -> dict:
     return {expr.args[0]: -applied(sp.sin, expr.args[0])}
 
 
+def _tanh(expr: sp.tanh) -> dict:
+    """∂tanh(u)/∂u = 1 − tanh(u)² (SymPy's fdiff; for a node's name, built from the node's
+    own value without SymPy's eval of tanh(u) again)."""
+    u = expr.args[0]
+    if u.is_Symbol and not u._assumptions_orig:
+        return {u: total(sp.S.One, product(sp.S.NegativeOne, sp.Pow(expr, 2, evaluate=False)))}
+    return {u: expr.fdiff(1)}
+
+
 def _mod(expr: sp.Mod) -> dict:
     """Mod(a, b) = a − b⌊a/b⌋: ∂/∂a = 1, ∂/∂b = −⌊a/b⌋ away from the jumps (a/b an
     integer); convention: the same formulas at them."""
@@ -241,6 +250,7 @@ RULES: dict[type, Rule] = {
     sp.exp: _exp,
     sp.sin: _sin,
     sp.cos: _cos,
+    sp.tanh: _tanh,
     sp.Abs: _abs,
     sp.sign: _sign,
     sp.Heaviside: _step,

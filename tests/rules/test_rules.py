@@ -99,12 +99,12 @@ def test_a_function_sympy_cannot_differentiate_is_our_error():
         local_partials(sp.zeta(x))
 
 
-@pytest.mark.parametrize("head", [sp.sin, sp.cos])
+@pytest.mark.parametrize("head", [sp.sin, sp.cos, sp.tanh])
 @pytest.mark.parametrize("u", [sp.Symbol("u"), sp.Symbol("p", positive=True),
                                sp.Symbol("n", negative=True)], ids=str)
-def test_sin_cos_rules_are_sympys_derivatives(head, u):
-    """The sin and cos rules build their weights without SymPy's eval; the weights are
-    still exactly sympy.diff's."""
+def test_sin_cos_tanh_rules_are_sympys_derivatives(head, u):
+    """The sin, cos and tanh rules build their weights without SymPy's eval; the weights
+    are still exactly sympy.diff's."""
     node = head(u)
     (operand, weight), = local_partials(node).items()
     assert operand == u
