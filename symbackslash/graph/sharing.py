@@ -112,9 +112,10 @@ class SharingIndex:
         if len(terms) < 3:
             return None
         terms = dict(terms)
+        rarest = self._by_rarity(head, terms)
         pieces = []
         while len(terms) >= 3:
-            found = self._largest_contained(head, terms)
+            found = self._largest_contained(head, terms, rarest)
             if found is None:
                 break
             node, ratio = found
@@ -128,12 +129,19 @@ class SharingIndex:
                 pieces.append(node)
                 constant /= node_constant
         if not pieces:
-            return self._difference(constant, terms) if head is sp.Add else None
+            return self._difference(constant, terms, rarest) if head is sp.Add else None
         if head is sp.Add:
             return total(constant, *pieces, *(product(c, t) for t, c in terms.items()))
         return product(constant, *pieces, *terms)
 
-    def _difference(self, constant, terms: dict) -> sp.Expr | None:
+    def _by_rarity(self, head, terms: dict) -> list:
+        """``(users, operand)`` for the operands of ``terms``, the rarest operands first (the
+        fewest registered nodes use them)."""
+        pairs = [(self.users.get((head, t), ()), t) for t in terms]
+        pairs.sort(key=lambda pair: len(pair[0]))
+        return pairs
+
+    def _difference(self, constant, terms: dict, rarest: list) -> sp.Expr | None:
         """A long sum written as an earlier sum plus a short difference, A = B + (A − B),
         when B shares most of A's terms (a sum over all but one index, repeated for every
         index, becomes linear instead of quadratic); ``None`` when no earlier sum is close.
@@ -141,7 +149,7 @@ class SharingIndex:
         if len(terms) < 8:
             return None
         best, room = None, (len(terms) - 1) // 2 - 1  # the longest difference worth it
-        for node in self._candidates(sp.Add, terms, checks=8):
+        for node in self._candidates(rarest, checks=8):
             _, node_terms, node_constant = self.flat[node]
             if len(node_terms) < len(terms) // 2:
                 continue
@@ -155,21 +163,23 @@ class SharingIndex:
         node, delta, difference = best
         return total(difference, node, *(product(d, t) for t, d in delta.items()))
 
-    def _candidates(self, head, terms: dict, checks: int):
-        """Registered nodes sharing operands with ``terms``: users of the rarest operands
-        first, most recent first, at most ``checks`` of them."""
+    @staticmethod
+    def _candidates(rarest: list, checks: int):
+        """Registered nodes sharing operands (``rarest``, from :meth:`_by_rarity`): users of
+        the rarest operands first, most recent first, at most ``checks`` of them."""
         seen = set()
-        for t in sorted(terms, key=lambda t: len(self.users.get((head, t), ()))):
-            for node in reversed(self.users.get((head, t), ())):
+        for users, _ in rarest:
+            for node in reversed(users):
                 if node not in seen:
                     seen.add(node)
                     yield node
                     if len(seen) >= checks:
                         return
 
-    def _largest_contained(self, head, terms: dict):
+    def _largest_contained(self, head, terms: dict, rarest: list):
         """The largest registered node whose operands all occur in ``terms`` (for sums, with
-        proportional coefficients), and the ratio; ``None`` if there is none.
+        proportional coefficients), and the ratio; ``None`` if there is none. ``rarest`` is
+        :meth:`_by_rarity` of ``terms`` or of a larger dict (other operands are skipped).
 
         Candidates are read off the users of the rarest operands first, most recent first,
         with a budget proportional to ``len(terms)``: linear work per rewrite, at the price
@@ -178,8 +188,10 @@ class SharingIndex:
         budget = 4 * len(terms) + 64
         best, best_size, best_ratio = None, 1, None
         seen = set()
-        for t in sorted(terms, key=lambda t: len(self.users.get((head, t), ()))):
-            for node in reversed(self.users.get((head, t), ())):
+        for users, t in rarest:
+            if t not in terms:
+                continue
+            for node in reversed(users):
                 budget -= 1
                 if budget < 0:
                     return None if best is None else (best, best_ratio)
