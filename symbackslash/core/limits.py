@@ -74,8 +74,9 @@ class Limits:
         Most paths listed one by one (``path_products``, the path-sum figure, ``--paths``;
         default 10,000). Paths are counted first: their number can double with each node.
     simplify_seconds : float
-        Time budget for optional simplification of results (default 5 s); past it the
-        unsimplified (and equal) result is returned.
+        Time budget for optional simplification of results (default 5 s), in all for one
+        derivation or one ``gradient(..., simplify="full")``, the smallest results first;
+        past it the unsimplified (and equal) results are returned.
     max_elimination_search : int
         Most nodes to eliminate for which the optimal elimination order is searched
         (default 12; the search visits every subset of them, 2ⁿ graphs).
