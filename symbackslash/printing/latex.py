@@ -252,7 +252,10 @@ class DeepMatrices:
         if kwargs or not expr.args:
             return super()._print(expr, **kwargs)
         printed = self.__dict__.setdefault("_printed", {})
-        text = printed.get(expr)
+        try:
+            text = printed.get(expr)
+        except TypeError:  # an unhashable part: printed every time
+            return super()._print(expr)
         if text is None:
             text = printed[expr] = super()._print(expr)
         return text
