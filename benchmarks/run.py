@@ -24,8 +24,8 @@ SymPy matrix expression: matrices have no text form), it prints:
 
 Then, per family and form, the growth exponent of our time between the two largest sizes,
 and two size targets: a 10,001-node program and a depth-100 matrix MLP; last, the times
-of the figures and derivations of a 28-node and a 58-node function (``--no-figures``
-leaves them out).
+of the figures and derivations of a 28-node, a 58-node and a 27-node function
+(``--no-figures`` leaves them out).
 
 Last, the cost table of Jacobians by vertex elimination (``sb.elimination_costs``) for the
 families with several outputs (each family's program with its vector of intermediate results
@@ -403,7 +403,10 @@ def storyboard_size(nodes: int = 27) -> tuple[float, tuple]:
           f"({cpu:.2f} s CPU, {seconds / len(board):.3f} s a frame), {len(pages)} page(s), "
           f"{width} x {height} px")
     return seconds, (width, height)
+
+
 def _seconds(compute):
+    """(processor seconds of this process, the result) of ``compute()`` from a cold cache."""
     sp.core.cache.clear_cache()
     start = clock()
     result = compute()
@@ -411,12 +414,13 @@ def _seconds(compute):
 
 
 def figure_times(examples, frames: int = 3):
-    """Seconds for each figure and derivation of small functions, from a cold cache, after
-    one small figure has warmed matplotlib up (fonts, as in a session): the graph (drawn and
-    rendered to PNG), the matrix (I − L)ᵀ, the derivation (built, then written as text and
-    as LaTeX; with the default ``simplify_seconds`` budget, and with 1 ms) and the
-    storyboard (set-up, then each frame drawn and rendered, the mean of the first
-    ``frames``)."""
+    """CPU seconds (``time.process_time``: the wall clock of a shared machine says more
+    about the other jobs) for each figure and derivation of small functions, from a cold
+    cache, after one small figure has warmed matplotlib up (fonts, as in a session): the
+    graph (drawn and rendered to PNG), the matrix (I − L)ᵀ, the derivation (built, then
+    written as text and as LaTeX; with the default ``simplify_seconds`` budget, and with
+    1 ms) and the storyboard (set-up, then each frame drawn and rendered, the mean of the
+    first ``frames``)."""
     from matplotlib.figure import Figure
 
     from symbackslash.render import draw_graph, draw_matrix, figure_bytes
@@ -451,10 +455,12 @@ def figure_times(examples, frames: int = 3):
               f"{plain:11.2f} {setup:12.2f} {per_frame:9.2f}", flush=True)
 
 
-#: The small functions whose figures are timed: 28 and 58 nodes. (Not the sin-chain: its
-#: function, written out, doubles in size with every line.)
+#: The small functions whose figures are timed (as programs): 28, 58 and 27 nodes. (The
+#: sin-chain's closed forms, written out, double in size with every line: its derivation
+#: writes them out only up to 2,000 parts.)
 FIGURE_EXAMPLES = [("Rosenbrock, n = 6", 6, "extended Rosenbrock"),
-                   ("tanh network, 2 layers", 2, "tanh network")]
+                   ("tanh network, 2 layers", 2, "tanh network"),
+                   ("sin-chain, n = 13", 13, "sin-chain")]
 
 
 def main(argv=None) -> int:

@@ -74,8 +74,12 @@ class Limits:
         Most paths listed one by one (``path_products``, the path-sum figure, ``--paths``;
         default 10,000). Paths are counted first: their number can double with each node.
     simplify_seconds : float
-        Time budget for optional simplification of results (default 5 s); past it the
-        unsimplified (and equal) result is returned.
+        Time budget for optional simplification of results (default 1 s), in all for one
+        derivation or one ``gradient(..., simplify="full")``, the smallest results first;
+        past it the unsimplified (and equal) results are returned. Where SymPy's
+        ``simplify`` shortens a derivation's result it takes a fraction of a second; on a
+        tanh network's gradient it runs for many seconds and finds nothing, and a larger
+        budget would only make such derivations wait. Raise it for a result that needs it.
     max_elimination_search : int
         Most nodes to eliminate for which the optimal elimination order is searched
         (default 12; the search visits every subset of them, 2ⁿ graphs).
@@ -95,7 +99,7 @@ class Limits:
     max_int_digits: int = 1_000
     max_exponent: int = 10_000
     max_paths: int = 10_000
-    simplify_seconds: float = 5.0
+    simplify_seconds: float = 1.0
     max_elimination_search: int = 12
     max_matrix_entries: int = 1_000_000
     max_matrix_factors: int = 50

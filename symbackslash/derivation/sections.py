@@ -16,7 +16,7 @@ import time
 import sympy as sp
 
 from ..core.limits import get_limits, measure
-from ..core.simplify import simplify_within
+from ..core.simplify import simplify_all
 from ..printing.latex import node_symbol, symbol_latex
 from ..printing.pieces import (
     G_,
@@ -234,53 +234,64 @@ def _block_form(d) -> list[Section]:
 
 def _gradient(d) -> Section:
     r = d.result
-    deadline = time.monotonic() + get_limits().simplify_seconds
+    entries = [(out, var, r.closed_form(r.derivative(out, var)))
+               for out in r.outputs for var in r.wrt]
+    # one budget for the derivation (the Hessian's halves too), smallest closed forms first
+    simpler, left = _simplified([closed for _, _, closed in entries
+                                 if small(closed) and not _larger(closed, SIMPLIFY_SIZE)],
+                                get_limits().simplify_seconds)
     chains = []
-    for out in r.outputs:
-        for var in r.wrt:
-            closed = r.closed_form(r.derivative(out, var))
-            parts = [Partial(node_symbol(out), node_symbol(var))]
-            if d.mode == "reverse" and len(r.outputs) == 1 and var in d.graph:
-                parts.append(d.unknown_symbol(var))
-            shown = simplified = None  # a closed form too large to show is left out
-            if small(closed):
-                shown = factored(closed)
-                simplified = closed if _larger(closed, SIMPLIFY_SIZE) else \
-                    simplify_within(closed, max(deadline - time.monotonic(), 0))
-                if op_count(simplified) > SIMPLER * op_count(closed):
-                    simplified = None  # not worth a line: shows only what helps
-            symbolic = r.derivative(out, var)
-            parts += [factored(symbolic) if small(symbolic) else None, shown, simplified,
-                      d.numeric(closed)]
-            chains.append(Chain(*distinct(parts)))
+    for out, var, closed in entries:
+        parts = [Partial(node_symbol(out), node_symbol(var))]
+        if d.mode == "reverse" and len(r.outputs) == 1 and var in d.graph:
+            parts.append(d.unknown_symbol(var))
+        shown = simplified = None  # a closed form too large to show is left out
+        if small(closed):
+            shown = factored(closed)
+            simplified = simpler.get(closed, closed)
+            if op_count(simplified) > SIMPLER * op_count(closed):
+                simplified = None  # not worth a line: shows only what helps
+        symbolic = r.derivative(out, var)
+        parts += [factored(symbolic) if small(symbolic) else None, shown, simplified,
+                  d.numeric(closed)]
+        chains.append(Chain(*distinct(parts)))
     if d.order == 2:
         return Section(Phrase("The Hessian: the Jacobian of the gradient"),
-                       (Rows(tuple(chains)), *_halves(d)))
+                       (Rows(tuple(chains)), *_halves(d, left)))
     title = "The gradient" if len(r.outputs) == 1 else "The Jacobian"
     return Section(Phrase(title), (Rows(tuple(chains)),))
 
 
-def _halves(d) -> tuple:
+def _simplified(exprs: list, seconds: float) -> tuple[dict, float]:
+    """``({expr: its simplification}, seconds left)``: ``exprs`` simplified within
+    ``seconds`` in all (:func:`~symbackslash.core.simplify.simplify_all`, smallest first)."""
+    start = time.monotonic()
+    simpler = dict(zip(exprs, simplify_all(exprs, seconds), strict=True))
+    return simpler, seconds - (time.monotonic() - start)
+
+
+def _halves(d, seconds: float) -> tuple:
     """Where the two halves of the Hessian come from: H[i, j] and H[j, i] are read off
-    different solves, and compared here rather than assumed equal."""
+    different solves, and compared here rather than assumed equal (a difference that does
+    not expand to 0 is simplified within ``seconds``, what the gradient left of the
+    derivation's budget)."""
     r = d.result
     H = r.jacobian
     solve = "forward substitution by " if d.mode == "forward" else "back substitution for "
-    deadline = time.monotonic() + get_limits().simplify_seconds
+    pairs = [(i, j) for i in range(len(r.wrt)) for j in range(i + 1, len(r.wrt))]
+    differences = [sp.expand(H[i, j] - H[j, i]) for i, j in pairs]
+    simpler, _ = _simplified([e for e in differences if e != 0], seconds)
     items = []
-    for i, vi in enumerate(r.wrt):
-        for j in range(i + 1, len(r.wrt)):
-            vj = r.wrt[j]
-            # forward mode: column j from the solve by x_j; reverse: row i from x̄_i's solve
-            a, b = (vj, vi) if d.mode == "forward" else (r.outputs[i], r.outputs[j])
-            difference = sp.expand(H[i, j] - H[j, i])
-            if difference != 0:
-                difference = simplify_within(difference, max(deadline - time.monotonic(), 0))
-            verdict = "equal" if difference == 0 else "not shown equal by simplification"
-            items.append(Phrase(Partial(node_symbol(r.outputs[i]), node_symbol(vj)),
-                                f" (from the {solve}", node_symbol(a), ") and ",
-                                Partial(node_symbol(r.outputs[j]), node_symbol(vi)),
-                                f" (from the {solve}", node_symbol(b), f"): {verdict}"))
+    for (i, j), difference in zip(pairs, differences, strict=True):
+        vi, vj = r.wrt[i], r.wrt[j]
+        # forward mode: column j from the solve by x_j; reverse: row i from x̄_i's solve
+        a, b = (vj, vi) if d.mode == "forward" else (r.outputs[i], r.outputs[j])
+        difference = simpler.get(difference, difference)
+        verdict = "equal" if difference == 0 else "not shown equal by simplification"
+        items.append(Phrase(Partial(node_symbol(r.outputs[i]), node_symbol(vj)),
+                            f" (from the {solve}", node_symbol(a), ") and ",
+                            Partial(node_symbol(r.outputs[j]), node_symbol(vi)),
+                            f" (from the {solve}", node_symbol(b), f"): {verdict}"))
     return tuple(items)
 
 

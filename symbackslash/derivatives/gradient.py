@@ -34,7 +34,6 @@ Matrix([
 from __future__ import annotations
 
 import dataclasses
-import time
 from functools import cached_property
 
 import networkx as nx
@@ -43,7 +42,7 @@ import sympy as sp
 from ..core.constructors import canonical
 from ..core.elements import zero
 from ..core.limits import get_limits, measure
-from ..core.simplify import simplify_within
+from ..core.simplify import simplify_all
 from ..core.tidy import tidy
 from ..core.walk import bottom_up
 from ..errors import InputError, ResourceLimitError, boundary, record
@@ -305,7 +304,8 @@ def gradient(f, wrt=None, *, mode: str = "reverse", form: str = "closed",
         ``"tidy"``: matrix results cleaned up and, in products, exponentials and steps
         combined, e^(−u) e^u = 1 (:func:`~symbackslash.tidy`); ``"off"``: the
         substituted solution as it is; ``"full"``: also ``sympy.simplify`` on each entry
-        where it shortens it, within ``Limits.simplify_seconds`` in all.
+        where it shortens it, within ``Limits.simplify_seconds`` in all (the smallest
+        entries first; past the budget the rest stay as they are).
     form : {"closed", "program"}
         ``"closed"``: a :class:`Gradient`, the list of SymPy expressions in the inputs aligned
         with ``wrt``, which displays as rows ∂f/∂x = ….
@@ -349,9 +349,9 @@ def _check_simplify(simplify) -> None:
 
 
 def _simplified(values: list) -> list:
-    """Each value through sympy.simplify where it helps, within one time budget in all."""
-    deadline = time.monotonic() + get_limits().simplify_seconds
-    return [simplify_within(v, max(deadline - time.monotonic(), 0)) for v in values]
+    """Each value through sympy.simplify where it helps, within one time budget in all
+    (the smallest values first)."""
+    return simplify_all(values)
 
 
 @boundary

@@ -232,17 +232,33 @@ class DeepMatrices:
     printing: a closed form that shares subexpressions can be small as a DAG and
     astronomically large as text (sizes counted on the DAG, each distinct subexpression
     once per printer). Matrix products take their precedence from :func:`signed_factors`.
+
+    A printer remembers what it printed: a derivation shows the same closed forms (and the
+    same subexpressions within them) in its steps, its block form and its gradient, and
+    SymPy's printers order the terms of every sum anew each time. Each distinct SymPy
+    expression that is not an atom is printed once per printer (with no keyword options;
+    the text depends only on the expression and the printer's settings).
     """
 
     PARENS: str
 
     def _print(self, expr, **kwargs):
-        if isinstance(expr, sp.Basic):
-            sizes = self.__dict__.setdefault("_written_sizes", {})
-            check_limit("max_nodes", tree_size(expr, sizes),
-                        "written out, the number of parts of the expression (for a gradient "
-                        "that stays short, use gradient(..., form='program'))")
-        return super()._print(expr, **kwargs)
+        if not isinstance(expr, sp.Basic):
+            return super()._print(expr, **kwargs)
+        sizes = self.__dict__.setdefault("_written_sizes", {})
+        check_limit("max_nodes", tree_size(expr, sizes),
+                    "written out, the number of parts of the expression (for a gradient "
+                    "that stays short, use gradient(..., form='program'))")
+        if kwargs or not expr.args:
+            return super()._print(expr, **kwargs)
+        printed = self.__dict__.setdefault("_printed", {})
+        try:
+            text = printed.get(expr)
+        except TypeError:  # an unhashable part: printed every time
+            return super()._print(expr)
+        if text is None:
+            text = printed[expr] = super()._print(expr)
+        return text
 
     def _parenthesized_product(self, item: sp.MatMul, level: int, strict: bool) -> str:
         negative, _ = signed_factors(item)

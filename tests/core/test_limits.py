@@ -19,7 +19,7 @@ x, y = sp.symbols("x y")
 DEFAULTS = {"max_chars": 1_000_000, "max_statements": 50_000, "max_depth": 100,
             "max_nodes": 200_000, "max_int_digits": 1_000, "max_exponent": 10_000,
             "max_paths": 10_000,
-            "simplify_seconds": 5.0, "max_elimination_search": 12,
+            "simplify_seconds": 1.0, "max_elimination_search": 12,
             "max_matrix_entries": 1_000_000, "max_matrix_factors": 50}
 
 

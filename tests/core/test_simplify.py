@@ -6,10 +6,13 @@ import threading
 import sympy as sp
 
 from symbackslash import limits
-from symbackslash.core.simplify import simplify_within
+from symbackslash.core.simplify import simplify_all, simplify_within
 
 x, y = sp.symbols("x y")
 NEEDS_WORK = (x**2 - 1)/(x - 1) - x + sp.sin(y)**2 + sp.cos(y)**2
+#: SymPy's simplify runs for seconds (over 10) on this and finds nothing shorter.
+a, b, c, d, u, v, w = sp.symbols("a b c d u v w")
+HOPELESS = 1 - sp.tanh(a + w*sp.tanh(b + u*x + v*y) + c*sp.tanh(d + v*x + u*y))**2
 
 
 def test_simplifies_when_it_helps():
@@ -46,3 +49,16 @@ def test_outside_the_main_thread_nothing_is_simplified():
     worker.start()
     worker.join()
     assert results == [NEEDS_WORK]
+
+
+def test_simplify_all_keeps_the_order_and_simplifies_each_distinct_expression():
+    assert simplify_all([x*y + 1, NEEDS_WORK, sp.Integer(3), NEEDS_WORK, "text"]) == \
+        [x*y + 1, 2, 3, 2, "text"]
+    assert simplify_all([NEEDS_WORK], seconds=0) == [NEEDS_WORK]
+    with limits(simplify_seconds=1e-6):
+        assert simplify_all([NEEDS_WORK]) == [NEEDS_WORK]
+
+
+def test_simplify_all_spends_the_budget_on_the_smallest_first():
+    # in the order given, the hopeless expression would take all of the budget
+    assert simplify_all([HOPELESS, NEEDS_WORK], seconds=0.5) == [HOPELESS, 2]

@@ -229,6 +229,16 @@ def test_gradient_is_simplified_only_where_it_helps():
     assert text(rows[1]) == "df/dy = y_bar = 1"
 
 
+def test_the_budget_goes_to_the_smallest_closed_forms_first():
+    # df/dy is a closed form SymPy's simplify works on for seconds without result; df/dx,
+    # listed after it, is smaller and simplified first
+    f = "(x**2 - 1)/(x - 1) + tanh(b + w*tanh(c + v*y + u*z) + s*tanh(d + q*y + p*z))"
+    with sb.limits(simplify_seconds=0.5):
+        rows = rows_of(sb.derivation(f, ["y", "x"]).sections[-1])
+    assert rows[1].parts[-1] == 1
+    assert len(rows[0].parts) == 4         # d/dy, y_bar, in node symbols, in the inputs
+
+
 def test_simplification_respects_the_time_budget():
     with sb.limits(simplify_seconds=1e-6):
         rows = rows_of(sb.derivation("(x**2 - 1)/(x - 1) + y", ["x", "y"]).sections[-1])
