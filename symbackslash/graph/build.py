@@ -63,7 +63,7 @@ from ..parse.trace import is_traceable, trace_outputs
 from ..rules.scalar import applied, children, local_partials, statement_partial
 from .check import check_graph
 from .matrix import lower_matrix_expressions
-from .sharing import SharingIndex, split_flat
+from .sharing import SharingIndex, coefficients, split_flat
 
 __all__ = ["build_graph"]
 
@@ -222,14 +222,17 @@ class _Builder:
                     raise InputError(f"the matrix {e} appears in a program or statement; give "
                                      f"matrix expressions to build_graph as expressions")
                 else:
-                    kids = children(e)
-                    stack.append((e, kids))
+                    parts = coefficients(e)  # a sum's or product's terms, split once
+                    kids = (children(e) if parts is None
+                            else [t for _, t in parts] if e.is_Add else list(parts[1]))
+                    stack.append((e, (kids, parts)))
                     stack.extend((c, None) for c in reversed(kids))
                 continue
+            kids, parts = kids
             if all(c in self.constant for c in kids):
                 self.constant.add(e)
             else:
-                self._create(e, kids, name if e is root else None)
+                self._create(e, kids, parts, name if e is root else None)
         if root in self.memo and (name is None or self.memo[root] == name):
             return self.memo[root]
         if name is None:
@@ -239,11 +242,11 @@ class _Builder:
         self._new_node(name, target, {target: sp.S.One} if target in self.G else {})
         return name
 
-    def _create(self, e: sp.Expr, kids: list, name: sp.Symbol | None) -> None:
+    def _create(self, e: sp.Expr, kids: list, parts, name: sp.Symbol | None) -> None:
         ops = [c for c in dict.fromkeys(kids) if c not in self.constant]
         mapped = {o: self.memo[o] for o in ops}
-        flat = split_flat(e, mapped)
-        expr = (flat and self.sharing.rewrite(*flat)) or _rebuild(e, mapped)
+        flat = split_flat(e, mapped, parts)
+        expr = (flat and self.sharing.rewrite(*flat)) or _rebuild(e, mapped, parts)
         key = name if name is not None else self.fresh()
         self._new_node(key, expr, local_partials(expr))
         if flat:
@@ -287,14 +290,13 @@ def _finish(G: nx.DiGraph, order: list, outputs: list, source, first=()) -> nx.D
     return G
 
 
-def _rebuild(e: sp.Expr, mapped: dict) -> sp.Expr:
-    """``e`` with each operand replaced by its node symbol (one level deep)."""
+def _rebuild(e: sp.Expr, mapped: dict, parts=None) -> sp.Expr:
+    """``e`` with each operand replaced by its node symbol (one level deep); ``parts`` are
+    :func:`~.sharing.coefficients`'s of a sum or product."""
     if e.is_Add:
-        return total(*(product(c, mapped.get(t, t))
-                       for c, t in (a.as_coeff_Mul() for a in e.args)))
+        return total(*(product(c, mapped.get(t, t)) for c, t in parts or coefficients(e)))
     if e.is_Mul:
-        coeff, rest = e.as_coeff_Mul()
-        factors = rest.args if rest.is_Mul else (rest,)
+        coeff, factors = parts or coefficients(e)
         return product(coeff, *(mapped.get(a, a) for a in factors))
     if set(children(e)) - set(e.args):  # opaque head: depends on its free symbols
         return e.xreplace(mapped)

@@ -26,16 +26,17 @@ import sympy as sp
 
 from ..core.scalars import product, total
 
-__all__ = ["SharingIndex", "split_flat"]
+__all__ = ["SharingIndex", "coefficients", "split_flat"]
 
 
-def split_flat(expr: sp.Expr, mapped: dict | None = None) -> tuple | None:
+def split_flat(expr: sp.Expr, mapped: dict | None = None, parts=None) -> tuple | None:
     """``(head, constant part, {operand: coefficient})`` of a sum or product, each operand
     replaced by ``mapped[operand]`` when given; ``None`` for other expressions.
 
     For a product every coefficient is 1 and the constant part is the numeric coefficient;
     for a sum the coefficients are the terms' numeric factors. No SymPy object is built, so
-    a product of k factors costs O(k).
+    a product of k factors costs O(k). ``parts``, when the caller has them, are
+    :func:`coefficients`'s of ``expr`` (saves splitting the terms again).
 
     >>> import sympy as sp
     >>> x, y = sp.symbols("x y")
@@ -45,14 +46,15 @@ def split_flat(expr: sp.Expr, mapped: dict | None = None) -> tuple | None:
     (<class 'sympy.core.add.Add'>, 5, {y: -1, x: 2})
     """
     mapped = mapped or {}
+    if not (expr.is_Mul or expr.is_Add):
+        return None
+    parts = coefficients(expr) if parts is None else parts
     if expr.is_Mul:
-        coeff, rest = expr.as_coeff_Mul()
-        factors = rest.args if rest.is_Mul else (rest,)
+        coeff, factors = parts
         return sp.Mul, coeff, {mapped.get(f, f): sp.S.One for f in factors}
     if expr.is_Add:
         constant, terms = sp.S.Zero, {}
-        for arg in expr.args:
-            c, t = arg.as_coeff_Mul()
+        for c, t in parts:
             if t == 1:
                 constant += c
             else:
@@ -86,6 +88,18 @@ def _delta(terms: dict, node_terms: dict, room: int) -> dict | None:
             if len(delta) > room:
                 return None
     return delta
+
+
+def coefficients(expr: sp.Expr):
+    """The numeric coefficients of a sum's terms, ``[(c, t), …]`` (``as_coeff_Mul`` of each
+    term), or of a product, ``(c, factors)``; ``None`` for other expressions. Splitting a
+    term makes a new product (``2*x*y`` → ``x*y``), so callers split each term once."""
+    if expr.is_Add:
+        return [a.as_coeff_Mul() for a in expr.args]
+    if expr.is_Mul:
+        coeff, rest = expr.as_coeff_Mul()
+        return coeff, (rest.args if rest.is_Mul else (rest,))
+    return None
 
 
 class SharingIndex:
