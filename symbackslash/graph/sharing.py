@@ -223,15 +223,27 @@ class SharingIndex:
     @staticmethod
     def _ratio(head, node_terms: dict, terms: dict):
         """r with terms[t] = r·node_terms[t] for every operand t of the node, else None."""
-        ratio = None
+        if head is sp.Mul:
+            return sp.S.One if all(t in terms for t in node_terms) else None
+        ratio = None  # (numerator, denominator) while every coefficient is rational
         for t, c in node_terms.items():
-            if t not in terms:
+            a = terms.get(t)
+            if a is None:
                 return None
-            if head is sp.Mul:
+            if a.is_Rational and c.is_Rational and not isinstance(ratio, sp.Basic):
+                r = (a.p * c.q, a.q * c.p)  # a / c in integers, compared crosswise
+                if ratio is None:
+                    ratio = r
+                elif r[0] * ratio[1] != ratio[0] * r[1]:
+                    return None
                 continue
-            r = sp.S.One if terms[t] == c else terms[t] / c
+            if isinstance(ratio, tuple):
+                ratio = sp.Rational(*ratio)
+            r = a / c
             if ratio is None:
                 ratio = r
             elif r != ratio:
                 return None
+        if isinstance(ratio, tuple):
+            return sp.Rational(*ratio)
         return sp.S.One if ratio is None else ratio
