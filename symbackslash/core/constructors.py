@@ -229,7 +229,30 @@ def scale(c, value):
     """``c·value`` for a scalar ``c`` and a scalar or matrix value."""
     if c == 1:
         return value
+    if c == -1 and _symbolic(value):
+        return _negated(value)
     return matmul(c, value) if _symbolic(value) else c * value
+
+
+#: Matrices whose negation SymPy writes as the product (−1)·X, unchanged inside.
+_NEGATED_AS_PRODUCT = (sp.MatrixSymbol, sp.Transpose, sp.HadamardProduct,
+                       ElementwiseApplyFunction, sp.Inverse)
+
+
+def _negated(value):
+    """``−value`` for a canonical matrix ``value``, as SymPy's product makes it: −(−X) = X
+    and −(A·B) = (−1)·A·B without canonicalising the factors again (they are canonical);
+    other cases (sums, coefficients, zero) through :func:`matmul`."""
+    if isinstance(value, sp.MatMul):
+        first = value.args[0]
+        if first is sp.S.NegativeOne:
+            rest = value.args[1:]
+            return rest[0] if len(rest) == 1 else _raw(sp.MatMul, rest)
+        if not (first.is_Number or getattr(first, "is_commutative", False)):
+            return _raw(sp.MatMul, (sp.S.NegativeOne, *value.args))
+    elif isinstance(value, _NEGATED_AS_PRODUCT):
+        return _raw(sp.MatMul, (sp.S.NegativeOne, value))
+    return matmul(-1, value)
 
 
 def add(*values):

@@ -47,6 +47,17 @@ def test_one_level_is_sympys_canonical_form(e):
     assert canonical(raw) == raw.doit(deep=False)
 
 
+@pytest.mark.parametrize("e", CATALOGUE + [A, X.T, A * B * C, -A * B, sp.Identity(3),
+                                        sp.ZeroMatrix(3, 3), s * A, (A * X).applyfunc(TANH)],
+                         ids=str)
+def test_negation_is_sympys_product_with_minus_one(e):
+    """−X is made without SymPy's rules where the result is known (−(−X), −(A·B), −Aᵀ …);
+    it must be exactly SymPy's, twice over."""
+    once = scale(-1, e)
+    assert sp.srepr(once) == sp.srepr(sp.MatMul(-1, e).doit(deep=False))
+    assert sp.srepr(scale(-1, once)) == sp.srepr(sp.MatMul(-1, once).doit(deep=False))
+
+
 def layers(depth: int, constructors: bool = True):
     """X_{k+1} = tanh.(W X_k + B): built with ours, or with SymPy's operators."""
     value = X
