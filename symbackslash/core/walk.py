@@ -101,6 +101,8 @@ class IdentityMemo:
 def fold(root, combine: Callable, memo: dict, children: Callable = _args):
     """``memo[e] = combine(e, [memo[c] for c in children(e)])`` for every distinct
     subexpression of ``root`` not in ``memo`` yet, children first; returns ``memo[root]``."""
+    if root in memo:
+        return memo[root]
     for e in postorder(root, children, known=memo):
         memo[e] = combine(e, [memo[c] for c in children(e)])
     return memo[root]
