@@ -192,7 +192,7 @@ def timed(compute, repeats: int):
     return best, result
 
 
-def run_family(name, sizes, timeout, rng, repeats=3):
+def run_family(name, sizes, timeout, rng, repeats=5):
     rows = []
     for n in sizes:
         # SymPy's cache still holds the previous size's expressions: building an equal one
@@ -276,7 +276,7 @@ def big_program(lines: int):
           f"ops ratio {program.ratio:.2f}")
 
 
-def run_matrix_mlp(depths, timeout, repeats=3):
+def run_matrix_mlp(depths, timeout, repeats=5):
     """The paper's MLP (width 3, batch 2, tanh) at each depth: our symbolic gradient program
     against sympy.diff's matrix derivative, checked against central differences of the loss.
     (Matrix functions have no text form, so the family has one row per depth.)"""
@@ -483,7 +483,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--storyboard", action="store_true",
                         help="only the 27-node storyboard's time and size")
-    parser.add_argument("--repeats", type=int, default=3,
+    parser.add_argument("--repeats", type=int, default=5,
                         help="our time is the best of this many runs, each from a cold cache")
     parser.add_argument("--elimination", action="store_true",
                         help="print only the cost table of elimination orders")
