@@ -40,6 +40,7 @@ import contextvars
 import functools
 import gc
 import os
+import threading
 from collections.abc import Callable
 
 import networkx as nx
@@ -244,7 +245,7 @@ def boundary(function: Callable) -> Callable:
     @functools.wraps(function)
     def guarded(*args, **kwargs):
         token = _recorded.set({}) if _recorded.get() is None else None  # outermost call
-        thresholds = _fewer_collections() if token is not None else None
+        counted = token is not None and _fewer_collections()
         try:
             return function(*args, **kwargs)
         except SymbackslashError as err:
@@ -277,8 +278,7 @@ def boundary(function: Callable) -> Callable:
         finally:
             if token is not None:
                 _recorded.reset(token)
-            if thresholds is not None:
-                _restore_collections(thresholds)
+            _restore_collections(counted)
 
     return guarded
 
@@ -291,20 +291,40 @@ def boundary(function: Callable) -> Callable:
 CALL_THRESHOLD = 100_000
 
 
-def _fewer_collections() -> tuple | None:
-    """Raise the first collection threshold for the public call starting now; return the
-    thresholds to restore (``None`` if the collector is off or already set higher)."""
-    previous = gc.get_threshold()
-    if not gc.isenabled() or previous[0] == 0 or previous[0] >= CALL_THRESHOLD:
-        return None
-    gc.set_threshold(CALL_THRESHOLD, *previous[1:])
-    return previous
+_collections_lock = threading.Lock()
+_collections_calls = 0        # public calls running with the raised threshold
+_collections_saved: int | None = None  # the first threshold before the first call
 
 
-def _restore_collections(previous: tuple) -> None:
-    """Put back ``previous`` unless someone changed the thresholds during the call."""
-    if gc.get_threshold()[0] == CALL_THRESHOLD:
-        gc.set_threshold(*previous)
+def _fewer_collections() -> bool:
+    """Raise the first collection threshold while public calls run (in any thread); whether
+    this call counts among them (not when the collector is off or set higher already)."""
+    global _collections_calls, _collections_saved
+    with _collections_lock:
+        if _collections_calls == 0:
+            previous = gc.get_threshold()
+            if not gc.isenabled() or previous[0] == 0 or previous[0] >= CALL_THRESHOLD:
+                return False
+            gc.set_threshold(CALL_THRESHOLD, *previous[1:])
+            _collections_saved = previous[0]
+        _collections_calls += 1
+        return True
+
+
+def _restore_collections(counted: bool) -> None:
+    """When the last public call ends, put back the first threshold found before the first
+    call, unless someone set another meanwhile (then theirs stays); the other two
+    thresholds are left as they are now (ours never changes them)."""
+    global _collections_calls, _collections_saved
+    if not counted:
+        return
+    with _collections_lock:
+        _collections_calls -= 1
+        if _collections_calls == 0 and _collections_saved is not None:
+            now = gc.get_threshold()
+            if now[0] == CALL_THRESHOLD:
+                gc.set_threshold(_collections_saved, *now[1:])
+            _collections_saved = None
 
 
 # What the stages of the current public call have produced so far (None outside one).

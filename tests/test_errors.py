@@ -172,3 +172,44 @@ def test_a_public_call_collects_garbage_less_often_and_restores_the_thresholds()
         assert seen == [before[0]] * 2 and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_thresholds_changed_during_a_public_call_or_by_another_thread_are_kept():
+    import gc
+    import threading
+
+    before = gc.get_threshold()
+
+    @boundary
+    def changes_them(first):  # e.g. a traced function of the user's
+        gc.set_threshold(gc.get_threshold()[0] if first is None else first, 50, 60)
+
+    try:
+        changes_them(None)  # generations 1 and 2: theirs stay, the first is restored
+        assert gc.get_threshold() == (before[0], 50, 60)
+        changes_them(1234)  # the first too: theirs stays
+        assert gc.get_threshold() == (1234, 50, 60)
+    finally:
+        gc.set_threshold(*before)
+
+    started, release = threading.Event(), threading.Event()
+
+    @boundary
+    def waits():
+        started.set()
+        release.wait(10)
+
+    worker = threading.Thread(target=waits)
+    worker.start()
+    started.wait(10)
+
+    @boundary
+    def quick():
+        return gc.get_threshold()[0]
+
+    during = quick()  # a second call, ending while the first still runs in another thread
+    after_second = gc.get_threshold()[0]
+    release.set()
+    worker.join(10)
+    assert during == after_second == 100_000  # the first call still runs: still raised
+    assert gc.get_threshold() == before  # restored once, when the last call ended

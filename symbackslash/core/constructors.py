@@ -248,7 +248,7 @@ def _negated(value):
         if first is sp.S.NegativeOne:
             rest = value.args[1:]
             return rest[0] if len(rest) == 1 else _raw(sp.MatMul, rest)
-        if not (first.is_Number or getattr(first, "is_commutative", False)):
+        if _symbolic(first):  # no scalar or explicit matrix for −1 to merge with
             return _raw(sp.MatMul, (sp.S.NegativeOne, *value.args))
     elif isinstance(value, _NEGATED_AS_PRODUCT):
         return _raw(sp.MatMul, (sp.S.NegativeOne, value))

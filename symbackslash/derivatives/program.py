@@ -437,8 +437,9 @@ def _sign_inside(value):
     negative: −B then costs no more than B (a negative term costs a subtraction instead of
     an addition, a sum of negative terms one negation more), and the product's negation
     goes into the sum instead of costing an operation of its own (−ȳ·(t² − 1) = ȳ·(1 − t²),
-    the adjoint through t = tanh(u))."""
-    if not value.is_Mul:
+    the adjoint through t = tanh(u)). Scalars only: a matrix product keeps its −1 among
+    its factors, and its sums stay as the solve made them."""
+    if not value.is_Mul or isinstance(value, sp.MatrixExpr):
         return value
     factors = list(value.args)
     coeff = factors[0]

@@ -79,7 +79,10 @@ def _delta(terms: dict, node_terms: dict, room: int) -> dict | None:
         elif d is c or d == c:
             continue
         else:
-            delta[t] = c - d
+            difference = c - d
+            if difference == 0:  # 1/2 − 0.5: SymPy's Rational and Float are not equal
+                continue
+            delta[t] = difference
         if len(delta) > room:
             return None
     for t, d in node_terms.items():

@@ -298,7 +298,7 @@ def local_partials(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
 
 #: Heads whose rule is SymPy's own derivative: a statement made of these alone is
 #: differentiated by ``sp.diff`` (same result, SymPy's usual form).
-_SYMPY_RULES = (sp.Add, sp.Mul, sp.Pow, sp.exp)
+_SYMPY_RULES = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.tanh)
 
 
 def statement_partial(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:

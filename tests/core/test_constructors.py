@@ -48,7 +48,8 @@ def test_one_level_is_sympys_canonical_form(e):
 
 
 @pytest.mark.parametrize("e", CATALOGUE + [A, X.T, A * B * C, -A * B, sp.Identity(3),
-                                        sp.ZeroMatrix(3, 3), s * A, (A * X).applyfunc(TANH)],
+                                        sp.ZeroMatrix(3, 3), s * A, (A * X).applyfunc(TANH),
+                                        sp.ImmutableMatrix(3, 3, range(9)) * A],
                          ids=str)
 def test_negation_is_sympys_product_with_minus_one(e):
     """−X is made without SymPy's rules where the result is known (−(−X), −(A·B), −Aᵀ …);

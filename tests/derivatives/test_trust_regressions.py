@@ -378,3 +378,20 @@ def test_generated_a_piecewise_sympy_cannot_substitute_into_is_refused_by_name()
     f = sp.Piecewise((p1 / 2, condition), (-p2 - 6 * X[0, 1], True))
     with pytest.raises(sb.InputError, match="SymPy recursed without end on this input"):
         sb.gradient(f, [y])
+
+
+# --- found by review of the gradient program's sign rewriting ---------------------------
+
+@pytest.mark.parametrize("make", [lambda I, J, X, Y: sp.Trace((I - J) * X * (-Y)),
+                                  lambda I, J, X, Y: sp.Trace(sp.MatMul(-1, I - J, X))],
+                         ids=["(I-J)X(-Y)", "-(I-J)X"])
+def test_a_negated_matrix_product_with_a_constant_sum_keeps_its_signs(make):
+    # Before: the program moved the −1 of a matrix product into the sum I − J as if it were
+    # scalar, and MatMul kept it among its factors: X_bar came out as −(I + J)Yᵀ.
+    X, Y = sp.MatrixSymbol("X", 3, 3), sp.MatrixSymbol("Y", 3, 3)
+    f = make(sp.Identity(3), sp.OneMatrix(3, 3), X, Y)
+    values = sb.random_values(f, seed=5)
+    args = [a for a in (X, Y) if a in values]
+    (program_value,) = sb.gradient_program(f, [X]).lambdify(args)(*[values[a] for a in args])
+    differences = sb.finite_differences(f, X, values)
+    assert np.allclose(np.asarray(program_value, dtype=float), differences, atol=1e-6)

@@ -51,3 +51,12 @@ def test_trigonometric_expression_graph_is_linear():
     grad = sb.gradient(ex.expression, list(ex.wrt))
     for g, x in zip(grad, ex.wrt, strict=True):
         assert sp.simplify(g - sp.diff(ex.expression, x)) == 0
+
+
+def test_a_difference_leaves_out_terms_whose_coefficients_differ_only_in_type():
+    """Rational(3, 2) and Float(1.5) are not equal in SymPy, but their difference is 0: such
+    a term is no part of the difference (it would use up the room for the real ones)."""
+    from symbackslash.graph.sharing import _delta
+
+    a, d = sp.symbols("a d")
+    assert _delta({a: sp.S.One, d: sp.Rational(-3, 2)}, {d: sp.Float(-1.5)}, 100) == {a: 1}

@@ -142,3 +142,14 @@ def test_partials_of_a_product_are_sympys_products_of_the_other_factors():
                 assert sp.srepr(weights[a]) == sp.srepr(expected)
 
     check()
+
+
+def test_a_statement_of_sympys_own_rules_keeps_sympys_form():
+    """A whole statement of heads whose rule is SymPy's derivative (tanh among them) is
+    differentiated by sympy.diff, so its weight has SymPy's usual form."""
+    import symbackslash as sb
+
+    w = sp.Symbol("w")
+    G = sb.build_graph("f = sqrt(tanh(w))", nodes="statements")
+    (weight,) = (d["weight"] for _, _, d in G.in_edges(sp.Symbol("f"), data=True))
+    assert sp.srepr(weight) == sp.srepr(sp.diff(sp.sqrt(sp.tanh(w)), w))
