@@ -287,7 +287,8 @@ def boundary(function: Callable) -> Callable:
 #: millions of small SymPy objects, almost none of them in reference cycles; at Python's
 #: default (700 allocations) the collector walks the young objects again and again and
 #: costs a third of the time of a 10,000-node gradient program. Collections still happen,
-#: about a hundred times less often; the previous thresholds come back after the call.
+#: about a hundred times less often; the previous first threshold comes back when the last
+#: public call running (in any thread) ends, unless someone set another meanwhile.
 CALL_THRESHOLD = 100_000
 
 
