@@ -122,14 +122,11 @@ def build_graph(f, *, outputs=None, nodes: str = "operations") -> nx.DiGraph:
     return _from_expressions([_expression(f, "f")], f, coarse)
 
 
-def output_names(exprs: list, taken: set | None = None) -> list[str]:
+def output_names(exprs: list, taken: set) -> list[str]:
     """The output nodes' names: ``f``, or ``f_1, f_2, …`` for several; when an input or a
-    function of the expressions already has such a name, the next free stem of
-    ``f, g, h, out`` (an input called ``f`` is not the output). ``taken``, the names of the
-    expressions' symbols and undefined functions, saves a walk when the caller has them."""
-    if taken is None:
-        symbol_names, functions, _ = _survey(exprs)
-        taken = symbol_names | functions
+    function of the expressions already has such a name (``taken``: the names of their
+    symbols and undefined functions, from :func:`_survey`), the next free stem of
+    ``f, g, h, out`` (an input called ``f`` is not the output)."""
     for stem in ("f", "g", "h", "out"):
         names = [stem] if len(exprs) == 1 else [f"{stem}_{k}" for k in range(1, len(exprs) + 1)]
         if not taken & set(names):
@@ -204,12 +201,13 @@ class _Builder:
     def add(self, root: sp.Expr, name: sp.Symbol | None = None) -> sp.Symbol | sp.Expr:
         """Lower ``root``; return its node key. ``name`` names a node created for the root,
         or an alias node when the root is an input, a constant or an existing node."""
-        stack = [(root, None)]  # (expression, its children once they are on the stack)
+        # (expression, None on the way down; (children, coefficients) once they are pushed)
+        stack = [(root, None)]
         while stack:
-            e, kids = stack.pop()
+            e, split = stack.pop()
             if e in self.memo or e in self.constant:
                 continue
-            if kids is None:
+            if split is None:
                 if e.is_Symbol:
                     self.add_input(e)
                 elif not e.args:
@@ -228,7 +226,7 @@ class _Builder:
                     stack.append((e, (kids, parts)))
                     stack.extend((c, None) for c in reversed(kids))
                 continue
-            kids, parts = kids
+            kids, parts = split
             if all(c in self.constant for c in kids):
                 self.constant.add(e)
             else:
