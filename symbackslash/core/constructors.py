@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import operator
 
 import sympy as sp
@@ -185,13 +186,32 @@ def _doit_one_level(e):
     return e.doit(deep=False)  # SymPy's rules for the top level of a product or a sum
 
 
+def _plain(a) -> bool:
+    """A matrix symbol or the transpose of one: no rule of SymPy's products or element-wise
+    products rewrites it (unlike identities, zeros, ones, inverses, powers, products)."""
+    return isinstance(a, sp.MatrixSymbol) or (type(a) is sp.Transpose
+                                              and isinstance(a.args[0], sp.MatrixSymbol))
+
+
+def _plain_product(factors: list) -> bool:
+    """SymPy's product rules leave ``MatMul(*factors)`` as it is: an optional rational
+    coefficient other than 0 and 1 first, then plain matrices (:func:`_plain`), no two
+    neighbours equal (they would make a power)."""
+    matrices = factors[1:] if factors[0].is_Rational and factors[0] not in (0, 1) else factors
+    return (len(matrices) > 1 and all(map(_plain, matrices))
+            and all(a != b for a, b in itertools.pairwise(matrices)))
+
+
 def matmul(*factors):
     """The product of matrices and scalars (explicit ones multiplied out)."""
     if not any(map(_symbolic, factors)):
         return functools.reduce(operator.mul, factors)
     if len(factors) == 1:
         return factors[0]
-    return _one_level(_raw(sp.MatMul, [sp.sympify(f) for f in factors]), _doit_one_level)
+    factors = [sp.sympify(f) for f in factors]
+    if _plain_product(factors):  # the adjoints of a network: Wᵀ·X̄, X̄·Hᵀ
+        return _raw(sp.MatMul, factors)
+    return _one_level(_raw(sp.MatMul, factors), _doit_one_level)
 
 
 def matadd(*terms):
@@ -210,7 +230,15 @@ def hadamard(*factors):
         return factors[0]
     if not all(map(_symbolic, factors)):
         return sp.hadamard_product(*factors)  # SymPy merges the explicit factors
+    if all(isinstance(f, _SMALL_FACTORS) and nesting(f) <= 1 for f in factors) \
+            and len(set(factors)) == len(factors):  # h'.(U) ⊙ X̄ in a network's adjoints
+        return _raw(sp.HadamardProduct, sorted(factors, key=sp.default_sort_key))
     return _one_level(_raw(sp.HadamardProduct, factors), _canonical_hadamard)
+
+
+#: Factors of an element-wise product that SymPy's rules keep as they are, sorted (with
+#: :func:`nesting` at most 1: matrix symbols, their transposes, h.(X) of a symbol X).
+_SMALL_FACTORS = (sp.MatrixSymbol, sp.Transpose, ElementwiseApplyFunction)
 
 
 def elementwise(function: sp.Lambda, X):

@@ -29,7 +29,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 __all__ = ["postorder", "fold", "bottom_up", "rebuild", "substitute", "symbols", "depends",
-           "tree_size", "is_leaf", "binds", "IdentityMemo"]
+           "tree_size", "is_leaf", "binds", "IdentityMemo", "name_of"]
 
 
 def _args(e) -> tuple:
@@ -186,6 +186,14 @@ def substitute(expr, mapping: dict, memo: dict | None = None):
     if not isinstance(expr, sp.Basic):
         return expr
     return bottom_up(expr, _unchanged, dict(mapping) if memo is None else memo)
+
+
+def name_of(symbol) -> str:
+    """The printed name of a symbol or matrix symbol (``str``), read from ``.name`` where
+    that is what SymPy prints, without the printer."""
+    if type(symbol) in (sp.Symbol, sp.MatrixSymbol):
+        return symbol.name
+    return str(symbol)
 
 
 def symbols(expr) -> set:

@@ -57,6 +57,7 @@ from sympy.core.function import AppliedUndef
 
 from ..core.limits import check_expression, check_limit, symbols
 from ..core.scalars import product, total
+from ..core.walk import name_of
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
 from ..parse.trace import is_traceable, trace_outputs
@@ -305,7 +306,7 @@ def _rebuild(e: sp.Expr, mapped: dict, parts=None) -> sp.Expr:
 
 
 def _name_key(symbol) -> tuple:
-    return (str(symbol), sp.srepr(symbol))
+    return (name_of(symbol), sp.srepr(symbol))
 
 
 def _survey(exprs: list) -> tuple[set, set, bool]:

@@ -17,6 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..core.limits import check_expression, check_limit
+from ..core.walk import name_of
 from ..errors import GraphError, InputError, UnusedVariableWarning, boundary
 
 __all__ = ["node_order", "check_graph", "resolve_wrt"]
@@ -164,7 +165,7 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
         raise InputError(f"wrt must be a list of symbols or names, not {type(wrt).__name__}")
     by_name: dict[str, list] = {}
     for v in G:  # a plain symbol's name without the printer (thousands of nodes)
-        by_name.setdefault(v.name if type(v) is sp.Symbol else str(v), []).append(v)
+        by_name.setdefault(name_of(v), []).append(v)
     result = []
     for k, item in enumerate(wrt):
         if isinstance(item, str):

@@ -20,6 +20,7 @@ import re
 
 import sympy as sp
 
+from ..core.walk import name_of
 from .latex import symbol_latex
 
 __all__ = ["AdjointSymbol", "MatrixAdjoint", "adjoint_name", "unknown_suffix"]
@@ -40,7 +41,7 @@ def unknown_suffix(names, mode: str = "reverse") -> str:
     >>> unknown_suffix(["x", "x_bar", "x_adj"]), unknown_suffix(["x_dot"], "forward")
     ('_adj2', '_dot')
     """
-    names = {n.name if type(n) is sp.Symbol else str(n) for n in names}
+    names = {name_of(n) for n in names}
     plain, fallback = SUFFIXES[mode]
     candidates = itertools.chain((plain, fallback), (f"{fallback}{k}" for k in itertools.count(2)))
     return next(suffix for suffix in candidates if not any(n + suffix in names for n in names))

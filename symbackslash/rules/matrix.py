@@ -66,6 +66,8 @@ def _product(factors: list):
     factor at a time re-canonicalises every partial product: cubic in a long chain)."""
     if not any(isinstance(f, sp.MatrixExpr) for f in factors):
         return functools.reduce(operator.mul, factors)
+    if len(factors) == 1:  # a canonical operand is its own canonical product
+        return factors[0]
     return sp.MatMul(*factors).doit(deep=False)
 
 
@@ -184,10 +186,12 @@ def _elementwise(expr: ElementwiseApplyFunction) -> dict:
     return weights
 
 
+@functools.lru_cache(maxsize=1024)
 def _entry_derivative(body, z):
     """h'(z) for the body of an element-wise function: from the scalar rule table when the
     body is one function applied to z (so relu, abs, sign follow the scalar conventions),
-    else SymPy's derivative."""
+    else SymPy's derivative. Remembered: a network applies the same few functions in every
+    layer."""
     if body.args == (z,) and type(body) in RULES:
         return local_partials(body)[z]
     return sp.diff(body, z)

@@ -2,7 +2,10 @@
 
 import pytest
 import sympy as sp
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.hadamard import canonicalize as hadamard_rules
 
 from symbackslash.core.constructors import (
     DEEP,
@@ -96,3 +99,34 @@ def test_building_is_not_limited_by_the_recursion_limit(default_recursion_limit)
     assert shape(D) == (3, 3) and nesting(D) == 3 * 700
     assert isinstance(transpose(D), ElementwiseApplyFunction)
     assert transpose(transpose(D)) is D
+
+
+# --- the direct products: exactly SymPy's canonical form, for any operands ----------------
+
+N = sp.MatrixSymbol("N", 3, 3)
+Y = sp.MatrixSymbol("Y", 3, 3)
+SQUARE = [A, B, X, A.T, X.T, sp.Identity(3), sp.ZeroMatrix(3, 3), sp.OneMatrix(3, 3),
+          sp.Inverse(A), A ** 2, A * B, sp.Transpose(A * B), s * A, N, Y,
+          sp.HadamardProduct(A, B), (A * X).applyfunc(TANH), X.applyfunc(TANH),
+          sp.ImmutableMatrix(3, 3, range(9))]
+COEFFICIENTS = [sp.S.One, sp.S.NegativeOne, sp.Integer(2), sp.Rational(1, 2), sp.S.Zero,
+                sp.Float(1.5), s]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(COEFFICIENTS + [None]), st.lists(st.sampled_from(SQUARE), min_size=2,
+                                                        max_size=4))
+def test_products_of_any_operands_are_sympys(coefficient, matrices):
+    """Products SymPy's rules leave as they are are made directly (Wᵀ·X̄, −2·A·Bᵀ); every
+    other product goes through SymPy's rules: the result is SymPy's, structure and all."""
+    assume(any(not isinstance(m, sp.MatrixBase) for m in matrices))  # else multiplied out
+    factors = ([coefficient] if coefficient is not None else []) + matrices
+    expected = sp.MatMul(*factors).doit(deep=False)
+    assert sp.srepr(matmul(*factors)) == sp.srepr(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SQUARE[:-1]), min_size=2, max_size=4))
+def test_element_wise_products_of_any_operands_are_sympys(factors):
+    expected = hadamard_rules(sp.HadamardProduct(*factors))
+    assert sp.srepr(hadamard(*factors)) == sp.srepr(expected)
