@@ -37,13 +37,14 @@ import itertools
 import operator
 
 import sympy as sp
+from sympy.core.symbol import Str
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.hadamard import canonicalize as _canonical_hadamard
 
 from .walk import IdentityMemo, fold, substitute
 
-__all__ = ["matmul", "matadd", "hadamard", "elementwise", "scale", "add", "canonical",
-           "transpose", "transposes", "shape", "nesting"]
+__all__ = ["matmul", "matrix_symbol", "matadd", "hadamard", "elementwise", "scale", "add",
+           "canonical", "transpose", "transposes", "shape", "nesting"]
 
 #: Operands nested deeper than this stand in as symbols while SymPy canonicalises.
 DEEP = 12
@@ -97,7 +98,7 @@ def _shape(e, shapes: list) -> tuple:
 def shape(e) -> tuple:
     """``e.shape``, each distinct subexpression's shape found once (SymPy recomputes it
     through the operands at every call)."""
-    if not _symbolic(e):
+    if not _symbolic(e) or isinstance(e, sp.MatrixSymbol):
         return tuple(e.shape)
     return fold(e, _shape, _cache(_SHAPES), _shape_operands)
 
@@ -202,6 +203,13 @@ def _plain_product(factors: list) -> bool:
             and all(a != b for a, b in itertools.pairwise(matrices)))
 
 
+def matrix_symbol(name: str, rows, cols, cls=sp.MatrixSymbol) -> sp.MatrixSymbol:
+    """``cls(name, rows, cols)`` for sizes taken from an existing matrix (checked when it was
+    made), without SymPy's checks of the sizes again."""
+    return sp.Basic.__new__(cls, Str(name), sp.sympify(rows, strict=True),
+                            sp.sympify(cols, strict=True))
+
+
 def matmul(*factors):
     """The product of matrices and scalars (explicit ones multiplied out)."""
     if not any(map(_symbolic, factors)):
@@ -232,7 +240,11 @@ def hadamard(*factors):
         return sp.hadamard_product(*factors)  # SymPy merges the explicit factors
     if all(isinstance(f, _SMALL_FACTORS) and nesting(f) <= 1 for f in factors) \
             and len(set(factors)) == len(factors):  # h'.(U) ⊙ X̄ in a network's adjoints
-        return _raw(sp.HadamardProduct, sorted(factors, key=sp.default_sort_key))
+        # SymPy sorts by its key, whose first part is the class's key: factors of different
+        # classes are in order by that alone (a function's whole key is slow to make)
+        kinds = [f.class_key() for f in factors]
+        key = (lambda f: f.class_key()) if len(set(kinds)) == len(kinds) else sp.default_sort_key
+        return _raw(sp.HadamardProduct, sorted(factors, key=key))
     return _one_level(_raw(sp.HadamardProduct, factors), _canonical_hadamard)
 
 

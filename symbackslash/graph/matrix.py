@@ -46,7 +46,7 @@ import sympy as sp
 from sympy.matrices.exceptions import ShapeError
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from ..core.constructors import elementwise, shape
+from ..core.constructors import elementwise, matrix_symbol, shape
 from ..core.limits import check_limit
 from ..core.shapes import shapes_differ
 from ..core.tidy import fold_transposes
@@ -130,7 +130,7 @@ class _MatrixBuilder:
             name = f"{stem}{self.counters[stem]}"
             if name not in self.reserved:
                 self.reserved.add(name)
-                return sp.MatrixSymbol(name, *shape(e)) if stem == "V" else sp.Symbol(name)
+                return matrix_symbol(name, *shape(e)) if stem == "V" else sp.Symbol(name)
 
     def lower(self, root, name: sp.Symbol):
         """Lower ``root``; its node is called ``name``."""

@@ -28,6 +28,7 @@ composes), ``adjoint`` is the transpose-dot, ``divide`` by the identity does not
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Callable
 
@@ -458,4 +459,10 @@ def _(node: sp.MatrixSymbol):
 
 @zero.register
 def _(node: sp.MatrixSymbol):
-    return sp.ZeroMatrix(*node.shape)
+    return _zero_matrix(*node.shape)
+
+
+@functools.lru_cache(maxsize=256)
+def _zero_matrix(rows, cols) -> sp.ZeroMatrix:
+    """The zero matrix of a shape, made once (a solve needs one per node)."""
+    return sp.ZeroMatrix(rows, cols)

@@ -20,6 +20,7 @@ import re
 
 import sympy as sp
 
+from ..core.constructors import matrix_symbol
 from ..core.walk import name_of
 from .latex import symbol_latex
 
@@ -83,7 +84,7 @@ class MatrixAdjoint(_Barred, sp.MatrixSymbol):
     @classmethod
     def of(cls, node: sp.MatrixSymbol, suffix: str = "_bar") -> MatrixAdjoint:
         """The adjoint of the matrix node ``node``."""
-        return cls(f"{node.name}{suffix}", *node.shape)
+        return matrix_symbol(f"{node.name}{suffix}", *node.shape, cls=cls)
 
 
 def adjoint_name(node, suffix: str = "_bar") -> sp.Basic:

@@ -14,6 +14,7 @@ from symbackslash.core.constructors import (
     hadamard,
     matadd,
     matmul,
+    matrix_symbol,
     nesting,
     scale,
     shape,
@@ -130,3 +131,12 @@ def test_products_of_any_operands_are_sympys(coefficient, matrices):
 def test_element_wise_products_of_any_operands_are_sympys(factors):
     expected = hadamard_rules(sp.HadamardProduct(*factors))
     assert sp.srepr(hadamard(*factors)) == sp.srepr(expected)
+
+
+@pytest.mark.parametrize("rows, cols", [(3, 3), (sp.Integer(2), 5), (sp.Symbol("n"), 1),
+                                        (sp.Symbol("m", integer=True), sp.Symbol("k"))])
+def test_matrix_symbols_made_directly_are_sympys(rows, cols):
+    made = matrix_symbol("W_bar", rows, cols)
+    expected = sp.MatrixSymbol("W_bar", rows, cols)
+    assert sp.srepr(made) == sp.srepr(expected) and hash(made) == hash(expected)
+    assert made == expected and made.shape == expected.shape
