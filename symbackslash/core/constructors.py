@@ -100,6 +100,8 @@ def shape(e) -> tuple:
     through the operands at every call)."""
     if not _symbolic(e) or isinstance(e, sp.MatrixSymbol):
         return tuple(e.shape)
+    if type(e) is sp.Transpose and isinstance(e.arg, sp.MatrixSymbol):
+        return tuple(e.arg.shape[::-1])
     return fold(e, _shape, _cache(_SHAPES), _shape_operands)
 
 
@@ -238,7 +240,7 @@ def hadamard(*factors):
         return factors[0]
     if not all(map(_symbolic, factors)):
         return sp.hadamard_product(*factors)  # SymPy merges the explicit factors
-    if all(isinstance(f, _SMALL_FACTORS) and nesting(f) <= 1 for f in factors) \
+    if all(map(_small, factors)) \
             and len(set(factors)) == len(factors):  # h'.(U) ⊙ X̄ in a network's adjoints
         # SymPy sorts by its key, whose first part is the class's key: factors of different
         # classes are in order by that alone (a function's whole key is slow to make)
@@ -248,9 +250,14 @@ def hadamard(*factors):
     return _one_level(_raw(sp.HadamardProduct, factors), _canonical_hadamard)
 
 
-#: Factors of an element-wise product that SymPy's rules keep as they are, sorted (with
-#: :func:`nesting` at most 1: matrix symbols, their transposes, h.(X) of a symbol X).
-_SMALL_FACTORS = (sp.MatrixSymbol, sp.Transpose, ElementwiseApplyFunction)
+def _small(factor) -> bool:
+    """A factor of an element-wise product that SymPy's rules keep as it is, only sorted: a
+    matrix symbol, its transpose, h.(X) of a matrix symbol X."""
+    if isinstance(factor, sp.MatrixSymbol):
+        return True
+    kind = type(factor)
+    return (kind is sp.Transpose or kind is ElementwiseApplyFunction) \
+        and isinstance(factor.args[-1], sp.MatrixSymbol)
 
 
 def elementwise(function: sp.Lambda, X):
@@ -366,6 +373,8 @@ def transpose(e):
     subexpression flipped once."""
     if not _symbolic(e):
         return e.T  # an explicit matrix
+    if type(e) is sp.MatrixSymbol:
+        return _raw(sp.Transpose, [e])
     return fold(e, _flip_both_ways, _cache(_FLIPPED), _flip_children)
 
 

@@ -50,7 +50,7 @@ from ..core.constructors import elementwise, matrix_symbol, shape
 from ..core.limits import check_limit
 from ..core.shapes import shapes_differ
 from ..core.tidy import fold_transposes
-from ..core.walk import depends, substitute, symbols
+from ..core.walk import depends, rebuild, substitute, symbols
 from ..errors import GraphError, InputError
 from ..rules.matrix import MATRIX_RULES, matrix_children, matrix_partials, split_coefficient
 from ..rules.scalar import children as scalar_children
@@ -237,6 +237,8 @@ def _one_level(e, mapped: dict):
     if e.is_Add:
         terms = (t.as_coeff_Mul() for t in e.args)
         return sp.Add(*(c * mapped.get(t, substitute(t, mapped)) for c, t in terms))
+    if len({a for a in e.args if a in mapped}) == len(mapped):  # all children are operands
+        return rebuild(e, [mapped.get(a, a) for a in e.args])
     return substitute(e, mapped)
 
 

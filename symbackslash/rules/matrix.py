@@ -171,36 +171,43 @@ ENTRY = sp.Dummy("z", real=True)
 
 def _elementwise(expr: ElementwiseApplyFunction) -> dict:
     """∂h.(U)/∂U = ℋ_{h'.(U)};  a scalar s inside h: ∂h.(U)/∂s = ℰ_{(∂h/∂s).(U)}."""
-    function, U = expr.function, expr.expr
-    (variable,), body = function.variables, function.expr
-    z = ENTRY  # matrix entries are real: Abs' = sign, not SymPy's complex derivative
-    body = body.xreplace({variable: z})
+    U = expr.expr
+    derivative, varies, parameters, body = _entry_rule(expr.function)
     weights: dict = {}
-    derivative = _entry_derivative(body, z)
     if derivative != 0:
-        weights[U] = (Hadamard(elementwise(sp.Lambda(z, derivative), U))
-                      if z in derivative.free_symbols
+        weights[U] = (Hadamard(elementwise(sp.Lambda(ENTRY, derivative), U)) if varies
                       else ScaledOperator(derivative, IdentityOperator()))
-    for s in _parameters(expr):
-        weights[s] = ScalarEmbedding(elementwise(sp.Lambda(z, sp.diff(body, s)), U))
+    for s in parameters:
+        weights[s] = ScalarEmbedding(elementwise(sp.Lambda(ENTRY, sp.diff(body, s)), U))
     return weights
 
 
 @functools.lru_cache(maxsize=1024)
+def _entry_rule(function: sp.Lambda) -> tuple:
+    """``(h'(z), whether it depends on z, the other scalars in h, h(z))`` for the function h
+    of an element-wise node, in the entry variable z = :data:`ENTRY` (matrix entries are
+    real: Abs' = sign, not SymPy's complex derivative). Found once per function: a network
+    applies the same few functions in every layer."""
+    (variable,), body = function.variables, function.expr
+    z = ENTRY
+    body = body.xreplace({variable: z})
+    derivative = _entry_derivative(body, z)
+    return derivative, z in derivative.free_symbols, _parameters(function), body
+
+
 def _entry_derivative(body, z):
     """h'(z) for the body of an element-wise function: from the scalar rule table when the
     body is one function applied to z (so relu, abs, sign follow the scalar conventions),
-    else SymPy's derivative. Remembered: a network applies the same few functions in every
-    layer."""
+    else SymPy's derivative."""
     if body.args == (z,) and type(body) in RULES:
         return local_partials(body)[z]
     return sp.diff(body, z)
 
 
-def _parameters(expr: ElementwiseApplyFunction) -> list:
+def _parameters(function: sp.Lambda) -> tuple:
     """The scalars an element-wise function depends on besides its argument."""
-    function = expr.function
-    return sorted(function.expr.free_symbols - set(function.variables), key=sp.default_sort_key)
+    return tuple(sorted(function.expr.free_symbols - set(function.variables),
+                        key=sp.default_sort_key))
 
 
 def _trace(expr: sp.Trace) -> dict:
@@ -251,7 +258,7 @@ def matrix_children(expr: sp.Expr) -> list:
         base, p = expr.args
         return [base] + ([p] if p.free_symbols else [])
     if isinstance(expr, ElementwiseApplyFunction):
-        return [expr.expr] + _parameters(expr)
+        return [expr.expr, *_entry_rule(expr.function)[2]]
     if isinstance(expr, (MatrixElement, sp.Inverse, sp.Trace, sp.Determinant)):
         return [expr.args[0]]
     return list(expr.args)

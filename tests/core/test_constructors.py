@@ -36,7 +36,7 @@ CATALOGUE = [
 ]
 
 
-@pytest.mark.parametrize("e", CATALOGUE, ids=str)
+@pytest.mark.parametrize("e", CATALOGUE + [A, R, R.T, X.applyfunc(TANH)], ids=str)
 def test_transpose_and_shape_are_sympys(e):
     assert transpose(e) == e.T
     assert transpose(transpose(e)) in (e, e.T.T)  # e itself once e was flipped
