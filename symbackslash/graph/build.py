@@ -170,6 +170,7 @@ class _Builder:
         self.reserved = set(reserved)
         self.counter = 0
         self.sharing = SharingIndex()               # recovers sharing hidden by flattening
+        self.split: dict = {}                       # sum term → (coefficient, rest)
 
     # names ---------------------------------------------------------------
     def fresh(self, stem: str = "v") -> sp.Symbol:
@@ -221,7 +222,7 @@ class _Builder:
                     raise InputError(f"the matrix {e} appears in a program or statement; give "
                                      f"matrix expressions to build_graph as expressions")
                 else:
-                    parts = coefficients(e)  # a sum's or product's terms, split once
+                    parts = coefficients(e, self.split)  # terms split once
                     kids = (children(e) if parts is None
                             else [t for _, t in parts] if e.is_Add else list(parts[1]))
                     stack.append((e, (kids, parts)))

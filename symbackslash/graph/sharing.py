@@ -55,7 +55,7 @@ def split_flat(expr: sp.Expr, mapped: dict | None = None, parts=None) -> tuple |
     if expr.is_Add:
         constant, terms = sp.S.Zero, {}
         for c, t in parts:
-            if t == 1:
+            if t is sp.S.One:  # a number term (as_coeff_Mul gives SymPy's one)
                 constant += c
             else:
                 t = mapped.get(t, t)
@@ -93,12 +93,22 @@ def _delta(terms: dict, node_terms: dict, room: int) -> dict | None:
     return delta
 
 
-def coefficients(expr: sp.Expr):
+def coefficients(expr: sp.Expr, split: dict | None = None):
     """The numeric coefficients of a sum's terms, ``[(c, t), …]`` (``as_coeff_Mul`` of each
     term), or of a product, ``(c, factors)``; ``None`` for other expressions. Splitting a
-    term makes a new product (``2*x*y`` → ``x*y``), so callers split each term once."""
+    term makes a new product (``2*x*y`` → ``x*y``), so callers split each term once:
+    ``split`` remembers each term's split (``{term: (c, t)}``), so equal terms of different
+    sums give the same ``t``, one object (SymPy's expanded sums repeat their terms)."""
     if expr.is_Add:
-        return [a.as_coeff_Mul() for a in expr.args]
+        if split is None:
+            return [a.as_coeff_Mul() for a in expr.args]
+        parts = []
+        for a in expr.args:
+            part = split.get(a)
+            if part is None:
+                part = split[a] = a.as_coeff_Mul()
+            parts.append(part)
+        return parts
     if expr.is_Mul:
         coeff, rest = expr.as_coeff_Mul()
         return coeff, (rest.args if rest.is_Mul else (rest,))
@@ -221,6 +231,8 @@ class SharingIndex:
                 ratio = self._ratio(head, node_terms, terms)
                 if ratio is not None:
                     best, best_size, best_ratio = node, len(node_terms), ratio
+                    if best_size == len(terms) - 1:  # no larger node can be contained
+                        return best, best_ratio
         return None if best is None else (best, best_ratio)
 
     @staticmethod
