@@ -10,10 +10,10 @@ display helpers here (:func:`factored`, :func:`op_count`, :func:`distinct`) serv
 
 from __future__ import annotations
 
-import functools
 import time
 
 import sympy as sp
+from sympy.core.cache import cacheit
 
 from ..core.limits import get_limits, measure
 from ..core.simplify import simplify_all
@@ -360,7 +360,7 @@ def factored(expr):
     return _factored(expr)
 
 
-@functools.lru_cache(maxsize=4096)
+@cacheit
 def _factored(expr: sp.Expr) -> sp.Expr:
     """:func:`factored` of a small expression, remembered: a derivation shows the same
     values in its steps, its block form and its gradient."""

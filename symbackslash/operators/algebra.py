@@ -28,11 +28,11 @@ composes), ``adjoint`` is the transpose-dot, ``divide`` by the identity does not
 
 from __future__ import annotations
 
-import functools
 import numbers
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.core.cache import cacheit
 from sympy.printing.pretty.stringpict import prettyForm
 
 from ..core.constructors import add, scale
@@ -462,7 +462,8 @@ def _(node: sp.MatrixSymbol):
     return _zero_matrix(*node.shape)
 
 
-@functools.lru_cache(maxsize=256)
+@cacheit
 def _zero_matrix(rows, cols) -> sp.ZeroMatrix:
-    """The zero matrix of a shape, made once (a solve needs one per node)."""
+    """The zero matrix of a shape, made once (a solve needs one per node; kept in SymPy's
+    cache)."""
     return sp.ZeroMatrix(rows, cols)

@@ -37,6 +37,7 @@ import operator
 from collections.abc import Callable
 
 import sympy as sp
+from sympy.core.cache import cacheit
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
@@ -182,12 +183,12 @@ def _elementwise(expr: ElementwiseApplyFunction) -> dict:
     return weights
 
 
-@functools.lru_cache(maxsize=1024)
+@cacheit
 def _entry_rule(function: sp.Lambda) -> tuple:
     """``(h'(z), whether it depends on z, the other scalars in h, h(z))`` for the function h
     of an element-wise node, in the entry variable z = :data:`ENTRY` (matrix entries are
-    real: Abs' = sign, not SymPy's complex derivative). Found once per function: a network
-    applies the same few functions in every layer."""
+    real: Abs' = sign, not SymPy's complex derivative). Found once per function and kept in
+    SymPy's cache: a network applies the same few functions in every layer."""
     (variable,), body = function.variables, function.expr
     z = ENTRY
     body = body.xreplace({variable: z})
