@@ -189,6 +189,15 @@ def _doit_one_level(e):
     return e.doit(deep=False)  # SymPy's rules for the top level of a product or a sum
 
 
+def _sizes_differ(p, q) -> bool:
+    """Two sizes that are different numbers (symbolic sizes may be equal)."""
+    return _number(p) and _number(q) and p != q
+
+
+def _number(size) -> bool:
+    return isinstance(size, int) or size.is_Number
+
+
 def _plain(a) -> bool:
     """A matrix symbol or the transpose of one: no rule of SymPy's products or element-wise
     products rewrites it (unlike identities, zeros, ones, inverses, powers, products)."""
@@ -219,6 +228,10 @@ def matmul(*factors):
     if len(factors) == 1:
         return factors[0]
     factors = [sp.sympify(f) for f in factors]
+    shapes = [shape(f) for f in factors if f.is_Matrix]
+    for (_, cols), (rows, _) in itertools.pairwise(shapes):
+        if _sizes_differ(cols, rows):  # as SymPy's constructor would raise
+            raise sp.ShapeError("Matrices are not aligned", cols, rows)
     if _plain_product(factors):  # the adjoints of a network: Wᵀ·X̄, X̄·Hᵀ
         return _raw(sp.MatMul, factors)
     return _one_level(_raw(sp.MatMul, factors), _doit_one_level)
@@ -240,6 +253,10 @@ def hadamard(*factors):
         return factors[0]
     if not all(map(_symbolic, factors)):
         return sp.hadamard_product(*factors)  # SymPy merges the explicit factors
+    first, *others = map(shape, factors)
+    for other in others:
+        if any(map(_sizes_differ, first, other)):  # as SymPy's constructor would raise
+            raise sp.ShapeError("Matrices have mismatching shape:", first, other)
     if all(map(_small, factors)) \
             and len(set(factors)) == len(factors):  # h'.(U) ⊙ X̄ in a network's adjoints
         # SymPy sorts by its key, whose first part is the class's key: factors of different

@@ -57,7 +57,7 @@ from sympy.core.function import AppliedUndef
 
 from ..core.limits import check_expression, check_limit, symbols
 from ..core.scalars import product, total
-from ..core.walk import name_of
+from ..core.walk import bottom_up, name_of
 from ..errors import GraphError, InputError, boundary
 from ..parse.parser import Program, parse
 from ..parse.trace import is_traceable, trace_outputs
@@ -310,11 +310,12 @@ def _name_key(symbol) -> tuple:
     return (name_of(symbol), sp.srepr(symbol))
 
 
-def _survey(exprs: list) -> tuple[set, set, bool]:
-    """``(symbol names, undefined function names, any matrix?)`` of ``exprs``, in one walk
-    without recursion that visits each object once (shared subexpressions are not walked
-    again)."""
-    names, functions, matrices = set(), set(), False
+def _survey(exprs: list) -> tuple[set, set, bool, bool]:
+    """``(symbol names, undefined function names, any matrix?, any unevaluated product?)``
+    of ``exprs``, in one walk without recursion that visits each object once (shared
+    subexpressions are not walked again). An unevaluated product repeats a factor (``x*x``
+    made with ``evaluate=False``), which SymPy would have made a power."""
+    names, functions, matrices, unevaluated = set(), set(), False, False
     stack = list(exprs)
     seen = {id(e) for e in stack}
     while stack:
@@ -323,16 +324,28 @@ def _survey(exprs: list) -> tuple[set, set, bool]:
             names.add(e.name)
         elif isinstance(e, AppliedUndef):
             functions.add(str(e.func))
+        elif e.is_Mul and not unevaluated:
+            unevaluated = len(set(e.args)) < len(e.args)
         matrices = matrices or isinstance(e, sp.MatrixExpr)
         for a in e.args:
             if id(a) not in seen:
                 seen.add(id(a))
                 stack.append(a)
-    return names, functions, matrices
+    return names, functions, matrices, unevaluated
+
+
+def _evaluated(e: sp.Expr) -> sp.Expr:
+    """``e`` with every product that repeats a factor evaluated (``x*x`` → ``x**2``), and
+    what contains one made again: a node's operands must be the nodes of its children."""
+    def evaluate(s):
+        return s.func(*s.args) if s.is_Mul and len(set(s.args)) < len(s.args) else s
+    return bottom_up(e, evaluate)
 
 
 def _from_expressions(exprs: list[sp.Expr], source, coarse: bool) -> nx.DiGraph:
-    reserved, functions, matrices = _survey(exprs)
+    reserved, functions, matrices, unevaluated = _survey(exprs)
+    if unevaluated:
+        exprs = [_evaluated(e) for e in exprs]
     names = output_names(exprs, reserved | functions)
     if matrices:
         if coarse:

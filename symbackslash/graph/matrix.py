@@ -210,6 +210,9 @@ class _MatrixBuilder:
         except ShapeError as err:
             raise GraphError(f"the shapes in {e} do not fit: {err}") from None
         key = name if name is not None else self.fresh(e)
+        lost = [u for u in weights if u not in self.G and depends(u, self.variable, self.dims)]
+        if lost:  # an operand that is no node: its derivative would be lost
+            raise GraphError(f"internal: operand {lost[0]} of {key} = {expr} is not a node")
         self._add_node(key, expr, {u: w for u, w in weights.items() if u in self.G})
         self.memo[e] = key
 

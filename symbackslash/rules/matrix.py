@@ -183,12 +183,17 @@ def _elementwise(expr: ElementwiseApplyFunction) -> dict:
     return weights
 
 
-@cacheit
 def _entry_rule(function: sp.Lambda) -> tuple:
     """``(h'(z), whether it depends on z, the other scalars in h, h(z))`` for the function h
     of an element-wise node, in the entry variable z = :data:`ENTRY` (matrix entries are
-    real: Abs' = sign, not SymPy's complex derivative). Found once per function and kept in
-    SymPy's cache: a network applies the same few functions in every layer."""
+    real: Abs' = sign, not SymPy's complex derivative). Found once per function and rule
+    (a rule registered later counts) and kept in SymPy's cache: a network applies the same
+    few functions in every layer."""
+    return _entry_rule_with(function, RULES.get(type(function.expr)))
+
+
+@cacheit
+def _entry_rule_with(function: sp.Lambda, rule) -> tuple:
     (variable,), body = function.variables, function.expr
     z = ENTRY
     body = body.xreplace({variable: z})

@@ -3,6 +3,8 @@ SymPy's eval for functions of plain symbols, which would return them unchanged).
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import symbackslash as sb
 from symbackslash.parse.syntax import FUNCTIONS
@@ -25,3 +27,41 @@ def test_function_nodes_are_canonical(name):
             evaluated = e.func(*e.args)
             assert sp.srepr(e) == sp.srepr(evaluated)
     assert heads >= 1 or not f.has(function)
+
+
+# --- unevaluated input: a product that repeats a factor (x*x made with evaluate=False) ----
+
+A = sp.MatrixSymbol("A", 2, 2)
+A_VALUE = sp.ImmutableMatrix([[1, 2], [3, 5]])
+POINT = {x: sp.Rational(7, 10), y: sp.Rational(-13, 10)}
+FACTORS = [x, y, x, sp.Integer(2), x + y]
+
+
+def unevaluated_product(picks: list) -> sp.Expr:
+    with sp.evaluate(False):
+        return sp.Mul(*picks)
+
+
+@pytest.mark.filterwarnings("ignore::symbackslash.errors.UnusedVariableWarning")  # y unused
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(FACTORS), min_size=2, max_size=4),
+       st.sampled_from([sp.sin, sp.exp, lambda u: u]), st.booleans())
+def test_unevaluated_products_give_sympys_gradient(picks, head, with_matrix):
+    """x*x*y built with evaluate=False used to lose a factor's derivative (a silent 0 or
+    x·y beside a matrix, an internal error alone); the builder evaluates such products."""
+    inner = head(unevaluated_product(picks))
+    f = inner * sp.Trace(A) if with_matrix else inner + y
+    evaluated = f.doit()  # SymPy's own evaluation: the oracle's function
+    for form in ("closed", "program"):
+        gradient = sb.gradient(f, [x, y], form=form)
+        values = gradient.closed_form() if form == "program" else list(gradient)
+        for v, value in zip((x, y), values, strict=True):
+            expected = sp.diff(evaluated, v)
+            difference = (sp.sympify(value) - expected).xreplace({A: A_VALUE}).doit()
+            assert abs(sp.N(difference.xreplace(POINT))) < 1e-12, (f, v, value, expected)
+
+
+def test_a_product_repeating_a_factor_beside_a_matrix():
+    with sp.evaluate(False):
+        f = sp.Trace(A) * sp.sin(sp.Mul(x, x, y))
+    assert sb.gradient(f, [x])[0] == 2*x*y*sp.cos(x**2*y)*sp.Trace(A)

@@ -80,3 +80,34 @@ def test_unsupported_operations():
         sb.matrix_partials(sp.MatPow(U, s))
     with pytest.raises(DifferentiationError, match="no operator rule for KroneckerProduct"):
         sb.matrix_partials(sp.KroneckerProduct(U, V))
+
+
+def test_element_wise_nodes_follow_a_rule_registered_later():
+    """The derivative of an element-wise function is remembered per function, and per rule:
+    a rule registered (or removed) after a first gradient counts for matrices as it does for
+    scalars."""
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+    from symbackslash.rules.scalar import RULES
+
+    class cube(sp.Function):
+        nargs = 1
+
+        def fdiff(self, argindex=1):
+            return 3 * self.args[0]**2
+
+    z = sp.Symbol("z")
+    f = sp.Trace(U.applyfunc(sp.Lambda(z, cube(z))))
+
+    def entry_derivative():  # h' in the gradient (z -> h'(z)).(U) ⊙ I
+        (h,) = sb.gradient(f, [U])[0].atoms(ElementwiseApplyFunction)
+        (variable,) = h.function.variables
+        return h.function.expr.xreplace({variable: z})
+
+    assert entry_derivative() == 3 * z**2
+    try:
+        sb.register_rule(cube, lambda e: {e.args[0]: 99 * e.args[0]**2})
+        assert entry_derivative() == 99 * z**2
+    finally:
+        RULES.pop(cube)
+    assert entry_derivative() == 3 * z**2
