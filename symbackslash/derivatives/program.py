@@ -334,6 +334,57 @@ def binary_products(G: nx.DiGraph) -> nx.DiGraph:
     return H
 
 
+def without_copies(G: nx.DiGraph) -> nx.DiGraph:
+    """A copy of ``G`` in which no node reads a copy (a scalar node whose value is another
+    node, ``t = x``) but reads the original instead, its value made again by SymPy and its
+    partials from the rule table: ``2·x·t`` becomes ``2·x²``, whose adjoint costs one
+    product where the two factors' cost two and a sum. A copy stays where a node reading
+    it would not be made of nodes any more (``t·x·y`` would be ``x²·y``) and where it is an
+    output. ``G`` itself when no copy can go."""
+    copies = _copies(G)
+    outputs = set(G.graph["outputs"])
+    while True:  # drop the copies that some reader cannot do without, until none is left
+        made, kept = {}, set()
+        for w in {w for v in copies for w in G.successors(v)}:
+            mapping = {u: copies[u] for u in G.predecessors(w) if u in copies}
+            expr = G.nodes[w]["expr"].xreplace(mapping)
+            weights = local_partials(expr)
+            if all(u in G and u not in copies for u in weights):
+                made[w] = expr, weights
+            else:
+                kept |= set(mapping)
+        if not kept:
+            break
+        copies = {v: u for v, u in copies.items() if v not in kept}
+    if not made:
+        return G
+    H = nx.DiGraph()
+    H.graph.update(G.graph)
+    nodes = [v for v in node_order(G) if v not in copies or v in outputs]
+    for index, v in enumerate(nodes, start=1):
+        data = G.nodes[v]
+        H.add_node(v, **{**data, "index": index})
+        if v in made:
+            expr, weights = made[v]
+            H.nodes[v]["expr"] = expr
+            H.add_edges_from((u, v, {"weight": w}) for u, w in weights.items())
+        else:
+            H.add_edges_from(G.in_edges(v, data=True))
+    return H
+
+
+def _copies(G: nx.DiGraph) -> dict:
+    """``{copy: original}`` for the scalar nodes of ``G`` whose value is another node (a
+    copy of a copy: the first original)."""
+    copies = {v: G.nodes[v]["expr"] for v in G if G.nodes[v]["kind"] != "input"
+              and isinstance(G.nodes[v]["expr"], sp.Symbol) and G.nodes[v]["expr"] in G}
+    for v, u in copies.items():
+        while u in copies:
+            u = copies[u]
+        copies[v] = u
+    return copies
+
+
 def _long_product(expr) -> bool:
     """Whether a node's expression is a scalar product of three or more factors."""
     return expr is not None and not isinstance(expr, sp.MatrixExpr) and expr.is_Mul \
@@ -369,7 +420,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
                          f"made by hand has no program to run forward (its values are not "
                          f"defined); use gradient(G) for the gradient in closed form, or give "
                          f"the function as an expression or a program")
-    H = binary_products(G)
+    H = binary_products(without_copies(G))
     S = assemble(H)  # our own split of a graph build_graph checked
     (out,) = H.graph["outputs"]
     own = {v: H.nodes[v]["expr"] for v in H if H.nodes[v]["expr"] is not None}

@@ -1,12 +1,15 @@
 """Gradient programs: equal to the closed form, cheap, compiled to NumPy."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 import sympy as sp
 from catalogue import CATALOGUE
 from conftest import same_expression
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import symbackslash as sb
 from symbackslash.derivatives.program import AdjointSymbol, binary_products
@@ -83,6 +86,54 @@ def test_every_name_a_program_uses_is_computed_before(name):
             assert sp.sympify(expr).free_symbols <= known, (name, name_)
             known.add(name_)
         assert set().union(*(sp.sympify(o).free_symbols for o in P.outputs)) <= known
+
+
+def test_copies_are_read_through_to_their_originals():
+    """t = x: a node reading t reads x, made again (t·x = x²: one product for its partial
+    where two factors cost two and a sum); a copy stays where its reader would not be made
+    of nodes (t·x·y = x²·y) and where it is the output."""
+    P = sb.gradient_program("t = x\nu = t*x\nf = u + y", ["x", "y"])
+    names = {name for name, _ in P.assignments} | set().union(
+        *(expr.free_symbols for _, expr in P.assignments))
+    assert sp.Symbol("t") not in names and P.closed_form()[0] == 2*x
+    kept = sb.gradient_program("t = x\nu = t*y*x\nf = u", ["x", "y"])
+    assert (sp.Symbol("t"), x) in kept.forward
+    assert [sp.expand(g) for g in kept.closed_form()] == [2*x*y, x**2]
+    alone = sb.gradient_program("t = x\nf = t", ["x"])
+    assert alone.outputs == [1]
+
+
+LINES = st.lists(st.tuples(st.sampled_from(["copy", "copy", "product", "triple", "sum", "sin",
+                                            "power"]),
+                           st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)),
+                 min_size=1, max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(LINES)
+def test_programs_with_copies_give_sympys_gradient(lines):
+    """Random programs full of copies (t = x, s = t …): the gradient program's values are
+    sympy.diff's of the function written out, and a reader of a copy is made of nodes."""
+    names, values, text = ["x", "y"], {"x": x, "y": y}, []
+    for k, (kind, i, j, m) in enumerate(lines):
+        a, b, c = (names[n % len(names)] for n in (i, j, m))
+        A, B, C = values[a], values[b], values[c]
+        right, value = {"copy": (a, A), "product": (f"{a}*{b}", A * B),
+                        "triple": (f"{a}*{b}*{c}", A * B * C), "sum": (f"{a} + 2*{b}", A + 2 * B),
+                        "sin": (f"sin({a})", sp.sin(A)), "power": (f"{a}**2", A**2)}[kind]
+        name = f"t{k}"
+        text.append(f"{name} = {right}")
+        names.append(name)
+        values[name] = value
+    text.append(f"f = {names[-1]} + x*y")
+    function = values[names[-1]] + x * y
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sb.UnusedVariableWarning)
+        program = sb.gradient_program("\n".join(text), [x, y])
+    point = {x: sp.Rational(3, 7), y: sp.Rational(-5, 11)}
+    for got, v in zip(program.closed_form(), (x, y), strict=True):
+        expected = sp.diff(function, v).xreplace(point)
+        assert abs(sp.N(sp.sympify(got).xreplace(point) - expected, 30)) < 1e-20
 
 
 def test_dead_code_is_not_in_the_program():
