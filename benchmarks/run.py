@@ -13,6 +13,10 @@ SymPy matrix expression: matrices have no text form), it prints:
   derivative does on the MLP);
 - ``speed-up``: sympy.diff time ÷ ours (the program);
 - ``ops×``: gradient-program operations ÷ function operations (SymPy ``count_ops``);
+- ``CasADi ops×``: the same ratio for CasADi's reverse mode on the same function, measured
+  live (``casadi_ratio.py``: the function's program rebuilt in CasADi SX, its instructions
+  counted); ``-`` where ``casadi`` is not installed (``pip install casadi``, or the
+  ``bench`` extra: ``pip install -e ".[bench]"``) or the function has no CasADi translation;
 - ``arrays×``: time of the gradient program ÷ time of the function, both compiled to NumPy
   and run on arrays of 100,000 points (the cheap-gradient bound, measured);
 - ``µs/edge``: our time per edge of the function's graph (parsing, graph, sharing, local
@@ -193,6 +197,8 @@ def timed(compute, repeats: int):
 
 
 def run_family(name, sizes, timeout, rng, repeats=5):
+    from casadi_ratio import casadi_ratio  # this directory, on sys.path when run as a script
+
     rows = []
     for n in sizes:
         # SymPy's cache still holds the previous size's expressions: building an equal one
@@ -215,9 +221,11 @@ def run_family(name, sizes, timeout, rng, repeats=5):
                 check = f"{relative_error(values, reference):.1e} fd"
             edges = program.graph.number_of_edges()
             closed = closed_form_time(function, variables, timeout)
+            casadi = casadi_ratio(program.graph, variables)
             rows.append(dict(family=name, n=n, form=form, ours=ours, diff=diff_time,
-                             closed=closed,
-                             ratio=program.ratio, per_edge=1e6*ours/max(edges, 1),
+                             closed=closed, ratio=program.ratio,
+                             casadi=None if casadi is None else casadi.ratio,
+                             per_edge=1e6*ours/max(edges, 1),
                              nodes=len(program.graph), check=check,
                              arrays=array_ratio(program, variables, example.domain),
                              rules=rules_per_edge(program.graph, repeats)))
@@ -234,6 +242,7 @@ def _format(row, timeout) -> str:
     else:
         diff, speedup = f"{row['diff']:8.3f}", f"{row['diff'] / row['ours']:8.1f}x"
     arrays = f"{'-':>7}" if row["arrays"] is None else f"{row['arrays']:7.2f}"
+    casadi = f"{'-':>11}" if row.get("casadi") is None else f"{row['casadi']:11.2f}"
     rules = f"{'-':>8}" if row["rules"] is None else f"{row['rules']:8.0f}"
     closed = row.get("closed")
     if closed is None:
@@ -243,13 +252,14 @@ def _format(row, timeout) -> str:
     else:
         closed = f"{closed:8.3f}"
     return (f"{row['family']:20} {row['n']:5d} {row['form']:10} {row['nodes']:6d} "
-            f"{row['ours']:8.3f} {closed} {diff} {speedup} {row['ratio']:7.2f} {arrays} "
+            f"{row['ours']:8.3f} {closed} {diff} {speedup} {row['ratio']:7.2f} {casadi} {arrays} "
             f"{row['per_edge']:8.0f} {rules} {row['check']:>10}")
 
 
 HEADER = (f"{'family':20} {'n':>5} {'form':10} {'nodes':>6} {'ours s':>8} {'closed s':>8} "
           f"{'diff s':>8} "
-          f"{'speed-up':>9} {'ops×':>7} {'arrays×':>7} {'µs/edge':>8} {'rules µs':>8} "
+          f"{'speed-up':>9} {'ops×':>7} {'CasADi ops×':>11} {'arrays×':>7} {'µs/edge':>8} "
+          f"{'rules µs':>8} "
           f"{'check':>10}")
 
 
@@ -464,7 +474,10 @@ FIGURE_EXAMPLES = [("Rosenbrock, n = 6", 6, "extended Rosenbrock"),
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="The column 'CasADi ops×' needs casadi (pip install casadi, or the bench extra: "
+               "pip install -e '.[bench]'); without it the column shows '-'.")
     parser.add_argument("--sizes", type=int, nargs="+",
                         help="sizes n (default 16 32 64 128; 8 16 32 with --quick)")
     parser.add_argument("--timeout", type=float,

@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from casadi_ratio import casadi_ratio
+
+from symbackslash.examples import FAMILIES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "run.py"
@@ -34,16 +37,25 @@ def test_scalar_family_rows(printed):
     table = rows(printed, "Chebyshev")
     assert [(r[0], r[1]) for r in table] == [("4", "expression"), ("4", "program"),
                                              ("6", "expression"), ("6", "program")]
-    for *_, diff, _speedup, ops, arrays, _per_edge, rules, check in table:
+    for *_, diff, _speedup, ops, _casadi, arrays, _per_edge, rules, check in table:
         assert float(check) < 1e-8            # against sympy.diff, which finishes here
         assert float(ops) <= 4 and float(arrays) > 0 and float(diff) > 0 and float(rules) > 0
+
+
+def test_casadi_column_beside_ours(printed):
+    header = next(line for line in printed.splitlines() if line.startswith("family"))
+    assert " ops× CasADi ops× arrays×" in header
+    for n, form, *_, casadi, _arrays, _per_edge, _rules, _check in rows(printed, "Chebyshev"):
+        example = FAMILIES["Chebyshev"](int(n))
+        assert casadi == f"{casadi_ratio(getattr(example, form), example.wrt).ratio:.2f}"
 
 
 def test_matrix_mlp_rows_and_targets(printed):
     table = rows(printed, "matrix MLP")
     assert [r[0] for r in table] == ["4", "6"]
-    for *_, diff, _speedup, ops, _arrays, _per_edge, rules, check, fd in table:
+    for *_, diff, _speedup, ops, casadi, _arrays, _per_edge, rules, check, fd in table:
         assert rules == "-"                    # matrix rules are operators, timed in the solve
+        assert casadi == "-"                   # no CasADi translation of matrix functions
         assert diff == "fails" and fd == "fd"  # SymPy's matrix derivative fails on the MLP
         assert float(check) < 1e-6 and float(ops) <= 4
     assert "Chebyshev            program    n 4→6:" in printed
