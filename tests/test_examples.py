@@ -27,15 +27,6 @@ import symbackslash as sb
 from symbackslash.derivatives.program import function_program
 from symbackslash.examples import FAMILIES
 
-#: The one family and form whose ratio is above CasADi's: one operation more at every n
-#: (19 against 18 at n = 4, 115 against 114 at n = 16, 1011 against 1010 at n = 128). The
-#: program copies the variable, t1 = x, so t2 = 2·x·t1 − t0 multiplies x by its copy. In
-#: CasADi the copy is the same SX node and x·x becomes sq(x), whose adjoint 2x·v̄ costs three
-#: operations (twice, ×, +); our graph keeps t1 a node of its own, and v̄·t1 and v̄·x go to two
-#: adjoints, four operations. (Without the copy, t2 = 2·x·x − t0, both count 18 at n = 4.)
-ABOVE_CASADI = {("Chebyshev", "program"):
-                "t1 = x: CasADi writes x·t1 as sq(x), one operation fewer in its adjoint"}
-
 
 @pytest.fixture(scope="module", autouse=True)
 def _casadi():
@@ -120,11 +111,8 @@ def test_without_casadi_it_is_none(monkeypatch):
 
 def live_cases():
     cases = [(name, 16, form) for name in FAMILIES for form in ("expression", "program")]
-    cases += [(name, 128, form) for name in ("tanh network", "trigonometric")
-              for form in ("expression", "program")]
-    return [pytest.param(*case, marks=pytest.mark.xfail(strict=True,
-                                                        reason=ABOVE_CASADI[case[0::2]]))
-            if case[0::2] in ABOVE_CASADI else case for case in cases]
+    return cases + [(name, 128, form) for name in ("tanh network", "trigonometric", "Chebyshev")
+                    for form in ("expression", "program")]
 
 
 @pytest.mark.parametrize(("name", "n", "form"), live_cases())
