@@ -70,7 +70,7 @@ from ..solve.matrices import assemble
 from ..solve.substitution import back_substitute
 
 __all__ = ["AdjointSymbol", "GradientProgram", "gradient_program", "binary_products",
-           "operation_count", "compile_program", "function_program"]
+           "without_copies", "operation_count", "compile_program", "function_program"]
 
 
 def operation_count(assignments) -> int:
@@ -407,7 +407,12 @@ def _add(H: nx.DiGraph, v, expr, kind: str, index: int) -> None:
 def gradient_program(f, wrt=None) -> GradientProgram:
     """The gradient of a scalar ``f`` as a :class:`GradientProgram` (reverse mode).
 
-    ``f`` and ``wrt`` are as in :func:`~symbackslash.gradient`.
+    ``f`` and ``wrt`` are as in :func:`~symbackslash.gradient`. The program is back
+    substitution on the function's graph made cheaper, never different in value: products
+    of three or more operands become chains of binary products (:func:`binary_products`),
+    a node reading a copy ``t = x`` reads ``x`` (:func:`without_copies`), a weight that
+    repeats a value the function computes uses its name, and every adjoint is a named
+    variable.
     """
     G = build_graph(f)
     variables = resolve_wrt(G, wrt)
