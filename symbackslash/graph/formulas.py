@@ -84,12 +84,10 @@ def _measured(assignments, *, partial: bool) -> set:
     """The names whose closed forms are within the limits, measured from the assignments
     alone; without ``partial``, the first one over a limit raises."""
     lim = get_limits()
-    sizes, numbers, sums, kept = {}, {}, set(), set()
+    sizes, numbers, kept = {}, {}, set()
     for name, expr in assignments:
         depth, size = sizes[name] = measure(expr, sizes)
-        digits, exponent = numbers[name] = number_sizes(expr, numbers, sums)
-        if expr.is_Add or expr in sums:  # a sum, or a copy of one
-            sums.add(name)
+        digits, exponent = numbers[name] = number_sizes(expr, numbers)
         digits = math.floor(digits) + 1 if math.isfinite(digits) else digits
         if partial and (depth > lim.max_depth or size > lim.max_nodes
                         or digits > lim.max_int_digits or exponent > lim.max_exponent):
