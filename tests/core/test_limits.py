@@ -138,6 +138,18 @@ def test_closed_forms_are_measured_before_they_are_built():
     assert len(program.assignments) < 10 * 41
 
 
+def test_a_sum_whose_closed_form_is_a_product_is_measured_as_one():
+    """a = b + c with b = c = a0²: the sum's closed form is the product 2·a0², whose powers
+    multiply out its number; a bound that counted a power of a sum as not multiplied out
+    would let 3^(2^26) through."""
+    lines = ["a0 = 3*x"]
+    for k in range(1, 27):
+        lines += [f"b{k} = a{k - 1}**2", f"c{k} = a{k - 1}**2", f"a{k} = b{k} + c{k}"]
+    with pytest.raises(sb.ResourceLimitError) as info:
+        sb.gradient("\n".join(lines))
+    assert info.value.limit in ("max_int_digits", "max_exponent")
+
+
 def test_deep_program_keeps_earlier_stages():
     with pytest.raises(sb.ResourceLimitError) as info:
         sb.gradient(chain_program(300))
