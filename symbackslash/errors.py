@@ -45,6 +45,7 @@ from collections.abc import Callable
 
 import networkx as nx
 import sympy as sp
+from sympy.core.parameters import distribute, evaluate, global_parameters
 
 __all__ = [
     "UnusedVariableWarning",
@@ -247,6 +248,9 @@ def boundary(function: Callable) -> Callable:
         token = _recorded.set({}) if _recorded.get() is None else None  # outermost call
         counted = token is not None and _fewer_collections()
         try:
+            if token is not None and not _evaluating():
+                with evaluate(True), distribute(True):  # a caller's sympy.evaluate(False)
+                    return function(*args, **kwargs)
             return function(*args, **kwargs)
         except SymbackslashError as err:
             _with_partial(err)
@@ -281,6 +285,14 @@ def boundary(function: Callable) -> Callable:
             _restore_collections(counted)
 
     return guarded
+
+
+def _evaluating() -> bool:
+    """Whether SymPy evaluates and distributes as it builds (the default). The pipeline
+    builds every node, weight and result as SymPy's canonical form; inside a caller's
+    ``with sympy.evaluate(False):`` its products and sums would stay as written (x·x, 2·(a
+    + b)) and a gradient could lose a term, so a public call turns both back on."""
+    return global_parameters.evaluate and global_parameters.distribute
 
 
 #: The garbage collector's first threshold during a public call. The pipeline allocates

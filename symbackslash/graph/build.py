@@ -324,9 +324,10 @@ def _survey(exprs: list) -> tuple[set, set, bool, bool]:
             names.add(e.name)
         elif isinstance(e, AppliedUndef):
             functions.add(str(e.func))
-        elif e.is_Mul and not unevaluated:
+        elif isinstance(e, sp.MatrixExpr):
+            matrices = True
+        elif e.is_Mul and not unevaluated:  # a scalar product (A·B·A is a matrix one)
             unevaluated = len(set(e.args)) < len(e.args)
-        matrices = matrices or isinstance(e, sp.MatrixExpr)
         for a in e.args:
             if id(a) not in seen:
                 seen.add(id(a))
@@ -338,7 +339,8 @@ def _evaluated(e: sp.Expr) -> sp.Expr:
     """``e`` with every product that repeats a factor evaluated (``x*x`` → ``x**2``), and
     what contains one made again: a node's operands must be the nodes of its children."""
     def evaluate(s):
-        return s.func(*s.args) if s.is_Mul and len(set(s.args)) < len(s.args) else s
+        repeats = s.is_Mul and not isinstance(s, sp.MatrixExpr) and len(set(s.args)) < len(s.args)
+        return s.func(*s.args) if repeats else s
     return bottom_up(e, evaluate)
 
 

@@ -65,3 +65,26 @@ def test_a_product_repeating_a_factor_beside_a_matrix():
     with sp.evaluate(False):
         f = sp.Trace(A) * sp.sin(sp.Mul(x, x, y))
     assert sb.gradient(f, [x])[0] == 2*x*y*sp.cos(x**2*y)*sp.Trace(A)
+
+
+@pytest.mark.filterwarnings("ignore::symbackslash.errors.UnusedVariableWarning")  # y unused
+@pytest.mark.parametrize("make", [
+    lambda: sp.Trace(A * A.T * A) * sp.sin(x * x),
+    lambda: sp.sin(x * x * y) + 2 * (x + y),
+    lambda: "f = x*x*y + 2*(x + y)",
+    lambda: 2 * (x + y)**2 * x,
+], ids=["matrix", "scalar", "program", "distributed"])
+def test_calls_inside_sympys_evaluate_false_give_the_same_gradient(make):
+    """A caller's ``with sympy.evaluate(False)`` (or distribute(False)) is not the
+    pipeline's: its nodes and results are SymPy's canonical forms all the same (under
+    evaluate(False) x·x stayed x·x and df/dx lost its factor 2)."""
+    from sympy.core.parameters import distribute
+
+    expected = [list(sb.gradient(make(), [x, y])),
+                sb.gradient_program(make(), [x, y]).closed_form()]
+    for context in (sp.evaluate, distribute):
+        with context(False):
+            f = make()
+            got = [list(sb.gradient(f, [x, y])), sb.gradient_program(f, [x, y]).closed_form()]
+        for g, e in zip(got, expected, strict=True):
+            assert [sp.expand(a - b) for a, b in zip(g, e, strict=True)] == [0, 0]
