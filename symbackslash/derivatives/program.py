@@ -48,7 +48,7 @@ from ..core.constructors import canonical
 from ..core.elements import zero
 from ..core.scalars import product, total
 from ..core.tidy import tidy
-from ..core.walk import bottom_up, postorder, substitute, symbols
+from ..core.walk import bottom_up, name_of, postorder, substitute, symbols
 from ..errors import GraphError, InputError, boundary
 from ..graph.build import build_graph
 from ..graph.check import node_order, resolve_wrt
@@ -385,6 +385,18 @@ def _copies(G: nx.DiGraph) -> dict:
     return copies
 
 
+def _refuse_shared_names(G: nx.DiGraph) -> None:
+    """A program names every value: two different symbols of one name (``x`` and ``x`` with
+    ``positive=True``, two ``Dummy('u')``) would give their adjoints one name."""
+    seen: dict = {}
+    for v in G:
+        other = seen.setdefault(name_of(v), v)
+        if other != v:
+            raise InputError(f"two different symbols are both named {v} ({sp.srepr(other)} and "
+                             f"{sp.srepr(v)}); a gradient program names each value and its "
+                             f"adjoint: rename one (gradient(f) in closed form keeps them apart)")
+
+
 def _long_product(expr) -> bool:
     """Whether a node's expression is a scalar product of three or more factors."""
     return expr is not None and not isinstance(expr, sp.MatrixExpr) and expr.is_Mul \
@@ -425,6 +437,7 @@ def gradient_program(f, wrt=None) -> GradientProgram:
                          f"made by hand has no program to run forward (its values are not "
                          f"defined); use gradient(G) for the gradient in closed form, or give "
                          f"the function as an expression or a program")
+    _refuse_shared_names(G)
     H = binary_products(without_copies(G))
     S = assemble(H)  # our own split of a graph build_graph checked
     (out,) = H.graph["outputs"]

@@ -166,8 +166,14 @@ def resolve_wrt(G: nx.DiGraph, wrt) -> list:
     by_name: dict[str, list] = {}
     for v in G:  # a plain symbol's name without the printer (thousands of nodes)
         by_name.setdefault(name_of(v), []).append(v)
+    sizes = {name_of(n): n for n in G.graph.get("sizes", ())}
     result = []
     for k, item in enumerate(wrt):
+        size = sizes.get(item if isinstance(item, str) else getattr(item, "name", None))
+        if size is not None and (isinstance(item, str) or item == size):
+            raise InputError(f"wrt[{k}] = {item} is a size of the function's matrices, not a "
+                             f"variable: sizes are constant (give the matrices numeric sizes "
+                             f"to differentiate a function of n as a scalar)")
         if isinstance(item, str):
             matches = by_name.get(item, [])
         elif isinstance(item, (sp.Symbol, sp.MatrixSymbol)):

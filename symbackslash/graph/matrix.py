@@ -97,6 +97,7 @@ def lower_matrix_expressions(exprs: list, names: list[str]) -> tuple:
     builder = _MatrixBuilder(reserved, dims)
     outputs = [builder.lower(_scalar_root(e, name), sp.Symbol(name))
                for e, name in zip(exprs, names, strict=True)]
+    builder.G.graph["sizes"] = sorted(dims, key=sp.default_sort_key)  # not variables
     return builder.G, builder.order, outputs
 
 

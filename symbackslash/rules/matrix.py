@@ -42,7 +42,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..core.constructors import elementwise
-from ..errors import DifferentiationError, boundary
+from ..errors import DifferentiationError, InputError, boundary
 from ..operators.algebra import Compose, IdentityOperator, Operator, OperatorSum, ScaledOperator
 from ..operators.functionals import ScalarEmbedding, TraceFunctional
 from ..operators.kinds import Hadamard, LeftMultiply, RightMultiply, TransposeOperator
@@ -211,9 +211,22 @@ def _entry_derivative(body, z):
 
 
 def _parameters(function: sp.Lambda) -> tuple:
-    """The scalars an element-wise function depends on besides its argument."""
-    return tuple(sorted(function.expr.free_symbols - set(function.variables),
-                        key=sp.default_sort_key))
+    """The scalars an element-wise function depends on besides its argument.
+
+    Raises
+    ------
+    InputError
+        If the function uses a matrix (an entry ``A[0, 0]``, ``Trace(A)``): its derivative
+        with respect to that matrix is no element-wise function.
+    """
+    others = function.expr.free_symbols - set(function.variables)
+    matrices = sorted((s for s in others if isinstance(s, sp.MatrixSymbol)), key=str)
+    if matrices:
+        raise InputError(f"the element-wise function {function} uses the matrix "
+                         f"{matrices[0]}; an element-wise function may hold scalars only: "
+                         f"take the matrix part out of it (X.applyfunc(lambda t: t*A[0, 0]) "
+                         f"is A[0, 0]*X)")
+    return tuple(sorted(others, key=sp.default_sort_key))
 
 
 def _trace(expr: sp.Trace) -> dict:

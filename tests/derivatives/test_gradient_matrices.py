@@ -138,3 +138,25 @@ def test_matrix_results_refuse_scalar_only_forms():
     A, X = sp.MatrixSymbol("A", 3, 3), sp.MatrixSymbol("X", 3, 3)
     with pytest.raises(InputError, match="Jacobian has scalar entries"):
         sb.jacobian([sp.Trace(A * X), sp.Trace(X)], [X])
+
+
+@pytest.mark.parametrize("inside", [lambda A: A[0, 0], lambda A: sp.Trace(A)],
+                         ids=["entry", "trace"])
+def test_an_element_wise_function_using_a_matrix_is_refused(inside):
+    """B.applyfunc(t ↦ t·A[0, 0]) gave df/dA = Trace((z -> 0).(B)), a silent wrong answer
+    (its derivative in A is no element-wise function): refused, naming the matrix."""
+    t = sp.Symbol("t")
+    A, B = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("B", 2, 2)
+    f = sp.Trace(B.applyfunc(sp.Lambda(t, t * inside(A))))
+    with pytest.raises(sb.InputError, match="uses the matrix A"):
+        sb.gradient(f, [A, B])
+
+
+def test_a_size_is_not_a_variable():
+    """n·tr(A) for an n × n A: d/dn was 0 with a warning that n does not occur."""
+    n = sp.Symbol("n")
+    A = sp.MatrixSymbol("A", n, n)
+    for wrt in ([A, n], ["n"]):
+        with pytest.raises(sb.InputError, match="is a size of the function's matrices"):
+            sb.gradient(n * sp.Trace(A), wrt)
+    assert sb.gradient(n * sp.Trace(A), [A])[0] == n * sp.Identity(n)

@@ -346,3 +346,18 @@ def test_compiled_mod_matches_central_differences_at_negative_operands(modules):
             expected = central_gradient(numeric, point)
             got = [float(v) for v in gradient(*point)]
             assert got == pytest.approx(expected, rel=1e-6, abs=1e-6), (f, point)
+
+
+@pytest.mark.parametrize("make", [lambda: (sp.Symbol("x"), sp.Symbol("x", positive=True)),
+                                  lambda: (sp.Dummy("u"), sp.Dummy("u"))],
+                         ids=["assumptions", "dummies"])
+def test_two_symbols_of_one_name_are_refused_in_programs(make):
+    """sin(x·x⁺) for two symbols named x: both adjoints were x_bar, and the program returned
+    (x_bar, x_bar), the wrong value for one of them."""
+    a, b = make()
+    f = sp.sin(a * b)
+    for call in (lambda: sb.gradient_program(f, [a, b]), lambda: sb.hessian(f, [a, b])):
+        with pytest.raises(sb.InputError, match="two different symbols are both named"):
+            call()
+    closed = sb.gradient(f, [a, b])  # the closed form keeps them apart
+    assert list(closed) == [b * sp.cos(a * b), a * sp.cos(a * b)]
