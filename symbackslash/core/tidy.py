@@ -73,7 +73,10 @@ def _canonical_then_rewrite(e):
     return _rewrite(e)
 
 
-def _rewrite(e):
+def _rewrite(e, scalar: bool = True):
+    """One level of tidying; ``scalar=False`` for a sum whose common scalar was just taken
+    out (dividing by it need not cancel: a trace's power over itself stays a quotient, and
+    taking it out again would never end)."""
     if isinstance(e, sp.Trace):
         return _trace(e)
     if isinstance(e, sp.Transpose):
@@ -85,7 +88,7 @@ def _rewrite(e):
     if isinstance(e, sp.HadamardProduct):
         e = _scalars_out_of_hadamard(e)
     if isinstance(e, sp.MatAdd):
-        e = _factor(e)
+        e = _factor(e, scalar)
     return fold_transposes(e) if isinstance(e, FOLDED) else e
 
 
@@ -173,21 +176,27 @@ def _product(c, matrices: list):
 def _common_scalar(terms: list) -> tuple:
     """The scalar factor common to all coefficients (a positive number times the common
     symbolic factors), and the terms divided by it."""
-    counts = [Counter(sp.Mul.make_args(c.as_coeff_Mul()[1])) for c, _ in terms]
+    splits = [c.as_coeff_Mul() for c, _ in terms]
+    counts = [Counter(sp.Mul.make_args(rest)) for _, rest in splits]
     shared = functools.reduce(operator.and_, counts)
-    numbers = [abs(c.as_coeff_Mul()[0]) for c, _ in terms]
+    numbers = [abs(number) for number, _ in splits]
     gcd = functools.reduce(sp.gcd, numbers) if all(n.is_Rational for n in numbers) else 1
     common = gcd * sp.Mul(*shared.elements())
     if common == 1 or len(terms) < 2:
         return sp.S.One, terms
-    return common, [(c / common, m) for c, m in terms]
+    # the shared factors removed as factors, not divided by: c/common need not cancel
+    # (a trace's power over itself stays a quotient)
+    return common, [(number / gcd * sp.Mul(*(count - shared).elements()), m)
+                    for (number, _), count, (_, m) in zip(splits, counts, terms, strict=True)]
 
 
-def _factor(e: sp.MatAdd):
-    """Take a common scalar, last (then first) factor, or Hadamard factor out of the terms."""
-    common, terms = _common_scalar(_terms(e))
+def _factor(e: sp.MatAdd, scalar: bool = True):
+    """Take a common scalar (unless ``scalar`` is False), last (then first) factor, or
+    Hadamard factor out of the terms."""
+    common, terms = _common_scalar(_terms(e)) if scalar else (sp.S.One, _terms(e))
     if common != 1:  # c·(A + B), kept apart: SymPy would distribute c over the sum
-        return sp.MatMul(common, _rewrite(_sum([_product(c, m) for c, m in terms])))
+        return sp.MatMul(common, _rewrite(_sum([_product(c, m) for c, m in terms]),
+                                          scalar=False))
     for side in (-1, 0):
         groups: dict = defaultdict(list)
         for k, (_, matrices) in enumerate(terms):

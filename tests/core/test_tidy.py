@@ -63,3 +63,18 @@ def test_scalar_gradients_are_tidied_and_off_leaves_them():
     (plain,) = sb.gradient(f, [x], simplify="off")
     assert plain.has(sp.exp(-x)) and sp.simplify(plain - sp.diff(f, x)) == 0
     assert sb.gradient(sb.relu(x) * sp.Heaviside(x), [x]) == [sp.Heaviside(x, 0)]
+
+
+def test_a_common_scalar_that_does_not_cancel_by_division_is_taken_out_once():
+    """y·tr(vᵀAv)^(y−1) shared by both terms: dividing a trace's power by itself does not
+    cancel in SymPy, and taking the quotient out again never ended (an error blaming
+    SymPy's recursion); the shared factors are now removed as factors."""
+    v, A, y = sp.MatrixSymbol("v", 3, 1), sp.MatrixSymbol("A", 3, 3), sp.Symbol("y")
+    f = sp.Trace(sp.MatPow(v.T * A * v, y))
+    tidy, plain = sb.gradient(f, [v]), sb.gradient(f, [v], simplify="off")
+    written = str(tidy[0])  # y·tr(vᵀAv)^(y−1) once, times (A + Aᵀ)·v
+    assert written.count("Trace") == 1 and "(A + A.T)" in written
+    values = {v: sp.ImmutableMatrix([1, 2, -1]), A: sp.ImmutableMatrix(3, 3, range(1, 10)),
+              y: sp.Rational(3, 2)}
+    difference = (tidy[0] - plain[0]).xreplace(values).doit()
+    assert all(abs(sp.N(d)) < 1e-12 for d in difference)
