@@ -73,10 +73,7 @@ def _canonical_then_rewrite(e):
     return _rewrite(e)
 
 
-def _rewrite(e, scalar: bool = True):
-    """One level of tidying; ``scalar=False`` for a sum whose common scalar was just taken
-    out (dividing by it need not cancel: a trace's power over itself stays a quotient, and
-    taking it out again would never end)."""
+def _rewrite(e):
     if isinstance(e, sp.Trace):
         return _trace(e)
     if isinstance(e, sp.Transpose):
@@ -88,7 +85,7 @@ def _rewrite(e, scalar: bool = True):
     if isinstance(e, sp.HadamardProduct):
         e = _scalars_out_of_hadamard(e)
     if isinstance(e, sp.MatAdd):
-        e = _factor(e, scalar)
+        e = _factor(e)
     return fold_transposes(e) if isinstance(e, FOLDED) else e
 
 
@@ -190,13 +187,12 @@ def _common_scalar(terms: list) -> tuple:
                     for (number, _), count, (_, m) in zip(splits, counts, terms, strict=True)]
 
 
-def _factor(e: sp.MatAdd, scalar: bool = True):
-    """Take a common scalar (unless ``scalar`` is False), last (then first) factor, or
-    Hadamard factor out of the terms."""
-    common, terms = _common_scalar(_terms(e)) if scalar else (sp.S.One, _terms(e))
+def _factor(e: sp.MatAdd):
+    """Take a common scalar, last (then first) factor, or Hadamard factor out of the terms
+    (the scalar's factors are removed from the terms, so the inner sum has none left)."""
+    common, terms = _common_scalar(_terms(e))
     if common != 1:  # c·(A + B), kept apart: SymPy would distribute c over the sum
-        return sp.MatMul(common, _rewrite(_sum([_product(c, m) for c, m in terms]),
-                                          scalar=False))
+        return sp.MatMul(common, _rewrite(_sum([_product(c, m) for c, m in terms])))
     for side in (-1, 0):
         groups: dict = defaultdict(list)
         for k, (_, matrices) in enumerate(terms):

@@ -326,8 +326,8 @@ def _survey(exprs: list) -> tuple[set, set, bool, bool]:
             functions.add(str(e.func))
         elif isinstance(e, sp.MatrixExpr):
             matrices = True
-        elif e.is_Mul and not unevaluated:  # a scalar product (A·B·A is a matrix one)
-            unevaluated = len(set(e.args)) < len(e.args)
+        elif not unevaluated:
+            unevaluated = _repeats_a_factor(e)
         for a in e.args:
             if id(a) not in seen:
                 seen.add(id(a))
@@ -338,10 +338,12 @@ def _survey(exprs: list) -> tuple[set, set, bool, bool]:
 def _evaluated(e: sp.Expr) -> sp.Expr:
     """``e`` with every product that repeats a factor evaluated (``x*x`` → ``x**2``), and
     what contains one made again: a node's operands must be the nodes of its children."""
-    def evaluate(s):
-        repeats = s.is_Mul and not isinstance(s, sp.MatrixExpr) and len(set(s.args)) < len(s.args)
-        return s.func(*s.args) if repeats else s
-    return bottom_up(e, evaluate)
+    return bottom_up(e, lambda s: s.func(*s.args) if _repeats_a_factor(s) else s)
+
+
+def _repeats_a_factor(e) -> bool:
+    """A scalar product with a factor twice (A·B·A is a matrix product, as it should be)."""
+    return e.is_Mul and not isinstance(e, sp.MatrixExpr) and len(set(e.args)) < len(e.args)
 
 
 def _from_expressions(exprs: list[sp.Expr], source, coarse: bool) -> nx.DiGraph:
